@@ -1,0 +1,1 @@
+"""nblabel: Jupyter-native labeling widgets."""
