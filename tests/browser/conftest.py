@@ -1,0 +1,210 @@
+"""Fixtures for end-to-end tests in a real JupyterLab / Notebook 7 and Chromium.
+
+Session-scoped: ``lab_server``, ``notebook_server`` (isolated Jupyter servers, started on first
+use) and ``browser`` (headless Debian Chromium through Playwright).  Per test: ``server``
+(parametrized: the test runs once in Lab and once in Notebook 7), ``context`` and ``page``.
+
+If Chromium or a server cannot start, tests fail when the ``CI`` environment variable is set
+and are skipped (with the reason) otherwise.  On a failure the page's screenshot, its console
+log and the server log are saved under ``tests/browser/artifacts/`` (override with
+``NBLABEL_BROWSER_ARTIFACTS``) and the paths are added to the report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .jupyter_server import JupyterServer, ServerStartError, start_server
+
+CHROMIUM = os.environ.get("NBLABEL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = Path(os.environ.get("NBLABEL_BROWSER_ARTIFACTS", HERE / "artifacts"))
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def in_ci() -> bool:
+    """Whether the ``CI`` environment variable is set (to anything but empty/0/false)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unavailable(what: str) -> None:
+    """Fail (under CI) or skip (locally) because a piece of the browser stack is missing."""
+    if in_ci():
+        pytest.fail(f"{what} (CI is set, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(f"{what} (set CI=1 to make this a failure)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/browser carries the ``browser`` marker."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# ------------------------------------------------------------------------------------------
+# Servers
+# ------------------------------------------------------------------------------------------
+def _server(app: str) -> Iterator[JupyterServer]:
+    try:
+        server = start_server(app)
+    except ServerStartError as exc:
+        log = _keep_startup_log(exc)
+        unavailable(f"could not start jupyter {app}: {exc}\n(server log kept at {log})")
+    except Exception as exc:  # noqa: BLE001 - e.g. jupyter not installed
+        unavailable(f"could not start jupyter {app}: {exc!r}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _keep_startup_log(exc: ServerStartError) -> str:
+    match = re.search(r"log: (\S+server\.log)", str(exc))
+    if not match:
+        return "(unknown)"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    dest = ARTIFACTS / f"startup-{time.strftime('%Y%m%d-%H%M%S')}-server.log"
+    try:
+        shutil.copyfile(match.group(1), dest)
+        shutil.rmtree(Path(match.group(1)).parent, ignore_errors=True)
+    except OSError:
+        return match.group(1)
+    return str(dest)
+
+
+@pytest.fixture(scope="session")
+def lab_server() -> Iterator[JupyterServer]:
+    """An isolated ``jupyter lab`` for the whole session (``server.app == "lab"``)."""
+    yield from _server("lab")
+
+
+@pytest.fixture(scope="session")
+def notebook_server() -> Iterator[JupyterServer]:
+    """An isolated Notebook 7 (``jupyter notebook``) for the whole session."""
+    yield from _server("notebook")
+
+
+@pytest.fixture(params=["lab", "notebook"])
+def server(request: pytest.FixtureRequest) -> JupyterServer:
+    """Runs the test once against ``lab_server`` and once against ``notebook_server``.
+
+    ``server.app`` is the UI to open notebooks in: ``open_notebook(page, server, path,
+    ui=server.app)``.
+    """
+    return request.getfixturevalue(f"{request.param}_server")
+
+
+# ------------------------------------------------------------------------------------------
+# Browser
+# ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (``/usr/bin/chromium``) driven by Playwright's sync API.
+
+    Launched with a fresh temporary profile; never downloads a browser.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        unavailable(f"the playwright package is not importable: {exc}")
+    if not os.access(CHROMIUM, os.X_OK):
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    pw = sync_playwright().start()
+    try:
+        try:
+            chromium = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000
+            )
+        except Exception as exc:  # noqa: BLE001
+            unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        pw.stop()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (own cookies and storage) per test."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx.set_default_timeout(30_000)
+    ctx.set_default_navigation_timeout(60_000)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context: Any, request: pytest.FixtureRequest) -> Any:
+    """A new page; its console messages and page errors are kept for the failure report."""
+    pg = context.new_page()
+    console: list[str] = []
+    start = time.monotonic()
+
+    def on_console(msg: Any) -> None:
+        loc = msg.location or {}
+        where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc.get("url") else ""
+        console.append(f"{time.monotonic() - start:8.3f} [{msg.type}] {msg.text}{where}")
+
+    pg.on("console", on_console)
+    pg.on("pageerror", lambda err: console.append(f"{time.monotonic() - start:8.3f} [pageerror] {err}"))
+    request.node._nblabel_console = console
+    return pg
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """On a failing test with a ``page``, save screenshot, console log and server log."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when not in ("setup", "call") or not report.failed:
+        return
+    funcargs = getattr(item, "funcargs", {})
+    page = funcargs.get("page")
+    servers = {id(v): v for v in funcargs.values() if isinstance(v, JupyterServer)}
+    if page is None and not servers:
+        return
+    safe = re.sub(r"[^\w.-]+", "_", item.nodeid.split("::", 1)[-1])[:120]
+    folder = ARTIFACTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{safe}"
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    if page is not None:
+        try:
+            page.screenshot(path=str(folder / "screenshot.png"), timeout=10_000)
+            saved.append(str(folder / "screenshot.png"))
+        except Exception as exc:  # noqa: BLE001 - the page may be gone
+            saved.append(f"(no screenshot: {exc!r})")
+        console = getattr(item, "_nblabel_console", [])
+        (folder / "console.log").write_text("\n".join(console) + "\n")
+        saved.append(str(folder / "console.log"))
+    for server in servers.values():
+        dest = folder / f"{server.app}-server.log"
+        try:
+            shutil.copyfile(server.log_path, dest)
+            saved.append(str(dest))
+        except OSError:
+            saved.append(f"(server log {server.log_path} not readable)")
+    text = "\n".join(saved)
+    report.sections.append(("browser artifacts", text))
+    print(f"\nbrowser artifacts for {item.nodeid}:\n{text}")

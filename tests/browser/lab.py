@@ -1,0 +1,761 @@
+"""Helpers for driving notebooks in JupyterLab / Notebook 7 from Playwright (sync API).
+
+Nothing here imports pytest or nblabel, so benchmarks can use it too.  Failures raise
+``AssertionError`` (or ``TimeoutError`` from :func:`wait_until`) with a message that says what
+was expected and what the page or kernel showed instead.  Every wait is bounded.
+
+Typical use::
+
+    path = copy_into_root(server, "notebooks/demo.ipynb")
+    open_notebook(page, server, path, ui=server.app)
+    run_all_cells(page)
+    probe = wait_for_widget(page, ".probe")
+    kernel = kernel_for(server, path)
+    assert kernel.eval("w.value") == 1
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import signal
+import time
+import urllib.parse
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .jupyter_server import JupyterServer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.sync_api import Locator, Page
+
+__all__ = [
+    "Kernel",
+    "KernelError",
+    "copy_into_root",
+    "install_paint_latency_probe",
+    "kernel_for",
+    "kill_kernel",
+    "open_notebook",
+    "page_kernel_status",
+    "PAINT_LATENCY_PROBE_JS",
+    "read_paint_latencies",
+    "restart_kernel",
+    "run_all_cells",
+    "wait_for_page_kernel_idle",
+    "wait_for_widget",
+    "wait_until",
+    "write_notebook",
+]
+
+T = TypeVar("T")
+
+#: Default bounds (seconds).  Generous for a loaded CI machine, far below its 90 minutes.
+OPEN_TIMEOUT = 60.0
+RUN_TIMEOUT = 60.0
+WIDGET_TIMEOUT = 20.0
+KERNEL_TIMEOUT = 30.0
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+# ------------------------------------------------------------------------------------------
+# Waiting
+# ------------------------------------------------------------------------------------------
+def wait_until(
+    fn: Callable[[], T],
+    timeout: float = 10.0,
+    message: str | Callable[[], str] = "condition",
+    *,
+    interval: float = 0.05,
+) -> T:
+    """Call ``fn()`` until it returns something truthy; return that value.
+
+    Exceptions raised by ``fn`` count as "not yet" (the last one is reported).  Raises
+    ``TimeoutError`` after ``timeout`` seconds with ``message`` (a string, or a callable
+    evaluated at that moment, e.g. to describe the page's state).
+    """
+    deadline = time.monotonic() + timeout
+    last_exc: BaseException | None = None
+    while True:
+        try:
+            value = fn()
+        except Exception as exc:  # noqa: BLE001 - retried until the deadline
+            last_exc, value = exc, None
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            text = message() if callable(message) else message
+            detail = f" (last error: {last_exc!r})" if last_exc else ""
+            raise TimeoutError(f"timed out after {timeout:.1f} s waiting for {text}{detail}")
+        time.sleep(interval)
+
+
+# ------------------------------------------------------------------------------------------
+# Files
+# ------------------------------------------------------------------------------------------
+def copy_into_root(
+    server: JupyterServer, src_path: str | os.PathLike, name: str | None = None
+) -> str:
+    """Copy a file (a notebook, data, …) into the server's root dir.
+
+    Returns its server path (relative to the root, ``/``-separated), to pass to
+    :func:`open_notebook` and :func:`kernel_for`.  ``name`` may contain sub-directories.
+    """
+    src = Path(src_path)
+    rel = name or src.name
+    dest = server.root_dir / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dest)
+    return Path(rel).as_posix()
+
+
+def write_notebook(
+    server: JupyterServer, name: str, cells: list[str], *, kernel_name: str = "python3"
+) -> str:
+    """Write an nbformat-4 notebook of code cells (one source string each) into the root dir.
+
+    The notebook names its kernelspec, so no kernel-selection dialog appears.  Returns its
+    server path.
+    """
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": kernel_name, "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": uuid.uuid4().hex[:12],
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": src,
+            }
+            for src in cells
+        ],
+    }
+    dest = server.root_dir / name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(nb, indent=1))
+    return Path(name).as_posix()
+
+
+# ------------------------------------------------------------------------------------------
+# The notebook in the page
+# ------------------------------------------------------------------------------------------
+# Finds the notebook panel for `path` (or the current widget) in Lab or Notebook 7 and
+# describes its state.  Relies on window.jupyterapp (expose_app_in_browser).
+_PANEL_JS = r"""
+(path) => {
+  const app = window.jupyterapp;
+  if (!app || !app.shell) return {panel: null, why: 'window.jupyterapp is not there yet'};
+  let panel = null;
+  try {
+    for (const w of app.shell.widgets('main')) {
+      if (w && w.context && w.sessionContext && (!path || w.context.path === path)) {
+        panel = w; break;
+      }
+    }
+  } catch (e) { /* shell not ready */ }
+  if (!panel) {
+    const w = app.shell.currentWidget;
+    if (w && w.context && w.sessionContext && (!path || w.context.path === path)) panel = w;
+  }
+  return {panel};
+}
+"""
+
+_STATE_JS = (
+    r"""
+(path) => {
+  const find = """
+    + _PANEL_JS
+    + r""";
+  const {panel, why} = find(path);
+  const dialog = document.querySelector('.jp-Dialog');
+  const dialogText = dialog ? dialog.innerText.slice(0, 500) : null;
+  if (!panel) return {ready: false, why: why || `no notebook panel for ${path} yet`, dialogText};
+  const sc = panel.sessionContext;
+  const kernel = sc.session && sc.session.kernel;
+  const nb = panel.content;
+  return {
+    path: panel.context.path,
+    ready: Boolean(panel.context.isReady && sc.isReady && kernel && kernel.status === 'idle'
+                   && kernel.connectionStatus === 'connected'),
+    contextReady: panel.context.isReady,
+    sessionReady: sc.isReady,
+    kernelId: kernel ? kernel.id : null,
+    kernelStatus: kernel ? kernel.status : null,
+    connectionStatus: kernel ? kernel.connectionStatus : null,
+    windowingMode: nb && nb.notebookConfig ? nb.notebookConfig.windowingMode : null,
+    cells: nb && nb.model ? nb.model.cells.length : null,
+    dialogText,
+  };
+}
+"""
+)
+
+
+def page_kernel_status(page: Page, path: str | None = None) -> dict[str, Any]:
+    """The state of the notebook panel for ``path`` (default: the current one), as a dict.
+
+    Keys: ``path``, ``ready`` (context and session ready, kernel idle and connected), ``kernelId``,
+    ``kernelStatus``, ``connectionStatus``, ``windowingMode``, ``cells``, ``dialogText``
+    (text of an open dialog, if any) and ``why`` when there is no panel yet.
+    """
+    return page.evaluate(_STATE_JS, path)
+
+
+def _dismiss_kernel_dialogs(page: Page) -> None:
+    """Accept "Kernel Restarting"/"Kernel Restarted" style dialogs (they block input)."""
+    page.evaluate(
+        r"""() => {
+      for (const d of document.querySelectorAll('.jp-Dialog')) {
+        const text = d.innerText || '';
+        if (/kernel/i.test(text) && /restart/i.test(text)) {
+          const ok = d.querySelector('.jp-mod-accept');
+          if (ok) ok.click();
+        }
+      }
+    }"""
+    )
+
+
+def wait_for_page_kernel_idle(
+    page: Page, path: str | None = None, timeout: float = KERNEL_TIMEOUT
+) -> dict[str, Any]:
+    """Wait until the page's notebook is loaded and its kernel idle and connected.
+
+    Fails fast if a dialog the harness does not expect (e.g. kernel selection) is open.
+    Returns the final :func:`page_kernel_status`.
+    """
+    state: dict[str, Any] = {}
+
+    def check() -> bool:
+        nonlocal state
+        _dismiss_kernel_dialogs(page)
+        state = page_kernel_status(page, path)
+        if state.get("dialogText") and not re.search(
+            r"kernel.*restart|restart.*kernel", state["dialogText"], re.I | re.S
+        ):
+            raise AssertionError(f"unexpected dialog in the page: {state['dialogText']!r}")
+        return bool(state.get("ready"))
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if check():
+            return state
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"notebook {path or '(current)'} not ready with an idle kernel after "
+                f"{timeout:.0f} s; last state: {state}"
+            )
+        time.sleep(0.1)
+
+
+def notebook_url(server: JupyterServer, path: str, ui: str = "lab") -> str:
+    """URL (with token) that opens ``path`` in ``ui`` ("lab" or "notebook").
+
+    Lab pages get a fresh, uniquely named workspace so that notebooks opened by earlier tests
+    are not restored (and their kernels not started) again.
+    """
+    quoted = urllib.parse.quote(path)
+    if ui == "lab":
+        return server.url_for(f"lab/workspaces/t{uuid.uuid4().hex[:10]}/tree/{quoted}")
+    if ui == "notebook":
+        return server.url_for(f"notebooks/{quoted}")
+    raise ValueError(f"ui must be 'lab' or 'notebook', not {ui!r}")
+
+
+def open_notebook(
+    page: Page,
+    server: JupyterServer,
+    path: str,
+    ui: str = "lab",
+    *,
+    timeout: float = OPEN_TIMEOUT,
+) -> dict[str, Any]:
+    """Open ``path`` in JupyterLab (``ui="lab"``) or Notebook 7 (``ui="notebook"``).
+
+    Returns when the notebook panel is loaded and its kernel is idle (the page's view); the
+    returned dict is :func:`page_kernel_status`.  Raises ``AssertionError`` naming what was not
+    ready, or the text of an unexpected dialog.
+    """
+    page.goto(notebook_url(server, path, ui), wait_until="domcontentloaded", timeout=timeout * 1000)
+    return wait_for_page_kernel_idle(page, path, timeout=timeout)
+
+
+def _output_errors(page: Page) -> list[str]:
+    """Texts of error outputs (tracebacks, widget errors) in the page's output areas."""
+    return page.evaluate(
+        r"""() => {
+      const out = [];
+      const nodes = document.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        + '.jp-OutputArea-output.jp-mod-error, .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]');
+      for (const n of nodes) {
+        const t = n.innerText || '';
+        if (/Traceback|Error|Exception/.test(t)) out.push(t.slice(0, 4000));
+      }
+      for (const n of document.querySelectorAll('.jp-OutputArea-output')) {
+        const t = n.innerText || '';
+        if (t.includes('Error displaying widget')) out.push(t.slice(0, 4000));
+      }
+      return [...new Set(out)];
+    }"""
+    )
+
+
+def run_all_cells(
+    page: Page,
+    *,
+    timeout: float = RUN_TIMEOUT,
+    check: bool = True,
+    path: str | None = None,
+) -> None:
+    """Run every cell (``notebook:run-all-cells``) and wait until done and the kernel is idle.
+
+    Works in Lab and Notebook 7 (it goes through ``window.jupyterapp.commands``).  With
+    ``check=True`` raises ``AssertionError`` with the traceback if a cell failed.
+    """
+    page.evaluate(
+        r"""() => {
+      const s = window.__nblabelRunAll = {done: false, ok: null, error: null};
+      window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+        (ok) => { s.done = true; s.ok = ok; },
+        (err) => { s.done = true; s.ok = false; s.error = String(err); });
+    }"""
+    )
+
+    def finished() -> bool:
+        s = page.evaluate("() => window.__nblabelRunAll")
+        return bool(s and s.get("done") and page_kernel_status(page, path).get("ready"))
+
+    wait_until(
+        finished,
+        timeout,
+        lambda: f"all cells to run; page state: {page_kernel_status(page, path)}",
+        interval=0.1,
+    )
+    result = page.evaluate("() => window.__nblabelRunAll")
+    if result.get("error"):
+        raise AssertionError(f"notebook:run-all-cells failed in the page: {result['error']}")
+    if check:
+        errors = _output_errors(page)
+        if errors or result.get("ok") is False:
+            raise AssertionError(
+                "a cell failed while running all cells:\n" + "\n---\n".join(errors or ["?"])
+            )
+
+
+def wait_for_widget(page: Page, selector: str, timeout: float = WIDGET_TIMEOUT) -> Locator:
+    """Wait for an element matching ``selector`` inside a notebook output area; return it.
+
+    Fails fast (``AssertionError``) when an output shows "Error displaying widget" or a Python
+    traceback, and at the deadline says whether "Loading widget..." was still showing.
+    """
+    scoped = f".jp-OutputArea-output {selector}"
+    deadline = time.monotonic() + timeout
+    while True:
+        if page.locator(scoped).count() > 0:
+            return page.locator(scoped).first
+        errors = _output_errors(page)
+        if errors:
+            raise AssertionError(
+                f"widget {selector!r} not shown; an output shows an error:\n"
+                + "\n---\n".join(errors)
+            )
+        if time.monotonic() >= deadline:
+            loading = page.evaluate(
+                r"""() => [...document.querySelectorAll('.jp-OutputArea-output')]
+                       .some(n => /Loading widget/.test(n.innerText || ''))"""
+            )
+            why = (
+                '"Loading widget..." is still showing (the widget manager or the widget\'s '
+                "front-end module did not load)"
+                if loading
+                else "no output contains it"
+            )
+            raise AssertionError(f"widget {selector!r} not shown after {timeout:.0f} s: {why}")
+        time.sleep(0.05)
+
+
+# ------------------------------------------------------------------------------------------
+# The kernel, from the test process
+# ------------------------------------------------------------------------------------------
+class KernelError(AssertionError):
+    """Code run through :class:`Kernel` raised; the message holds the traceback."""
+
+
+class Kernel:
+    """A client on a notebook's kernel, talking to it directly over ZMQ.
+
+    Code runs on the same kernel the browser uses (a second client), without touching the
+    notebook's outputs.  Use :func:`kernel_for` to get one.
+    """
+
+    def __init__(
+        self, server: JupyterServer, path: str, kernel_id: str, timeout: float = KERNEL_TIMEOUT
+    ):
+        from jupyter_client import BlockingKernelClient
+
+        self.server, self.path, self.kernel_id, self.timeout = server, path, kernel_id, timeout
+        self.connection_file = server.runtime_dir / f"kernel-{kernel_id}.json"
+        self.client = BlockingKernelClient(connection_file=str(self.connection_file))
+        self.client.load_connection_file()
+        self.client.start_channels()
+        server.add_closer(self.close)
+        try:
+            self.client.wait_for_ready(timeout=timeout)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop the client's channels (the kernel keeps running)."""
+        client, self.client = getattr(self, "client", None), None
+        if client is not None:
+            client.stop_channels()
+
+    def __enter__(self) -> Kernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(self, code: str, timeout: float | None = None) -> str:
+        """Run ``code``; return what it printed plus the ``text/plain`` of its result.
+
+        Raises :class:`KernelError` with the (ANSI-stripped) traceback if it raised, and
+        ``TimeoutError`` if it did not finish within ``timeout`` (default: the client's).
+        """
+        if self.client is None:
+            raise RuntimeError("this Kernel client is closed")
+        chunks: list[str] = []
+
+        def hook(msg: dict[str, Any]) -> None:
+            kind, content = msg["header"]["msg_type"], msg["content"]
+            if kind == "stream":
+                chunks.append(content["text"])
+            elif kind in ("execute_result", "display_data"):
+                text = content.get("data", {}).get("text/plain")
+                if text is not None:
+                    chunks.append(text + "\n")
+
+        reply = self.client.execute_interactive(
+            code,
+            store_history=False,
+            allow_stdin=False,
+            timeout=timeout or self.timeout,
+            output_hook=hook,
+        )
+        content = reply["content"]
+        if content["status"] != "ok":
+            tb = _ANSI.sub("", "\n".join(content.get("traceback", [])))
+            raise KernelError(
+                f"kernel raised {content.get('ename')}: {content.get('evalue')}\n"
+                f"--- code ---\n{code}\n--- traceback ---\n{tb}"
+            )
+        return "".join(chunks)
+
+    def eval(self, expr: str, timeout: float | None = None) -> Any:
+        """Evaluate a Python expression in the kernel; return its value, JSON round-tripped.
+
+        The value must be JSON-serialisable (``json.dumps`` runs in the kernel).  Nothing is
+        printed and the execution count does not move (uses ``user_expressions``).
+        """
+        if self.client is None:
+            raise RuntimeError("this Kernel client is closed")
+        msg_id = self.client.execute(
+            "",
+            silent=True,
+            store_history=False,
+            user_expressions={"v": f"__import__('json').dumps({expr})"},
+        )
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"kernel did not evaluate {expr!r} in time")
+            reply = self.client.get_shell_msg(timeout=remaining)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        result = reply["content"].get("user_expressions", {}).get("v")
+        if reply["content"]["status"] != "ok" or result is None:
+            raise KernelError(f"kernel could not run the evaluation of {expr!r}: {reply['content']}")
+        if result["status"] != "ok":
+            tb = _ANSI.sub("", "\n".join(result.get("traceback", [])))
+            raise KernelError(
+                f"evaluating {expr!r} raised {result.get('ename')}: {result.get('evalue')}\n{tb}"
+            )
+        return json.loads(ast.literal_eval(result["data"]["text/plain"]))
+
+    def pid(self) -> int:
+        """The kernel process id (as the kernel sees it)."""
+        return int(self.eval("__import__('os').getpid()"))
+
+
+def _session_for(server: JupyterServer, path: str) -> dict[str, Any] | None:
+    for session in server.api("GET", "api/sessions"):
+        session_path = session.get("path") or (session.get("notebook") or {}).get("path")
+        if session_path == path and session.get("kernel"):
+            return session
+    return None
+
+
+def kernel_for(
+    server: JupyterServer, notebook_path: str, timeout: float = KERNEL_TIMEOUT
+) -> Kernel:
+    """A :class:`Kernel` client on the kernel of the open notebook ``notebook_path``.
+
+    Finds the notebook's session through ``/api/sessions`` (waiting up to ``timeout`` for it
+    to appear) and connects to the kernel's connection file in the server's runtime dir.
+    After a kernel restart, get a new client (ports may change).
+    """
+    session = wait_until(
+        lambda: _session_for(server, notebook_path),
+        timeout,
+        lambda: f"a session for {notebook_path!r}; sessions: "
+        f"{[s.get('path') for s in server.api('GET', 'api/sessions')]}",
+        interval=0.1,
+    )
+    kernel_id = session["kernel"]["id"]
+    wait_until(
+        lambda: (server.runtime_dir / f"kernel-{kernel_id}.json").exists(),
+        timeout,
+        f"the connection file of kernel {kernel_id}",
+    )
+    return Kernel(server, notebook_path, kernel_id, timeout=timeout)
+
+
+def _kernel_model(server: JupyterServer, kernel_id: str) -> dict[str, Any]:
+    return server.api("GET", f"api/kernels/{kernel_id}")
+
+
+def _new_kernel_answers(
+    server: JupyterServer, path: str, old_pid: int, timeout: float
+) -> Kernel:
+    """Wait until the notebook's kernel is a process other than ``old_pid`` that answers."""
+    found: list[Kernel] = []
+
+    def answers() -> bool:
+        k = Kernel(server, path, _session_for(server, path)["kernel"]["id"], timeout=5)
+        try:
+            if k.pid() != old_pid:
+                found.append(k)
+                return True
+        except Exception:
+            k.close()
+            raise
+        k.close()
+        return False
+
+    wait_until(answers, timeout, f"a new kernel (not pid {old_pid}) for {path!r}", interval=0.2)
+    found[0].timeout = KERNEL_TIMEOUT
+    return found[0]
+
+
+def kill_kernel(
+    server: JupyterServer,
+    notebook_path: str,
+    *,
+    page: Page | None = None,
+    timeout: float = 60.0,
+) -> Kernel:
+    """SIGKILL the notebook's kernel (a crash) and return a client on its replacement.
+
+    The server's restarter notices the death and starts a new kernel (same kernel id); if it
+    has not within 20 s, the kernel is restarted through the REST API.  Returns once the new
+    kernel answers.  With ``page``, also dismisses the "Kernel Restarting" dialog and waits
+    until the page's kernel is idle and connected again.
+    """
+    with kernel_for(server, notebook_path) as k:
+        old_pid, kernel_id = k.pid(), k.kernel_id
+    if old_pid not in server.kernel_pids():
+        raise AssertionError(f"pid {old_pid} is not a kernel of this server; not killing it")
+    os.kill(old_pid, signal.SIGKILL)
+
+    def gone() -> bool:
+        try:
+            status = Path(f"/proc/{old_pid}/status").read_text()
+        except OSError:
+            return True
+        return "\nState:\tZ" in status  # dead, waiting for the server to reap it
+
+    wait_until(gone, 10, f"killed kernel pid {old_pid} to exit")
+
+    start = time.monotonic()
+    while True:
+        state = _kernel_model(server, kernel_id).get("execution_state")
+        pids = server.kernel_pids()
+        if pids and old_pid not in pids and state not in ("dead", "restarting", "autorestarting"):
+            break
+        if time.monotonic() - start > 20:
+            server.api("POST", f"api/kernels/{kernel_id}/restart", timeout=timeout)
+            break
+        time.sleep(0.1)
+    new = _new_kernel_answers(server, notebook_path, old_pid, timeout)
+    if page is not None:
+        wait_for_page_kernel_idle(page, notebook_path, timeout=timeout)
+    return new
+
+
+def restart_kernel(
+    target: Page | JupyterServer,
+    notebook_path: str | None = None,
+    *,
+    server: JupyterServer | None = None,
+    timeout: float = 60.0,
+) -> Kernel | None:
+    """Restart a notebook's kernel and wait until the new kernel is idle.
+
+    ``target`` is either
+
+    * a ``Page``: restart through the front end (the notebook's session context, as the
+      "Restart Kernel" menu does, without its confirmation dialog) and wait until the page's
+      kernel is idle again; pass ``server`` too to get a :class:`Kernel` on the new process;
+    * a :class:`JupyterServer`: restart through the REST API (``notebook_path`` required).
+
+    Returns a :class:`Kernel` client on the new kernel, or ``None`` (page without server).
+    """
+    if isinstance(target, JupyterServer):
+        server = target
+        if notebook_path is None:
+            raise ValueError("notebook_path is required to restart through the server")
+        with kernel_for(server, notebook_path) as k:
+            old_pid, kernel_id = k.pid(), k.kernel_id
+        server.api("POST", f"api/kernels/{kernel_id}/restart", timeout=timeout)
+        return _new_kernel_answers(server, notebook_path, old_pid, timeout)
+
+    page = target
+    old_pid = None
+    if server is not None:
+        notebook_path = notebook_path or page_kernel_status(page)["path"]
+        with kernel_for(server, notebook_path) as k:
+            old_pid = k.pid()
+    page.evaluate(
+        "(path) => { const find = "
+        + _PANEL_JS
+        + r"""; const {panel} = find(path);
+        window.__nblabelRestart = {done: false, error: null};
+        panel.sessionContext.session.kernel.restart().then(
+          () => { window.__nblabelRestart.done = true; },
+          (e) => { window.__nblabelRestart.done = true; window.__nblabelRestart.error = String(e); });
+      }""",
+        notebook_path,
+    )
+    wait_until(
+        lambda: page.evaluate("() => window.__nblabelRestart.done"),
+        timeout,
+        "the page's kernel restart to finish",
+        interval=0.1,
+    )
+    error = page.evaluate("() => window.__nblabelRestart.error")
+    if error:
+        raise AssertionError(f"kernel restart failed in the page: {error}")
+    wait_for_page_kernel_idle(page, notebook_path, timeout=timeout)
+    if server is None:
+        return None
+    return _new_kernel_answers(server, notebook_path, old_pid, timeout)
+
+
+# ------------------------------------------------------------------------------------------
+# Keypress -> paint latency, measured inside the page
+# ------------------------------------------------------------------------------------------
+#: Installs ``window.__nblabelProbe`` watching the first element matching the selector argument.
+#: For each keydown (captured on ``window`` before any handler runs) it records the event's
+#: ``timeStamp`` and then, in the same clock (``performance.now()``):
+#:   * ``mutation``: the first DOM mutation in the container after the keydown (a
+#:     ``MutationObserver`` on its subtree: children, attributes, text);
+#:   * ``frame``: the first ``requestAnimationFrame`` after that mutation (the frame that
+#:     paints it);
+#:   * ``raf``: a backup that needs no observer: the first animation frame in which the
+#:     container's text/structure signature differs from the one at keydown.
+#: All three are stored as milliseconds after the keydown (``null`` if not seen within 5 s).
+PAINT_LATENCY_PROBE_JS = r"""
+(selector) => {
+  const container = document.querySelector(selector);
+  if (!container) throw new Error(`paint latency probe: nothing matches ${selector}`);
+  const old = window.__nblabelProbe;
+  if (old) { old.observer.disconnect(); window.removeEventListener('keydown', old.onKey, true); }
+  // Cheap on purpose: it runs inside the keydown (capture) handler, before the widget's own.
+  const signature = () => container.textContent + '|' + container.getElementsByTagName('*').length;
+  const probe = {records: [], pending: []};
+  probe.onKey = (event) => {
+    const rec = {key: event.key, t0: event.timeStamp, mutation: null, frame: null, raf: null};
+    probe.records.push(rec);
+    probe.pending.push(rec);
+    const before = signature();
+    const poll = (now) => {
+      if (rec.raf !== null) return;
+      if (signature() !== before) { rec.raf = performance.now() - rec.t0; return; }
+      if (performance.now() - rec.t0 < 5000) requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  };
+  probe.observer = new MutationObserver(() => {
+    if (!probe.pending.length) return;
+    const now = performance.now();
+    const hit = probe.pending.filter((rec) => rec.t0 <= now);
+    probe.pending = probe.pending.filter((rec) => rec.t0 > now);
+    for (const rec of hit) rec.mutation = now - rec.t0;
+    requestAnimationFrame(() => {
+      const painted = performance.now();
+      for (const rec of hit) rec.frame = painted - rec.t0;
+    });
+  });
+  probe.observer.observe(container, {
+    subtree: true, childList: true, attributes: true, characterData: true});
+  window.addEventListener('keydown', probe.onKey, true);
+  window.__nblabelProbe = probe;
+  return true;
+}
+"""
+
+
+def install_paint_latency_probe(page: Page, container_selector: str) -> None:
+    """Install :data:`PAINT_LATENCY_PROBE_JS` on the element matching ``container_selector``.
+
+    Watch only the widget's output (e.g. ``".jp-OutputArea-output .probe"``), never the cell
+    source.  Installing again replaces the previous probe and its records.
+    """
+    page.evaluate(PAINT_LATENCY_PROBE_JS, container_selector)
+
+
+def read_paint_latencies(
+    page: Page, *, clear: bool = True, wait: float = 2.0
+) -> list[dict[str, Any]]:
+    """Return the probe's records: ``{"key", "t0", "mutation", "frame", "raf"}`` (ms).
+
+    Waits up to ``wait`` seconds for every recorded keydown to have been painted (``frame``
+    and ``raf`` set, or ``mutation`` missing for good); ``clear`` empties the record list.
+    """
+    def settled() -> bool:
+        return page.evaluate(
+            r"""() => (window.__nblabelProbe ? window.__nblabelProbe.records : [])
+                 .every(r => r.raf !== null && (r.mutation === null || r.frame !== null))"""
+        )
+
+    try:
+        wait_until(settled, wait, "keypresses to be painted")
+    except TimeoutError:
+        pass  # report what there is; unpainted keys show up as nulls
+    return page.evaluate(
+        r"""(clear) => {
+      const p = window.__nblabelProbe;
+      if (!p) throw new Error('paint latency probe not installed');
+      const out = p.records.map(r => ({key: r.key, t0: r.t0, mutation: r.mutation,
+                                       frame: r.frame, raf: r.raf}));
+      if (clear) { p.records = []; p.pending = []; }
+      return out;
+    }""",
+        clear,
+    )

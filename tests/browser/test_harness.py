@@ -1,0 +1,163 @@
+"""Smoke tests of the end-to-end harness itself, in JupyterLab and in Notebook 7."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from .lab import (
+    KernelError,
+    install_paint_latency_probe,
+    kernel_for,
+    kill_kernel,
+    open_notebook,
+    page_kernel_status,
+    read_paint_latencies,
+    restart_kernel,
+    run_all_cells,
+    wait_for_widget,
+    wait_until,
+    write_notebook,
+)
+
+pytestmark = pytest.mark.browser
+
+# A trivial anywidget, defined inline: a <div class="probe"> showing the synced `text` trait;
+# a click sends a custom message to the kernel, a key press shows the key (for the probe).
+PROBE_CELL = '''
+import anywidget, traitlets
+
+class Probe(anywidget.AnyWidget):
+    _esm = """
+    function render({ model, el }) {
+      const div = document.createElement("div");
+      div.className = "probe";
+      div.tabIndex = 0;
+      // Keep JupyterLab's command-mode shortcuts (a, b, c, ...) away from the widget's keys.
+      div.dataset.lmSuppressShortcuts = "true";
+      const show = () => { div.textContent = model.get("text"); };
+      show();
+      model.on("change:text", show);
+      div.addEventListener("click", () => model.send({ kind: "clicked", text: model.get("text") }));
+      div.addEventListener("keydown", (event) => {
+        event.stopPropagation();
+        div.textContent = "key:" + event.key;
+      });
+      el.appendChild(div);
+    }
+    export default { render };
+    """
+    text = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.received = []
+        self.on_msg(lambda widget, content, buffers: self.received.append(content))
+
+probe = Probe(text="hello from the kernel")
+probe
+'''
+
+# Enough tall outputs before the widget that most cells are far outside the viewport.
+FILLER_CELLS = [f"print('filler-{i}\\n' * 8)" for i in range(30)]
+
+
+def _probe_notebook(server, name):
+    return write_notebook(server, name, [*FILLER_CELLS, PROBE_CELL])
+
+
+def test_widget_roundtrip_and_windowing(server, page):
+    path = _probe_notebook(server, f"probe-{server.app}.ipynb")
+    state = open_notebook(page, server, path, ui=server.app)
+    assert state["windowingMode"] == "none", state
+    run_all_cells(page)
+
+    probe = wait_for_widget(page, ".probe")
+    assert probe.text_content() == "hello from the kernel"
+
+    # Windowing mode "none": every cell and every output is in the DOM, even far off screen.
+    counts = page.evaluate(
+        """() => ({
+          cells: document.querySelectorAll('.jp-Notebook .jp-Cell').length,
+          fillers: [...document.querySelectorAll('.jp-OutputArea-output')]
+                     .filter(n => /filler-\\d+/.test(n.textContent)).length,
+        })"""
+    )
+    assert counts == {"cells": len(FILLER_CELLS) + 1, "fillers": len(FILLER_CELLS)}, counts
+
+    with kernel_for(server, path) as kernel:
+        assert kernel.eval("__import__('sys').prefix") == sys.prefix
+        probe.click()
+        received = wait_until(
+            lambda: kernel.eval("probe.received"), 10, "the click message to reach the kernel"
+        )
+        assert received == [{"kind": "clicked", "text": "hello from the kernel"}]
+
+        # Kernel -> browser: a trait set from another client reaches the page.
+        kernel.execute("probe.text = 'changed in the kernel'")
+        wait_until(
+            lambda: probe.text_content() == "changed in the kernel", 10, "the new text in the DOM"
+        )
+
+        assert kernel.execute("print(6 * 7)") == "42\n"
+        with pytest.raises(KernelError, match="ZeroDivisionError"):
+            kernel.execute("1 / 0")
+
+
+def test_paint_latency_probe(lab_server, page):
+    path = _probe_notebook(lab_server, "latency.ipynb")
+    open_notebook(page, lab_server, path, ui="lab")
+    run_all_cells(page)
+    probe = wait_for_widget(page, ".probe")
+    probe.focus()
+    install_paint_latency_probe(page, ".jp-OutputArea-output:has(.probe)")
+    for key in "abc":
+        page.keyboard.press(key)
+    records = read_paint_latencies(page)
+    assert [r["key"] for r in records] == ["a", "b", "c"], records
+    for r in records:
+        assert r["mutation"] is not None and 0 <= r["mutation"] < 1000, records
+        assert r["frame"] is not None and r["frame"] >= r["mutation"], r
+        assert r["raf"] is not None and 0 <= r["raf"] < 1000, r
+    assert probe.text_content() == "key:c"
+    assert read_paint_latencies(page) == []  # cleared by the first read
+
+
+def test_errors_fail_fast(lab_server, page):
+    path = write_notebook(lab_server, "boom.ipynb", ["raise ValueError('boom-42')"])
+    open_notebook(page, lab_server, path, ui="lab")
+    with pytest.raises(AssertionError, match="boom-42"):
+        run_all_cells(page)
+    start = time.monotonic()
+    with pytest.raises(AssertionError, match="boom-42"):
+        wait_for_widget(page, ".probe", timeout=30)
+    assert time.monotonic() - start < 5
+
+
+def test_kill_kernel(server, page):
+    path = write_notebook(server, f"crash-{server.app}.ipynb", ["x = 1"])
+    open_notebook(page, server, path, ui=server.app)
+    with kernel_for(server, path) as kernel:
+        kernel.execute("survivor = 42")
+        assert kernel.eval("survivor") == 42
+        old_pid = kernel.pid()
+
+    with kill_kernel(server, path, page=page) as kernel:
+        assert kernel.pid() != old_pid
+        assert kernel.eval("'survivor' in globals()") is False
+    assert page_kernel_status(page, path)["ready"]
+
+
+def test_restart_kernel(lab_server, page):
+    path = write_notebook(lab_server, "restart.ipynb", ["x = 1"])
+    open_notebook(page, lab_server, path, ui="lab")
+    run_all_cells(page)
+    with kernel_for(lab_server, path) as kernel:
+        assert kernel.eval("x") == 1
+    with restart_kernel(page, path, server=lab_server) as kernel:
+        assert kernel.eval("'x' in globals()") is False
+        kernel.execute("x = 2")
+    with restart_kernel(lab_server, path) as kernel:
+        assert kernel.eval("'x' in globals()") is False
