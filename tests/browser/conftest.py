@@ -168,9 +168,27 @@ def page(context: Any, request: pytest.FixtureRequest) -> Any:
         console.append(f"{time.monotonic() - start:8.3f} [{msg.type}] {msg.text}{where}")
 
     pg.on("console", on_console)
-    pg.on("pageerror", lambda err: console.append(f"{time.monotonic() - start:8.3f} [pageerror] {err}"))
+    pg.on(
+        "pageerror",
+        lambda err: console.append(f"{time.monotonic() - start:8.3f} [pageerror] {err}"),
+    )
     request.node._nblabel_console = console
     return pg
+
+
+@pytest.fixture(autouse=True)
+def _shut_down_kernels(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test, shut down the kernels it left on the servers it used.
+
+    Session-scoped servers otherwise accumulate one idle kernel per opened notebook.
+    """
+    yield
+    for value in list(getattr(request.node, "funcargs", {}).values()):
+        if isinstance(value, JupyterServer) and value.is_alive():
+            try:
+                value.shutdown_kernels()
+            except Exception as exc:  # noqa: BLE001 - cleanup must not mask the test result
+                print(f"could not shut down kernels of the {value.app} server: {exc!r}")
 
 
 @pytest.hookimpl(hookwrapper=True)

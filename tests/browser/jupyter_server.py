@@ -160,13 +160,15 @@ class JupyterServer:
         return "\n".join(text.splitlines()[-lines:])
 
     # -- processes ---------------------------------------------------------------------------
-    def kernel_pids(self) -> list[int]:
-        """Pids of kernel processes this server started (alive or zombie).
+    def kernel_pids(self, kernel_id: str | None = None) -> list[int]:
+        """Pids of kernel processes this server started (of ``kernel_id`` only, if given).
 
         Kernels run in their own session, so they are found by their connection file, which
-        lives in this server's private runtime directory.
+        lives in this server's private runtime directory (a zombie has no command line and is
+        not listed).
         """
-        needle = str(self.runtime_dir).encode()
+        name = f"kernel-{kernel_id}.json" if kernel_id else ""
+        needle = os.path.join(str(self.runtime_dir), name).encode()
         pids = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -178,6 +180,15 @@ class JupyterServer:
             if needle in cmdline and int(entry.name) != os.getpid():
                 pids.append(int(entry.name))
         return pids
+
+    def shutdown_kernels(self, timeout: float = HTTP_TIMEOUT) -> None:
+        """Delete every session and shut down every kernel (through the API)."""
+        for session in self.api("GET", "api/sessions", timeout=timeout):
+            with contextlib.suppress(urllib.error.HTTPError):
+                self.api("DELETE", f"api/sessions/{session['id']}", timeout=timeout)
+        for kernel in self.api("GET", "api/kernels", timeout=timeout):
+            with contextlib.suppress(urllib.error.HTTPError):
+                self.api("DELETE", f"api/kernels/{kernel['id']}", timeout=timeout)
 
     def add_closer(self, fn: Any) -> None:
         """Register ``fn()`` to be called by :meth:`stop` (e.g. to close kernel clients)."""
@@ -260,7 +271,10 @@ def _server_command(server: JupyterServer, extra_args: Sequence[str]) -> list[st
             f"--{cls}.workspaces_dir={server.workspaces_dir}",
             f"--{cls}.expose_app_in_browser=True",
         ]
-    args += ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    args += [
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     return args + list(extra_args)
 
 
@@ -336,7 +350,9 @@ def start_server(
         for d in dirs.values():
             d.mkdir()
         os.chmod(dirs["runtime"], 0o700)
-        _write_user_settings(dirs["settings"], USER_SETTINGS if user_settings is None else user_settings)
+        _write_user_settings(
+            dirs["settings"], USER_SETTINGS if user_settings is None else user_settings
+        )
         env = {
             k: v
             for k, v in os.environ.items()

@@ -229,6 +229,26 @@ def _dismiss_kernel_dialogs(page: Page) -> None:
     )
 
 
+def _watch_page_status(page: Page, path: str | None) -> None:
+    """Record, from now on, every kernel status the page's notebook goes through."""
+    page.evaluate(
+        "(path) => { const find = "
+        + _PANEL_JS
+        + r"""; const {panel} = find(path);
+        if (!panel) throw new Error(`no notebook panel for ${path}`);
+        const seen = window.__nblabelStatusSeen = [];
+        if (window.__nblabelStatusWatch) {
+          const [ctx, fn] = window.__nblabelStatusWatch;
+          ctx.statusChanged.disconnect(fn);
+        }
+        const fn = (_, status) => { seen.push(status); };
+        panel.sessionContext.statusChanged.connect(fn);
+        window.__nblabelStatusWatch = [panel.sessionContext, fn];
+      }""",
+        path,
+    )
+
+
 def wait_for_page_kernel_idle(
     page: Page, path: str | None = None, timeout: float = KERNEL_TIMEOUT
 ) -> dict[str, Any]:
@@ -294,16 +314,27 @@ def open_notebook(
 
 
 def _output_errors(page: Page) -> list[str]:
-    """Texts of error outputs (tracebacks, widget errors) in the page's output areas."""
+    """Error outputs (Python tracebacks) and widget errors in the page's notebooks."""
     return page.evaluate(
         r"""() => {
       const out = [];
-      const nodes = document.querySelectorAll(
-        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
-        + '.jp-OutputArea-output.jp-mod-error, .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]');
-      for (const n of nodes) {
-        const t = n.innerText || '';
-        if (/Traceback|Error|Exception/.test(t)) out.push(t.slice(0, 4000));
+      const app = window.jupyterapp;
+      const panels = [];
+      try {
+        for (const w of app.shell.widgets('main')) {
+          if (w && w.content && w.content.model) panels.push(w);
+        }
+      } catch (e) { /* not ready */ }
+      for (const panel of panels) {
+        for (const cell of panel.content.model.cells) {
+          if (cell.type !== 'code') continue;
+          for (const o of cell.outputs.toJSON()) {
+            if (o.output_type === 'error') {
+              const tb = (o.traceback || []).join('\n').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+              out.push(`${o.ename}: ${o.evalue}\n${tb}`.slice(0, 4000));
+            }
+          }
+        }
       }
       for (const n of document.querySelectorAll('.jp-OutputArea-output')) {
         const t = n.innerText || '';
@@ -490,7 +521,9 @@ class Kernel:
                 break
         result = reply["content"].get("user_expressions", {}).get("v")
         if reply["content"]["status"] != "ok" or result is None:
-            raise KernelError(f"kernel could not run the evaluation of {expr!r}: {reply['content']}")
+            raise KernelError(
+                f"kernel could not run the evaluation of {expr!r}: {reply['content']}"
+            )
         if result["status"] != "ok":
             tb = _ANSI.sub("", "\n".join(result.get("traceback", [])))
             raise KernelError(
@@ -523,8 +556,10 @@ def kernel_for(
     session = wait_until(
         lambda: _session_for(server, notebook_path),
         timeout,
-        lambda: f"a session for {notebook_path!r}; sessions: "
-        f"{[s.get('path') for s in server.api('GET', 'api/sessions')]}",
+        lambda: (
+            f"a session for {notebook_path!r}; sessions: "
+            f"{[s.get('path') for s in server.api('GET', 'api/sessions')]}"
+        ),
         interval=0.1,
     )
     kernel_id = session["kernel"]["id"]
@@ -536,18 +571,20 @@ def kernel_for(
     return Kernel(server, notebook_path, kernel_id, timeout=timeout)
 
 
-def _kernel_model(server: JupyterServer, kernel_id: str) -> dict[str, Any]:
-    return server.api("GET", f"api/kernels/{kernel_id}")
-
-
-def _new_kernel_answers(
-    server: JupyterServer, path: str, old_pid: int, timeout: float
-) -> Kernel:
+def _new_kernel_answers(server: JupyterServer, path: str, old_pid: int, timeout: float) -> Kernel:
     """Wait until the notebook's kernel is a process other than ``old_pid`` that answers."""
+    deadline = time.monotonic() + timeout
     found: list[Kernel] = []
 
+    def started() -> bool:
+        session = _session_for(server, path)
+        pids = server.kernel_pids(session["kernel"]["id"]) if session else []
+        return bool(pids) and old_pid not in pids
+
     def answers() -> bool:
-        k = Kernel(server, path, _session_for(server, path)["kernel"]["id"], timeout=5)
+        session = _session_for(server, path)
+        remaining = max(1.0, min(5.0, deadline - time.monotonic()))
+        k = Kernel(server, path, session["kernel"]["id"], timeout=remaining)
         try:
             if k.pid() != old_pid:
                 found.append(k)
@@ -558,7 +595,9 @@ def _new_kernel_answers(
         k.close()
         return False
 
-    wait_until(answers, timeout, f"a new kernel (not pid {old_pid}) for {path!r}", interval=0.2)
+    what = f"a new kernel process (not pid {old_pid}) for {path!r}"
+    wait_until(started, timeout, what, interval=0.05)
+    wait_until(answers, max(1.0, deadline - time.monotonic()), what + " to answer", interval=0.1)
     found[0].timeout = KERNEL_TIMEOUT
     return found[0]
 
@@ -579,6 +618,8 @@ def kill_kernel(
     """
     with kernel_for(server, notebook_path) as k:
         old_pid, kernel_id = k.pid(), k.kernel_id
+    if page is not None:
+        _watch_page_status(page, notebook_path)
     if old_pid not in server.kernel_pids():
         raise AssertionError(f"pid {old_pid} is not a kernel of this server; not killing it")
     os.kill(old_pid, signal.SIGKILL)
@@ -591,19 +632,21 @@ def kill_kernel(
         return "\nState:\tZ" in status  # dead, waiting for the server to reap it
 
     wait_until(gone, 10, f"killed kernel pid {old_pid} to exit")
-
-    start = time.monotonic()
-    while True:
-        state = _kernel_model(server, kernel_id).get("execution_state")
-        pids = server.kernel_pids()
-        if pids and old_pid not in pids and state not in ("dead", "restarting", "autorestarting"):
-            break
-        if time.monotonic() - start > 20:
-            server.api("POST", f"api/kernels/{kernel_id}/restart", timeout=timeout)
-            break
-        time.sleep(0.1)
-    new = _new_kernel_answers(server, notebook_path, old_pid, timeout)
+    try:
+        new = _new_kernel_answers(server, notebook_path, old_pid, min(20.0, timeout))
+    except TimeoutError:  # the restarter gave up or is off: restart through the API instead
+        server.api("POST", f"api/kernels/{kernel_id}/restart", timeout=timeout)
+        new = _new_kernel_answers(server, notebook_path, old_pid, timeout)
     if page is not None:
+        wait_until(
+            lambda: (
+                set(page.evaluate("() => window.__nblabelStatusSeen || []"))
+                & {"autorestarting", "restarting", "dead", "starting", "unknown"}
+            ),
+            timeout,
+            "the page to notice the kernel died",
+            interval=0.1,
+        )
         wait_for_page_kernel_idle(page, notebook_path, timeout=timeout)
     return new
 
@@ -648,7 +691,7 @@ def restart_kernel(
         window.__nblabelRestart = {done: false, error: null};
         panel.sessionContext.session.kernel.restart().then(
           () => { window.__nblabelRestart.done = true; },
-          (e) => { window.__nblabelRestart.done = true; window.__nblabelRestart.error = String(e); });
+          (e) => { Object.assign(window.__nblabelRestart, {done: true, error: String(e)}); });
       }""",
         notebook_path,
     )
@@ -738,6 +781,7 @@ def read_paint_latencies(
     Waits up to ``wait`` seconds for every recorded keydown to have been painted (``frame``
     and ``raf`` set, or ``mutation`` missing for good); ``clear`` empties the record list.
     """
+
     def settled() -> bool:
         return page.evaluate(
             r"""() => (window.__nblabelProbe ? window.__nblabelProbe.records : [])

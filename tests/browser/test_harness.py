@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +77,13 @@ def test_widget_roundtrip_and_windowing(server, page):
     assert state["windowingMode"] == "none", state
     run_all_cells(page)
 
+    # The widget manager and anywidget come from the environment's share/jupyter.
+    federated = page.evaluate(
+        """() => JSON.parse(document.getElementById('jupyter-config-data').textContent)
+                   .federated_extensions.map(e => e.name)"""
+    )
+    assert {"@jupyter-widgets/jupyterlab-manager", "anywidget"} <= set(federated), federated
+
     probe = wait_for_widget(page, ".probe")
     assert probe.text_content() == "hello from the kernel"
 
@@ -104,6 +114,45 @@ def test_widget_roundtrip_and_windowing(server, page):
         assert kernel.execute("print(6 * 7)") == "42\n"
         with pytest.raises(KernelError, match="ZeroDivisionError"):
             kernel.execute("1 / 0")
+
+
+def test_isolated_environment(lab_server):
+    """Private config/data/runtime dirs, yet the environment's extensions and kernel are seen."""
+    env = lab_server.env
+
+    def jupyter(*args):
+        out = subprocess.run(
+            [lab_server.python, "-m", "jupyter", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return out.stdout + out.stderr
+
+    paths = json.loads(jupyter("--paths", "--json"))
+    env_data = str(Path(sys.prefix, "share", "jupyter"))
+    assert paths["config"][:2] == [
+        str(Path(sys.prefix, "etc", "jupyter")),
+        str(lab_server.config_dir),
+    ]
+    assert paths["data"][:2] == [env_data, str(lab_server.data_dir)], paths["data"]
+    assert paths["runtime"] == [str(lab_server.runtime_dir)]
+    assert not any(p.startswith(str(Path.home())) for p in paths["config"] + paths["data"])
+
+    listing = jupyter("labextension", "list")
+    for name in (
+        "@jupyter-widgets/jupyterlab-manager",
+        "anywidget",
+        "@jupyter-notebook/lab-extension",
+    ):
+        assert name in listing, listing
+
+    spec = lab_server.api("GET", "api/kernelspecs")["kernelspecs"]["python3"]["spec"]
+    assert spec["argv"][0] in ("python", "python3", sys.executable), spec
+    settings = lab_server.api("GET", "lab/api/settings/@jupyterlab/notebook-extension:tracker")
+    assert settings["settings"]["windowingMode"] == "none"
 
 
 def test_paint_latency_probe(lab_server, page):
@@ -147,7 +196,9 @@ def test_kill_kernel(server, page):
     with kill_kernel(server, path, page=page) as kernel:
         assert kernel.pid() != old_pid
         assert kernel.eval("'survivor' in globals()") is False
-    assert page_kernel_status(page, path)["ready"]
+    state = page_kernel_status(page, path)
+    assert state["ready"] and state["dialogText"] is None, state
+    assert old_pid not in server.kernel_pids()
 
 
 def test_restart_kernel(lab_server, page):
