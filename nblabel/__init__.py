@@ -1,1 +1,16 @@
-"""nblabel: Jupyter-native labeling widgets."""
+"""nblabel: Jupyter-native labeling widgets for building training data in a notebook.
+
+Examples
+--------
+>>> import nblabel as nl
+>>> task = nl.Classify(["pos", "neg", "neutral"], text="review")
+>>> proj = nl.Project(df, task, store="sentiment.db")  # doctest: +SKIP
+>>> proj.label(annotator="ana")  # doctest: +SKIP
+"""
+
+from .project import Project, label
+from .store import Store, StoreError
+from .tasks import Classify, Task, TaskMismatchError
+
+__all__ = ["Classify", "Project", "Store", "StoreError", "Task", "TaskMismatchError", "label"]
+__version__ = "0.1.0"

@@ -1,1 +1,168 @@
-console.log("hi")
+// Classification view: shows an item (text, labelled fields, image) and its labels with keys.
+// Single-label: a label key answers and moves on. Multi-label: keys toggle, Enter submits.
+
+import { h, setText, show } from "../../js/dom.js";
+import { filterLabels, labelKeymap } from "../../js/keys.js";
+import { mountLabeler } from "../../js/shell.js";
+
+function classifyView(task) {
+  const labels = task.labels;
+  const keymap = labelKeymap(task.keys);
+  const hasUnkeyed = task.keys.some((key) => key === null || key === undefined);
+  let parts = null;
+  let shownSlot = null;
+  let filterOpen = false;
+
+  function choose(index, ctx) {
+    const label = labels[index];
+    if (task.multi) ctx.session.toggleSelected(label);
+    else ctx.session.answer(label);
+    return true;
+  }
+
+  function submit(ctx) {
+    const { session } = ctx;
+    const slot = session.current();
+    if (task.multi) return session.answer([...session.draft().selected]);
+    if (slot.answer && session.draftChanged()) {
+      return slot.answer.event === "skip" ? session.skip() : session.answer(slot.answer.value);
+    }
+    return session.forward();
+  }
+
+  function openFilter() {
+    filterOpen = true;
+    parts.filter.value = "";
+    applyFilter();
+    show(parts.filterPane, true);
+    parts.filter.focus();
+    return true;
+  }
+
+  function onFilterKey(event, ctx) {
+    event.stopPropagation();
+    if (event.key !== "Escape" && event.key !== "Enter") return;
+    event.preventDefault();
+    const [first] = filterLabels(labels, parts.filter.value);
+    closeFilter(ctx);
+    if (event.key === "Enter" && first !== undefined) choose(first, ctx);
+    ctx.render();
+  }
+
+  function applyFilter() {
+    const visible = new Set(filterLabels(labels, filterOpen ? parts.filter.value : ""));
+    parts.buttons.forEach((button, index) => show(button, visible.has(index)));
+  }
+
+  function closeFilter(ctx) {
+    filterOpen = false;
+    show(parts.filterPane, false);
+    applyFilter();
+    ctx.focus();
+  }
+
+  return {
+    mount(body, ctx) {
+      const text = h("div", { class: "nbl-text" });
+      const fields = h("dl", { class: "nbl-fields" });
+      const image = h("img", { class: "nbl-image", attrs: { alt: "item image" } });
+      const imageError = h("div", { class: "nbl-image-error" });
+      const content = h("div", { class: "nbl-content" }, fields, image, imageError, text);
+      const buttons = labels.map((label, index) =>
+        h(
+          "button",
+          {
+            class: "nbl-label",
+            attrs: { type: "button", tabindex: "-1", "aria-pressed": "false", title: label },
+            dataset: { label },
+            on: {
+              click: (event) => {
+                choose(index, ctx);
+                event.currentTarget.dispatchEvent(new CustomEvent("nbl-action", { bubbles: true }));
+              },
+            },
+            signal: ctx.signal,
+          },
+          task.keys[index] ? h("kbd", { text: task.keys[index] }) : null,
+          h("span", { class: "nbl-label-text", text: label }),
+        ),
+      );
+      const filter = h("input", {
+        class: "nbl-filter",
+        attrs: { type: "text", placeholder: "find a label — Enter picks the first, Esc closes" },
+        on: { keydown: (event) => onFilterKey(event, ctx), input: () => applyFilter() },
+        signal: ctx.signal,
+      });
+      const filterPane = h("div", { class: "nbl-filter-pane" }, filter);
+      show(filterPane, false);
+      const labelBar = h("div", { class: `nbl-labels${task.multi ? " nbl-multi" : ""}`, attrs: { role: "group", "aria-label": "labels" } }, ...buttons);
+      body.append(content, filterPane, labelBar);
+      parts = { text, fields, image, imageError, content, buttons, filter, filterPane };
+    },
+
+    render(slot, draft) {
+      if (slot !== shownSlot) {
+        shownSlot = slot;
+        showItem(parts, slot.view);
+      }
+      let chosen = [];
+      if (task.multi) chosen = draft.selected;
+      else if (slot.answer && slot.answer.event === "label") chosen = [slot.answer.value];
+      parts.buttons.forEach((button, index) => {
+        const on = chosen.includes(labels[index]);
+        button.classList.toggle("nbl-on", on);
+        button.setAttribute("aria-pressed", String(on));
+      });
+    },
+
+    onKey(key, event, ctx) {
+      if (keymap.has(key)) return choose(keymap.get(key), ctx);
+      if (key === "Enter") return submit(ctx);
+      if (key === "/") return openFilter();
+      return false;
+    },
+
+    shortcuts() {
+      const extra = [];
+      if (task.multi) extra.push(["Enter", "submit"]);
+      else extra.push(["Enter", "keep answer"]);
+      if (hasUnkeyed || labels.length > 9) extra.push(["/", "find a label"]);
+      return extra;
+    },
+
+    describe(slot) {
+      const value = slot.answer.value;
+      return Array.isArray(value) ? (value.length ? value.join(", ") : "none") : String(value);
+    },
+  };
+}
+
+function showItem(parts, view) {
+  const { text, fields, image, imageError, content } = parts;
+  show(text, "text" in view);
+  if ("text" in view) {
+    const missing = view.text === null;
+    setText(text, missing ? "(no text)" : view.text);
+    text.classList.toggle("nbl-missing", missing);
+  }
+  show(fields, Boolean(view.fields && view.fields.length));
+  fields.replaceChildren(
+    ...(view.fields || []).flatMap(([name, value]) => [
+      h("dt", { text: name }),
+      h("dd", { class: value === null ? "nbl-missing" : "", text: value === null ? "(missing)" : value }),
+    ]),
+  );
+  const img = view.image || null;
+  show(image, Boolean(img && img.url));
+  show(imageError, Boolean(img && !img.url));
+  if (img && img.url) image.src = img.url;
+  else image.removeAttribute("src");
+  setText(imageError, img && !img.url ? `Cannot show image: ${img.error || "unknown error"}` : "");
+  content.scrollTop = 0;
+}
+
+export default {
+  render({ model, el }) {
+    return mountLabeler({ model, el, view: classifyView(model.get("task")) });
+  },
+};

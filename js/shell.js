@@ -1,0 +1,330 @@
+// The frame every labeling view shares: header and progress, guideline, item position, answer
+// state, toolbar, comment box, shortcut legend, waiting and done screens, keyboard and focus.
+// A task view (classify, spans, rank) plugs into it and only draws the item and its answers.
+
+import { connectSession } from "./channel.js";
+import { h, setText, show } from "./dom.js";
+import { hasCommandModifier, isTyping, keyName } from "./keys.js";
+import { LabelSession, displayItemId } from "./session.js";
+
+const TICK_MS = 1000;
+const POLL_EVERY_TICKS = 5;
+const SLOW_KERNEL_MS = 3000;
+
+/**
+ * @typedef {object} TaskView
+ * @property {(body: HTMLElement, ctx: object) => void} mount  build the item area once
+ * @property {(slot: object, draft: object, ctx: object) => void} render  draw the current item
+ * @property {(key: string, event: KeyboardEvent, ctx: object) => boolean} onKey  task keys
+ * @property {() => string[][]} shortcuts  extra [key, action] pairs for the legend
+ * @property {(slot: object) => string} describe  short text of an answer's value
+ */
+
+/**
+ * Mount a labeling view into `el`. Returns the cleanup that removes every listener and timer.
+ * @param {{model: object, el: HTMLElement, view: TaskView}} options
+ */
+export function mountLabeler({ model, el, view }) {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const session = new LabelSession({ send: () => {} });
+  const ctx = { model, session, signal, task: model.get("task"), render: () => render(), focus: () => root.focus() };
+
+  // ---- structure -----------------------------------------------------------------------------
+  const who = h("span", { class: "nbl-who" });
+  const bar = h("div", { class: "nbl-bar-fill" });
+  const counts = h("span", { class: "nbl-counts" });
+  const saveState = h("span", { class: "nbl-save", attrs: { "aria-live": "polite" } });
+  const focusHint = h("span", { class: "nbl-focus-hint" });
+  const header = h(
+    "div",
+    { class: "nbl-header" },
+    who,
+    h("div", { class: "nbl-bar", attrs: { role: "progressbar", "aria-label": "progress" } }, bar),
+    counts,
+    saveState,
+    focusHint,
+  );
+  const guideline = buildGuideline(model.get("guideline") || {});
+  const notice = h("div", { class: "nbl-notice", attrs: { role: "alert" } });
+  const position = h("span", { class: "nbl-position" });
+  const answerState = h("span", { class: "nbl-answer" });
+  const meta = h("div", { class: "nbl-meta" }, position, answerState);
+  const body = h("div", { class: "nbl-body" });
+
+  const buttons = {};
+  const toolbar = h("div", { class: "nbl-toolbar" });
+  const actions = [
+    ["back", "←", "back", () => session.back()],
+    ["forward", "→", "forward", () => session.forward()],
+    ["undo", "u", "undo", () => session.undo()],
+    ["skip", "s", "skip", () => session.skip()],
+    ["flag", "?", "unsure", () => session.toggleFlag()],
+    ["comment", "c", "comment", () => openComment()],
+  ];
+  for (const [name, key, label, act] of actions) {
+    buttons[name] = actionButton(key, label, () => act(), signal);
+    toolbar.append(buttons[name]);
+  }
+
+  const commentBox = h("textarea", { class: "nbl-comment-input", attrs: { rows: 2, placeholder: "Comment on this item — Enter saves, Shift+Enter new line, Esc cancels" } });
+  const commentPane = h("div", { class: "nbl-comment" }, commentBox);
+  show(commentPane, false);
+
+  const legend = h("div", { class: "nbl-legend" });
+  const waiting = h("div", { class: "nbl-waiting" });
+  const done = h("div", { class: "nbl-done" });
+  const itemPane = h("div", { class: "nbl-item-pane" }, meta, body, commentPane, toolbar);
+
+  const root = h(
+    "div",
+    { class: "nbl-root", attrs: { tabindex: "0", role: "application", "aria-label": `nblabel: ${ctx.task.kind} labeling` } },
+    header,
+    guideline ? guideline.element : null,
+    notice,
+    itemPane,
+    waiting,
+    done,
+    legend,
+  );
+  view.mount(body, ctx);
+  renderLegend();
+  el.append(root);
+
+  // ---- behaviour -----------------------------------------------------------------------------
+  function render() {
+    const screen = session.screen();
+    show(itemPane, screen === "item");
+    show(waiting, screen === "waiting" || screen === "loading");
+    show(done, screen === "done");
+    renderHeader();
+    setText(notice, session.notice);
+    show(notice, Boolean(session.notice));
+    if (screen === "item") renderItem();
+    else if (screen === "done") renderDone();
+    else setText(waiting, screen === "loading" ? "Loading items…" : "Waiting for the kernel to send more items…");
+  }
+
+  function renderHeader() {
+    const progress = model.get("progress") || {};
+    const total = progress.total || 0;
+    const doneCount = Math.min(total, (progress.done || 0) + session.pendingNewAnswers());
+    setText(who, model.get("annotator"));
+    bar.style.width = total ? `${(100 * doneCount) / total}%` : "0%";
+    setText(counts, `${doneCount} / ${total}`);
+    const pending = session.pendingCount();
+    const slow = pending && session.oldestPendingAge() > SLOW_KERNEL_MS;
+    setText(saveState, pending ? (slow ? `kernel busy — ${pending} waiting to be saved` : `saving ${pending}…`) : "all saved ✓");
+    saveState.classList.toggle("nbl-busy", Boolean(slow));
+  }
+
+  function renderItem() {
+    const slot = session.current();
+    const draft = session.draft();
+    setText(position, `item ${displayItemId(slot.id)}`);
+    let state = "";
+    if (slot.answer) {
+      const what = slot.answer.event === "skip" ? "skipped" : `answered: ${view.describe(slot)}`;
+      state = `${what} · ${slot.status === "pending" ? "saving…" : "saved"}`;
+    } else if (slot.status === "pending") state = "undoing…";
+    else if (slot.status === "rejected") state = `not saved: ${slot.reason}`;
+    if (draft.flag) state += `${state ? " · " : ""}marked unsure`;
+    if (draft.comment) state += `${state ? " · " : ""}comment: “${draft.comment}”`;
+    if (session.draftChanged()) state += " · press Enter to save the change";
+    setText(answerState, state);
+    answerState.classList.toggle("nbl-rejected", slot.status === "rejected");
+    buttons.flag.classList.toggle("nbl-on", draft.flag);
+    buttons.flag.setAttribute("aria-pressed", String(draft.flag));
+    buttons.comment.classList.toggle("nbl-on", Boolean(draft.comment));
+    buttons.back.disabled = session.cursor === 0;
+    buttons.forward.disabled = !slot.answer;
+    view.render(slot, draft, ctx);
+  }
+
+  function renderDone() {
+    const progress = model.get("progress") || {};
+    done.replaceChildren(
+      h("div", { class: "nbl-done-title", text: "All done — thank you!" }),
+      h(
+        "div",
+        { class: "nbl-done-counts" },
+        `${progress.labeled || 0} labeled · ${progress.skipped || 0} skipped · ${progress.flagged || 0} marked unsure`,
+      ),
+      labelSummary(progress.by_label || {}),
+      h("div", { class: "nbl-done-save", text: session.pendingCount() ? `saving ${session.pendingCount()} answers…` : "Every answer is saved." }),
+      h("div", { class: "nbl-done-hint", text: "Press ← to go back and review your answers." }),
+    );
+  }
+
+  function renderLegend() {
+    // Toolbar buttons show their own keys; the legend lists the keys that have no button.
+    const pairs = [...view.shortcuts(), ...(guideline ? [["g", "guidelines"]] : []), ["Esc", "leave the widget"]];
+    legend.replaceChildren(...pairs.map(([key, action]) => h("span", { class: "nbl-legend-item" }, h("kbd", { text: key }), ` ${action}`)));
+  }
+
+  function openComment() {
+    if (session.screen() !== "item") return false;
+    commentBox.value = session.draft().comment || "";
+    show(commentPane, true);
+    commentBox.focus();
+    return true;
+  }
+
+  function closeComment(save) {
+    if (save) session.setComment(commentBox.value.trim());
+    show(commentPane, false);
+    root.focus();
+    render();
+  }
+
+  function handleKey(key, event) {
+    switch (key) {
+      case "ArrowLeft":
+        return session.back();
+      case "ArrowRight":
+        return session.forward();
+      case "u":
+        return session.undo();
+      case "s":
+        return session.skip();
+      case "?":
+        return session.toggleFlag();
+      case "c":
+        return openComment();
+      case "g":
+        return guideline ? guideline.toggle() : false;
+      case "Escape":
+        return guideline ? guideline.close() : false;
+      default:
+        return session.screen() === "item" ? view.onKey(key, event, ctx) : false;
+    }
+  }
+
+  root.addEventListener(
+    "keydown",
+    (event) => {
+      if (hasCommandModifier(event) || event.key === "Tab") return;
+      if (isTyping(event)) {
+        event.stopPropagation();
+        return;
+      }
+      const key = keyName(event);
+      const handled = handleKey(key, event);
+      if (key === "Escape" && !handled) return;
+      event.stopPropagation();
+      if (handled) {
+        event.preventDefault();
+        render();
+      }
+    },
+    { signal },
+  );
+  commentBox.addEventListener(
+    "keydown",
+    (event) => {
+      event.stopPropagation();
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        closeComment(true);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        closeComment(false);
+      }
+    },
+    { signal },
+  );
+  root.addEventListener(
+    "mousedown",
+    (event) => {
+      // Buttons must not take focus away from the widget, or its keys would stop working.
+      if (event.target.closest && event.target.closest("button")) {
+        event.preventDefault();
+        root.focus();
+      }
+    },
+    { signal },
+  );
+  root.addEventListener("nbl-action", () => render(), { signal });
+
+  const disconnect = connectSession(model, session, render);
+  const onProgress = () => renderHeader();
+  model.on("change:progress", onProgress);
+  let ticks = 0;
+  const timer = setInterval(() => {
+    ticks += 1;
+    if (session.pendingCount()) renderHeader();
+    if (ticks % POLL_EVERY_TICKS === 0 && root.isConnected && document.visibilityState === "visible" && !session.pendingCount()) {
+      model.send({ kind: "poll" });
+    }
+  }, TICK_MS);
+  render();
+
+  return () => {
+    controller.abort();
+    clearInterval(timer);
+    model.off("change:progress", onProgress);
+    disconnect();
+    root.remove();
+  };
+}
+
+/** A toolbar button: runs `act` on click (keeping focus on the widget) and re-renders. */
+export function actionButton(key, label, act, signal) {
+  const button = h(
+    "button",
+    {
+      class: "nbl-action",
+      attrs: { type: "button", tabindex: "-1", title: `${label} (${key})` },
+      on: {
+        click: (event) => {
+          act();
+          event.currentTarget.dispatchEvent(new CustomEvent("nbl-action", { bubbles: true }));
+        },
+      },
+      signal,
+    },
+    h("kbd", { text: key }),
+    ` ${label}`,
+  );
+  return button;
+}
+
+function buildGuideline(guideline) {
+  if (!guideline.html) return null;
+  const content = h("div", { class: "nbl-guideline-body" });
+  // The kernel renders the Markdown and sanitises the HTML (nblabel/_guidelines.py).
+  content.innerHTML = guideline.html;
+  const summary = h("summary", {}, h("kbd", { text: "g" }), " Guidelines", h("span", { class: "nbl-version", text: ` · version ${guideline.version}` }));
+  const element = h("details", { class: "nbl-guideline" }, summary, content);
+  return {
+    element,
+    toggle() {
+      element.open = !element.open;
+      return true;
+    },
+    close() {
+      if (!element.open) return false;
+      element.open = false;
+      return true;
+    },
+  };
+}
+
+function labelSummary(byLabel) {
+  const entries = Object.entries(byLabel).sort((a, b) => b[1] - a[1]);
+  if (!entries.length) return null;
+  const most = entries[0][1];
+  return h(
+    "div",
+    { class: "nbl-summary" },
+    ...entries.map(([label, count]) =>
+      h(
+        "div",
+        { class: "nbl-summary-row" },
+        h("span", { class: "nbl-summary-label", text: label }),
+        h("span", { class: "nbl-summary-bar", attrs: { style: `width: ${Math.max(2, (100 * count) / most)}%` } }),
+        h("span", { class: "nbl-summary-count", text: count }),
+      ),
+    ),
+  );
+}

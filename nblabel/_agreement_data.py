@@ -1,0 +1,421 @@
+"""Reading answers for the agreement and consensus statistics.
+
+Every statistic starts here: a tidy ``(item, annotator, value)`` table, a project's event log or a
+wide items × annotators frame becomes integer-coded arrays (:class:`Answers`), and single-label or
+multi-label values become category codes (:class:`Coded`). The caller's frame is only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Above this many cells, count tables are built by sorting instead of a dense ``bincount``.
+_DENSE_CELLS = 1 << 25
+
+_CONTAINERS = (list, tuple, np.ndarray, set, frozenset)
+
+
+class AgreementWarning(UserWarning):
+    """An agreement statistic is undefined for the data given; the result is NaN.
+
+    Raised as a warning (not an error) because it is a normal state of a pilot in progress: no
+    item has two answers yet, or every answer so far uses the same label.
+    """
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One current answer per (item, annotator), as parallel arrays.
+
+    ``item`` and ``annotator`` are integer codes into ``items`` and ``annotators``; ``value``
+    holds the answers themselves (row order of the input is kept).
+    """
+
+    item: np.ndarray
+    annotator: np.ndarray
+    value: pd.Series
+    items: pd.Index
+    annotators: pd.Index
+
+    def __len__(self) -> int:
+        return len(self.item)
+
+    def select(self, mask: np.ndarray) -> Answers:
+        """Return the answers where ``mask`` is true (codes keep their meaning)."""
+        return Answers(
+            self.item[mask],
+            self.annotator[mask],
+            self.value[mask].reset_index(drop=True),
+            self.items,
+            self.annotators,
+        )
+
+    def present_annotators(self) -> np.ndarray:
+        """Codes of the annotators that have at least one answer."""
+        return np.flatnonzero(np.bincount(self.annotator, minlength=len(self.annotators)))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the answers as a tidy ``item``, ``annotator``, ``value`` frame."""
+        return pd.DataFrame(
+            {
+                "item": self.items.take(self.item),
+                "annotator": self.annotators.take(self.annotator),
+                "value": self.value.to_numpy(),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Coded:
+    """Answers whose values are categories: a single label, or a set of labels (multi-label).
+
+    ``code`` indexes ``categories``. For single labels, ``categories`` are the labels in their
+    order (``ordered`` says whether that order is meaningful, i.e. sortable or given). For sets,
+    ``categories`` are the distinct label sets (as sorted tuples) and ``members`` is a boolean
+    categories × ``labels`` membership matrix.
+    """
+
+    answers: Answers
+    code: np.ndarray
+    categories: list[Any]
+    kind: str
+    ordered: bool
+    labels: list[Any]
+    members: np.ndarray | None
+
+    @property
+    def n_categories(self) -> int:
+        """Number of categories (labels, or distinct label sets)."""
+        return len(self.categories)
+
+
+# -- reading ---------------------------------------------------------------------------------
+def read_answers(
+    df: Any,
+    item: str | None = None,
+    annotator: str | None = None,
+    value: str | None = None,
+) -> Answers:
+    """Read a tidy table, an event log or a wide frame into :class:`Answers`.
+
+    A frame with an ``event`` column is a project's event log: each annotator's current answer
+    per item is their latest event there, kept only if it is a ``label`` event.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            "expected a pandas DataFrame of answers (columns item, annotator, value, one row "
+            f"per answer; or items × annotators), got {type(df).__name__}."
+        )
+    names = {"item": item, "annotator": annotator, "value": value}
+    for role, name in names.items():
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{role}= must be a column name (str), got {type(name).__name__}.")
+    columns = {role: name or role for role, name in names.items()}
+    if len(set(columns.values())) < 3:
+        raise ValueError(
+            f"item=, annotator= and value= must name three different columns, got {columns}."
+        )
+    present = [name for name in columns.values() if name in df.columns]
+    explicit = any(name is not None for name in names.values())
+    if len(present) == 3:
+        return _read_tidy(df, columns)
+    if not present and not explicit:
+        return _read_wide(df)
+    missing = [name for name in columns.values() if name not in df.columns]
+    raise ValueError(
+        f"the answers table has no column(s) {missing} (columns: {list(df.columns)[:12]}). "
+        "Pass item=, annotator= and value= to name the columns of a tidy table, or pass a wide "
+        "frame with one row per item and one column per annotator (NaN where missing)."
+    )
+
+
+def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
+    item, annotator, value = columns["item"], columns["annotator"], columns["value"]
+    frame = df[[item, annotator, value]]
+    if "event" in df.columns:
+        frame = _current_answers(df, item, annotator, value)
+    for role in ("item", "annotator"):
+        if frame[columns[role]].isna().any():
+            raise ValueError(
+                f"column {columns[role]!r} has missing values; every answer needs its {role}."
+            )
+    frame = frame[frame[value].notna().to_numpy()]
+    if len(frame) == 0:
+        raise ValueError("the answers table has no answers (every value is missing).")
+    item_code, items = pd.factorize(frame[item])
+    annotator_code, annotators = _factorize_sorted(frame[annotator])
+    answers = Answers(
+        item_code.astype(np.int64),
+        annotator_code.astype(np.int64),
+        frame[value].reset_index(drop=True),
+        pd.Index(items, name=item),
+        pd.Index(annotators, name=annotator),
+    )
+    _check_unique_pairs(answers, item, annotator)
+    return answers
+
+
+def _current_answers(df: pd.DataFrame, item: str, annotator: str, value: str) -> pd.DataFrame:
+    events = df[[item, annotator, value, "event"]]
+    if "event_id" in df.columns:
+        events = events.iloc[np.argsort(df["event_id"].to_numpy(), kind="stable")]
+    latest = events.drop_duplicates([item, annotator], keep="last")
+    return latest.loc[(latest["event"] == "label").to_numpy(), [item, annotator, value]]
+
+
+def _read_wide(df: pd.DataFrame) -> Answers:
+    if df.shape[1] == 0 or df.shape[0] == 0:
+        raise ValueError(
+            "the answers frame is empty. Pass a tidy table (columns item, annotator, value) or "
+            "a wide frame with one row per item and one column per annotator."
+        )
+    if not df.index.is_unique:
+        dup = df.index[df.index.duplicated()][0]
+        raise ValueError(
+            f"the wide frame's index repeats item {dup!r}; a wide frame needs one row per item "
+            "(or pass a tidy table with columns item, annotator, value)."
+        )
+    if not df.columns.is_unique:
+        dup = df.columns[df.columns.duplicated()][0]
+        raise ValueError(f"the wide frame repeats the annotator column {dup!r}.")
+    answered = df.notna().to_numpy()
+    rows, cols = np.nonzero(answered)
+    if len(rows) == 0:
+        raise ValueError("the answers frame has no answers (every cell is missing).")
+    values = df.to_numpy()[rows, cols]
+    has_item = answered.any(axis=1)
+    has_annotator = answered.any(axis=0)
+    return Answers(
+        (np.cumsum(has_item) - 1)[rows].astype(np.int64),
+        (np.cumsum(has_annotator) - 1)[cols].astype(np.int64),
+        pd.Series(values),
+        pd.Index(df.index[has_item], name=df.index.name or "item"),
+        pd.Index(df.columns[has_annotator], name=df.columns.name or "annotator"),
+    )
+
+
+def _factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(column)
+    order = _sort_order(list(uniques))[0]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], pd.Index(uniques).take(order)
+
+
+def _check_unique_pairs(answers: Answers, item: str, annotator: str) -> None:
+    n_annotators = len(answers.annotators)
+    key = answers.item * n_annotators + answers.annotator
+    if len(answers.items) * n_annotators <= _DENSE_CELLS:
+        repeated = np.bincount(key, minlength=len(answers.items) * n_annotators) > 1
+        duplicated = np.flatnonzero(repeated)
+    else:
+        uniq, counts = np.unique(key, return_counts=True)
+        duplicated = uniq[counts > 1]
+    if len(duplicated):
+        first = int(duplicated[0])
+        raise ValueError(
+            f"{len(duplicated)} (item, annotator) pair(s) have several answers, e.g. item "
+            f"{answers.items[first // n_annotators]!r} by "
+            f"{answers.annotators[first % n_annotators]!r}. Agreement needs one current answer "
+            f"per pair: keep the latest, e.g. df.drop_duplicates([{item!r}, {annotator!r}], "
+            "keep='last'), or pass a project's event log (with its 'event' column) as is."
+        )
+
+
+# -- values ----------------------------------------------------------------------------------
+def value_kind(values: pd.Series) -> str:
+    """Say what the answers are: ``"label"``, ``"set"``, ``"spans"`` or ``"ranking"``.
+
+    Raises ``ValueError`` when answers of different kinds are mixed.
+    """
+    if values.dtype != object:
+        return "label"
+    try:
+        candidates = pd.unique(values)
+    except TypeError:
+        candidates = values.to_numpy()
+    return _kind_of_all(candidates)
+
+
+def _kind_of_all(candidates: Any) -> str:
+    kinds = {_kind_of(v) for v in candidates}
+    structured = kinds - {"label", "empty"}
+    if len(structured) > 1 or ("label" in kinds and (structured or "empty" in kinds)):
+        raise ValueError(
+            f"the answers mix kinds of value ({sorted(kinds)}): a column holds either single "
+            "labels, lists of labels (multi-label), lists of span dicts, or rankings (lists of "
+            "groups of options)."
+        )
+    if structured:
+        return structured.pop()
+    return "set" if "empty" in kinds else "label"
+
+
+def _kind_of(v: Any) -> str:
+    if isinstance(v, dict):
+        raise ValueError(
+            f"an answer is a single dict ({v!r}); span answers are lists of span dicts "
+            '{"start", "end", "label"}.'
+        )
+    if isinstance(v, (set, frozenset)):
+        return "set"
+    if not isinstance(v, _CONTAINERS):
+        return "label"
+    if len(v) == 0:
+        return "empty"
+    first = next(iter(v))
+    if isinstance(first, dict):
+        return "spans"
+    if isinstance(first, _CONTAINERS):
+        return "ranking"
+    return "set"
+
+
+def code_values(
+    answers: Answers,
+    labels: Sequence[Any] | None = None,
+    *,
+    sets: bool,
+    caller: str,
+) -> Coded:
+    """Code single-label (and, if ``sets``, multi-label) answers as categories.
+
+    ``labels`` gives the label order (and must contain every label used); otherwise labels are
+    sorted when they can be.
+    """
+    values = answers.value
+    factorized: tuple[np.ndarray, Any] | None = None
+    if values.dtype != object:
+        kind = "label"
+    else:
+        try:
+            factorized = pd.factorize(values)
+        except TypeError:
+            kind = _kind_of_all(values.to_numpy())
+        else:
+            kind = _kind_of_all(factorized[1])
+    if kind == "spans":
+        raise ValueError(
+            f"{caller} works on labels, but the answers are spans; use span_agreement(df)."
+        )
+    if kind == "ranking":
+        raise ValueError(
+            f"{caller} works on labels, but the answers are rankings; use "
+            "preference_agreement(df), kendall_w(df) or kendall_tau(df)."
+        )
+    if kind == "set" and not sets:
+        raise ValueError(
+            f"{caller} works on single labels, but the answers are lists (multi-label). Use "
+            "per_label(df) for per-label binary agreement, or krippendorff_alpha(df) with a set "
+            "distance (MASI by default)."
+        )
+    if kind == "set":
+        return _code_sets(answers, labels)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        uniques: list[Any] = list(values.cat.categories)
+        order, ordered = np.arange(len(uniques)), True
+    else:
+        raw, found = factorized if factorized is not None else pd.factorize(values)
+        codes, uniques = raw.astype(np.int64), list(found)
+        order, ordered = _sort_order(uniques)
+    if labels is not None:
+        label_list = _check_labels(labels)
+        _check_known(uniques, label_list)
+        at = pd.Index(label_list, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
+        return Coded(answers, at[codes].astype(np.int64), label_list, "label", True, label_list,
+                     None)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    categories = [uniques[i] for i in order]
+    return Coded(answers, rank[codes], categories, "label", ordered, categories, None)
+
+
+def _code_sets(answers: Answers, labels: Sequence[Any] | None) -> Coded:
+    keys = np.empty(len(answers), dtype=object)
+    keys[:] = [frozenset(v) for v in answers.value]
+    codes, uniques = pd.factorize(keys)
+    used = sorted(set().union(*uniques), key=_sort_key)
+    if labels is None:
+        label_list = used
+        ordered = _sort_order(used)[1]
+    else:
+        label_list = _check_labels(labels)
+        _check_known(used, label_list)
+        ordered = True
+    position = {label: i for i, label in enumerate(label_list)}
+    members = np.zeros((len(uniques), len(label_list)), dtype=bool)
+    for row, members_of in enumerate(uniques):
+        members[row, [position[label] for label in members_of]] = True
+    categories = [tuple(label_list[j] for j in np.flatnonzero(row)) for row in members]
+    return Coded(answers, codes.astype(np.int64), categories, "set", ordered, label_list, members)
+
+
+def _check_labels(labels: Sequence[Any]) -> list[Any]:
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
+        raise TypeError(f"labels= must be a list of labels, got {labels!r}.")
+    label_list = list(labels)
+    if len(set(label_list)) != len(label_list):
+        raise ValueError(f"labels= repeats a label: {label_list}.")
+    return label_list
+
+
+def _check_known(used: Sequence[Any], labels: list[Any]) -> None:
+    known = set(labels)
+    unknown = [v for v in used if v not in known]
+    if unknown:
+        raise ValueError(
+            f"the answers use value(s) {unknown[:10]} that are not in labels={labels}; "
+            "add them to labels= (or leave labels= out to use the observed values)."
+        )
+
+
+def _sort_order(uniques: list[Any]) -> tuple[np.ndarray, bool]:
+    """Return the order that sorts ``uniques``, and whether the sort is a natural one."""
+    try:
+        return np.asarray(sorted(range(len(uniques)), key=uniques.__getitem__), np.int64), True
+    except TypeError:
+        keyed = sorted(range(len(uniques)), key=lambda i: _sort_key(uniques[i]))
+        return np.asarray(keyed, dtype=np.int64), False
+
+
+def _sort_key(v: Any) -> tuple[str, str]:
+    return (type(v).__name__, repr(v))
+
+
+# -- counting --------------------------------------------------------------------------------
+def value_counts(
+    item: np.ndarray, code: np.ndarray, n_items: int, n_codes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Count answers per (item, code): return ``item, code, count`` sorted by item then code."""
+    key = item * n_codes + code
+    if n_items * n_codes <= _DENSE_CELLS:
+        counts = np.bincount(key, minlength=n_items * n_codes)
+        cells = np.flatnonzero(counts)
+        found = counts[cells]
+    else:
+        cells, found = np.unique(key, return_counts=True)
+    return cells // n_codes, cells % n_codes, found.astype(np.float64)
+
+
+def group_pairs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return all ordered pairs ``(i, j)`` (with ``i == j`` too) of entries in the same group.
+
+    ``group`` must be sorted; the result holds positions into it.
+    """
+    n = len(group)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    size_of = np.repeat(sizes, sizes)
+    left = np.repeat(np.arange(n), size_of)
+    offsets = np.arange(len(left)) - np.repeat(np.cumsum(size_of) - size_of, size_of)
+    right = np.repeat(np.repeat(starts, sizes), size_of) + offsets
+    return left, right

@@ -1,0 +1,117 @@
+"""What the browser receives for one item: display content built from a DataFrame row.
+
+Text is sent as plain strings (the browser sets it with ``textContent``); images travel as binary
+message buffers (file bytes as they are, never base64), referenced from the payload by index.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import pathlib
+from typing import Any
+
+import pandas as pd
+
+from .tasks import Classify, Task
+
+#: Largest image sent to the browser; bigger files are reported instead of shipped.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+)
+
+
+class Buffers:
+    """Binary buffers collected while building one message; payloads refer to them by index."""
+
+    def __init__(self) -> None:
+        self.items: list[bytes] = []
+
+    def add(self, data: bytes) -> int:
+        """Add ``data`` and return its index in the message's buffer list."""
+        self.items.append(data)
+        return len(self.items) - 1
+
+
+def item_view(task: Task, row: pd.Series, buffers: Buffers) -> dict[str, Any]:
+    """Return the display content of ``row`` for ``task``."""
+    if isinstance(task, Classify):
+        view: dict[str, Any] = {}
+        if task.text is not None:
+            view["text"] = display_text(row[task.text])
+        if task.fields:
+            view["fields"] = [[name, display_text(row[col])] for name, col in task.fields.items()]
+        if task.image is not None:
+            view["image"] = image_ref(row[task.image], buffers)
+        return view
+    raise TypeError(f"no item view for task kind {task.kind!r}.")
+
+
+def display_text(value: Any) -> str | None:
+    """Return ``value`` as the text to show (None for a missing value, shown as such)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return str(value)
+
+
+def image_ref(value: Any, buffers: Buffers) -> dict[str, Any]:
+    """Return ``{"buffer": i, "mime": ...}`` for an image value, or ``{"error": ...}``."""
+    try:
+        data = _image_bytes(value)
+    except (OSError, ValueError, TypeError) as error:
+        return {"error": str(error)}
+    mime = sniff_image(data)
+    if mime is None:
+        return {"error": "not a PNG, JPEG, GIF, WebP, BMP or SVG image"}
+    return {"buffer": buffers.add(data), "mime": mime}
+
+
+def sniff_image(data: bytes) -> str | None:
+    """Return the MIME type of image bytes from their signature (None if unknown)."""
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        return "image/svg+xml"
+    return None
+
+
+def _image_bytes(value: Any) -> bytes:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise ValueError("no image for this item")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+    elif isinstance(value, (str, os.PathLike)):
+        path = pathlib.Path(value).expanduser()
+        if not path.is_file():
+            raise ValueError(f"image file not found: {path}")
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            raise ValueError(f"image file too large to show (> {MAX_IMAGE_BYTES >> 20} MB): {path}")
+        data = path.read_bytes()
+    elif hasattr(value, "save") and hasattr(value, "mode"):
+        out = io.BytesIO()
+        value.save(out, format="PNG")
+        data = out.getvalue()
+    else:
+        raise TypeError(
+            f"cannot show {type(value).__name__} as an image; use a file path, bytes or a PIL image"
+        )
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValueError(f"image too large to show (> {MAX_IMAGE_BYTES >> 20} MB)")
+    return data

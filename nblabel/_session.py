@@ -1,0 +1,286 @@
+"""One annotator's labeling session: the kernel half of the item-window protocol.
+
+The browser holds a *window*: the annotator's recent history and the next few items, so it can
+paint the next item on a keypress without waiting for the kernel. This module keeps the kernel's
+side of it: which items the browser holds, what this annotator has answered, and the messages
+that keep the two in step. It knows nothing of widgets; views attach as listeners and receive
+``(content, buffers)`` messages, and every view of the same annotator sees the same session.
+
+Browser → kernel messages (``kind``):
+    ``hello``   ``{to}``: a view (re)started: reply with a ``snapshot`` addressed ``to`` it.
+    ``answer``  ``{req, pos, event: "label"|"skip", value, flag, comment, duration_ms}``.
+    ``retract`` ``{req, pos}``: undo this annotator's answer for the item.
+    ``poll``    pick up answers written by other kernels.
+Kernel → browser messages:
+    ``snapshot`` ``{to, history, upcoming, exhausted}``: the whole window, for one view.
+    ``ack``      ``{req, pos, answer, event_id, append, exhausted}``: stored; more items.
+    ``reject``   ``{req, pos, reason}``: not stored; the item comes back with the reason.
+    ``update``   ``{pos, answer}``: the answer changed elsewhere (code, another view or kernel).
+    ``append``   ``{items, exhausted}``: more items for the window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ._items import encode_item
+from ._payload import Buffers, item_view
+from .store import StoreError
+
+if TYPE_CHECKING:
+    from .project import Project
+
+log = logging.getLogger(__name__)
+
+#: Default number of upcoming items the browser holds.
+DEFAULT_WINDOW = 20
+#: How many answered items a snapshot sends back for ←/back navigation.
+HISTORY_IN_SNAPSHOT = 30
+MAX_COMMENT_CHARS = 10_000
+
+
+class Listener(Protocol):
+    """A view of a session: receives protocol messages and progress."""
+
+    def deliver(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        """Send a message to the browser."""
+
+    def show_progress(self, progress: dict[str, Any]) -> None:
+        """Show the annotator's progress."""
+
+
+class RejectedAnswer(ValueError):
+    """An answer from the browser that cannot be stored; the message is shown to the annotator."""
+
+
+class AnnotatorSession:
+    """The kernel's state of one annotator's labeling, shared by all their views."""
+
+    def __init__(self, project: Project, annotator: str, window: int = DEFAULT_WINDOW) -> None:
+        self.project = project
+        self.annotator = annotator
+        self.window = window
+        self.answers: dict[int, dict[str, Any]] = {}
+        self.counts: Counter[str] = Counter()
+        self.sent: list[int] = []
+        self.cursor = project.queue.cursor()
+        self.listeners: list[Listener] = []
+        self._changed: set[int] = set()
+        current = project._log.current(annotator).sort_values("event_id")
+        for pos, event, value, flag, comment in zip(
+            current["position"], current["event"], current["value"], current["flag"],
+            current["comment"],
+        ):
+            if pos >= 0:
+                self._set_answer(int(pos), _answer(event, value, flag, comment))
+        self._changed.clear()
+
+    # -- listeners ----------------------------------------------------------------------------
+    def attach(self, listener: Listener) -> None:
+        """Add a view; it gets a snapshot when its browser side says hello."""
+        self.listeners.append(listener)
+        listener.show_progress(self.progress())
+
+    def detach(self, listener: Listener) -> None:
+        """Remove a view (closed widget)."""
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
+    # -- messages from the browser ---------------------------------------------------------
+    def handle(self, message: Any, reply: Listener) -> None:
+        """Act on one message from a view's browser side."""
+        kind = message.get("kind") if isinstance(message, dict) else None
+        if kind == "hello":
+            content, buffers = self.snapshot()
+            reply.deliver({**content, "to": message.get("to")}, buffers)
+        elif kind == "answer":
+            self._handle_answer(message)
+        elif kind == "retract":
+            self._handle_retract(message)
+        elif kind == "poll":
+            self.project.refresh()
+            self.flush()
+        else:
+            log.warning("ignoring unknown message from the browser: %r", message)
+
+    def _handle_answer(self, message: dict[str, Any]) -> None:
+        req, pos = message.get("req"), message.get("pos")
+        try:
+            pos = self._check_pos(pos)
+            event = message.get("event")
+            if event not in ("label", "skip"):
+                raise RejectedAnswer(f"unknown answer type {event!r}")
+            value = None
+            if event == "label":
+                try:
+                    value = self.project.task.validate(message.get("value"))
+                except ValueError as error:
+                    raise RejectedAnswer(str(error)) from error
+            comment = _check_comment(message.get("comment"))
+            event_id = self.project._record(
+                pos,
+                self.annotator,
+                event,
+                value,
+                flag="unsure" if message.get("flag") else None,
+                comment=comment,
+                duration_ms=_check_duration(message.get("duration_ms")),
+            )
+        except (RejectedAnswer, StoreError) as error:
+            self._broadcast({"kind": "reject", "req": req, "pos": pos, "reason": str(error)}, [])
+            return
+        self._acknowledge(req, pos, event_id)
+
+    def _handle_retract(self, message: dict[str, Any]) -> None:
+        req, pos = message.get("req"), message.get("pos")
+        try:
+            pos = self._check_pos(pos)
+            if pos not in self.answers:
+                raise RejectedAnswer("there is no answer to undo for this item")
+            event_id = self.project._record(pos, self.annotator, "retract", None)
+        except (RejectedAnswer, StoreError) as error:
+            self._broadcast({"kind": "reject", "req": req, "pos": pos, "reason": str(error)}, [])
+            return
+        self._acknowledge(req, pos, event_id)
+
+    def _acknowledge(self, req: Any, pos: int, event_id: int) -> None:
+        self._changed.discard(pos)
+        buffers = Buffers()
+        appended = self._refill(buffers)
+        content = {
+            "kind": "ack",
+            "req": req,
+            "pos": pos,
+            "event_id": event_id,
+            "answer": self.answers.get(pos),
+            "append": appended,
+            "exhausted": self._exhausted(),
+        }
+        self._broadcast(content, buffers.items)
+        self.flush()
+
+    def _check_pos(self, pos: Any) -> int:
+        if isinstance(pos, bool) or not isinstance(pos, int) or not 0 <= pos < self.project.n_items:
+            raise RejectedAnswer(f"unknown item position {pos!r}")
+        return pos
+
+    # -- events from the project -----------------------------------------------------------
+    def apply(self, pos: int, event: str, value: Any, flag: Any, comment: Any) -> None:
+        """Take one stored event of this annotator into account (called by the project)."""
+        if event == "retract":
+            self._set_answer(pos, None)
+            if pos not in self.sent:
+                self.sent.insert(0, pos)
+        else:
+            self._set_answer(pos, _answer(event, value, flag, comment))
+            if pos in self.sent:
+                self.sent.remove(pos)
+
+    def flush(self) -> None:
+        """Tell the views about answers that changed outside them, and refill their window."""
+        changed, self._changed = sorted(self._changed), set()
+        for pos in changed:
+            self._broadcast({"kind": "update", "pos": pos, "answer": self.answers.get(pos)}, [])
+        buffers = Buffers()
+        appended = self._refill(buffers)
+        if appended:
+            self._broadcast(
+                {"kind": "append", "items": appended, "exhausted": self._exhausted()},
+                buffers.items,
+            )
+        progress = self.progress()
+        for listener in list(self.listeners):
+            listener.show_progress(progress)
+
+    # -- the window ---------------------------------------------------------------------------
+    def snapshot(self) -> tuple[dict[str, Any], list[bytes]]:
+        """Return the whole window: recent history and upcoming items."""
+        buffers = Buffers()
+        self.sent = [pos for pos in self.sent if pos not in self.answers]
+        self._refill(buffers)
+        recent = list(self.answers)[-HISTORY_IN_SNAPSHOT:]
+        content = {
+            "kind": "snapshot",
+            "history": [self._payload(pos, buffers) for pos in recent],
+            "upcoming": [self._payload(pos, buffers) for pos in self.sent],
+            "exhausted": self._exhausted(),
+        }
+        return content, buffers.items
+
+    def progress(self) -> dict[str, Any]:
+        """Return this annotator's counts: done, total, labeled, skipped, flagged, by label."""
+        return {
+            "done": len(self.answers),
+            "total": self.project.n_items,
+            "labeled": self.counts["label"],
+            "skipped": self.counts["skip"],
+            "flagged": self.counts["flag"],
+            "by_label": {k[6:]: v for k, v in self.counts.items() if k.startswith("label:") and v},
+        }
+
+    def _refill(self, buffers: Buffers) -> list[dict[str, Any]]:
+        wanted = self.window - len(self.sent)
+        if wanted <= 0:
+            return []
+        sent = set(self.sent)
+        new = self.cursor.take(wanted, lambda p: p not in self.answers and p not in sent)
+        self.sent.extend(new)
+        return [self._payload(pos, buffers) for pos in new]
+
+    def _exhausted(self) -> bool:
+        return self.cursor.exhausted
+
+    def _payload(self, pos: int, buffers: Buffers) -> dict[str, Any]:
+        project = self.project
+        item = project.df.index[pos]
+        return {
+            "pos": pos,
+            "id": encode_item(item),
+            "view": item_view(project.task, project.df.iloc[pos], buffers),
+            "answer": self.answers.get(pos),
+        }
+
+    def _set_answer(self, pos: int, answer: dict[str, Any] | None) -> None:
+        old = self.answers.pop(pos, None) if answer is None else self.answers.get(pos)
+        if old is not None:
+            self.counts.subtract(_count_keys(old))
+        if answer is not None:
+            self.answers[pos] = answer
+            self.counts.update(_count_keys(answer))
+        self._changed.add(pos)
+
+    def _broadcast(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        for listener in list(self.listeners):
+            listener.deliver(content, buffers)
+
+
+def _answer(event: str, value: Any, flag: Any, comment: Any) -> dict[str, Any]:
+    return {"event": event, "value": value, "flag": flag, "comment": comment}
+
+
+def _count_keys(answer: dict[str, Any]) -> list[str]:
+    keys = [answer["event"]]
+    if answer.get("flag"):
+        keys.append("flag")
+    if answer["event"] == "label":
+        value = answer["value"]
+        keys.extend(f"label:{v}" for v in (value if isinstance(value, list) else [value]))
+    return keys
+
+
+def _check_comment(comment: Any) -> str | None:
+    if comment in (None, ""):
+        return None
+    if not isinstance(comment, str):
+        raise RejectedAnswer(f"a comment must be text, got {type(comment).__name__}")
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise RejectedAnswer(f"comment too long ({len(comment)} > {MAX_COMMENT_CHARS} characters)")
+    return comment
+
+
+def _check_duration(duration: Any) -> int | None:
+    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0:
+        return None
+    return int(duration)

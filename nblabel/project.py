@@ -1,0 +1,426 @@
+"""Project: one DataFrame, one task, one store and the queue that connects them.
+
+Every widget is a view of a project. The project writes each answer to the store in its own
+transaction, then pulls new events (its own and other kernels') into an in-memory mirror in id
+order, so the mirror is always the store's log and reads never re-scan the store.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ._items import check_frame, encode_item
+from ._log import EventLog
+from ._session import DEFAULT_WINDOW, AnnotatorSession
+from ._util import check_kwargs
+from .queue import Queue
+from .store import Store
+from .tasks import Task
+
+if TYPE_CHECKING:
+    from .widgets import LabelerWidget
+
+#: Where answers come from.
+SOURCES = ("human", "model", "gold", "adjudicated")
+DEFAULT_NAME = "default"
+_LABELS_HOW = ("latest",)
+
+
+def default_annotator() -> str:
+    """Return the annotator name to use when none is given: ``JUPYTERHUB_USER``, else the login."""
+    name = os.environ.get("JUPYTERHUB_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "anonymous"
+
+
+class Project:
+    """A DataFrame bound to a task and an annotation store.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The items, one per row. Its index identifies them (unique; ints, strings or timestamps).
+        The project keeps a reference, not a copy.
+    task : Task
+        What is asked, e.g. ``nl.Classify(["pos", "neg"], text="review")``.
+    store : str, pathlib.Path or Store, optional
+        Where answers are kept: a SQLite file (default ``"nblabel.db"`` in the working
+        directory), ``":memory:"``, a SQLAlchemy URL (``"postgresql+psycopg://…"``) or a
+        :class:`~nblabel.store.Store`.
+    name : str, optional
+        The project's name in the store (default ``"default"``). Opening the same name again
+        resumes it.
+    order : {"index", "shuffle"}, default "index"
+        The order items are offered in; ``"shuffle"`` is reproducible with ``seed``.
+    seed : int, optional
+        Seed of the shuffle.
+    into : str, optional
+        Name of a column of ``df`` to keep filled with each item's latest label (created or
+        overwritten; must not be a column the task shows).
+
+    Examples
+    --------
+    >>> import pandas as pd, nblabel as nl
+    >>> df = pd.DataFrame({"review": ["great", "awful"]})
+    >>> proj = nl.Project(df, nl.Classify(["pos", "neg"], text="review"), store=":memory:")
+    >>> proj.add(0, "pos", annotator="ana")
+    1
+    >>> proj.labels().tolist()
+    ['pos', nan]
+    """
+
+    @check_kwargs
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        task: Task,
+        store: str | os.PathLike[str] | Store | None = None,
+        name: str | None = None,
+        *,
+        order: str = "index",
+        seed: int | None = None,
+        into: str | None = None,
+    ) -> None:
+        check_frame(df)
+        if not isinstance(task, Task):
+            raise TypeError(
+                f"task must be a task such as nl.Classify([...], text='column'), got {task!r}."
+            )
+        missing = [col for col in task.columns() if col not in df.columns]
+        if missing:
+            raise ValueError(
+                f"the task shows columns {missing} that df does not have; "
+                f"its columns are {[str(c) for c in df.columns]}."
+            )
+        name = DEFAULT_NAME if name is None else name
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"name must be a non-empty string, got {name!r}.")
+        if into is not None:
+            if not isinstance(into, str) or not into:
+                raise TypeError(f"into must be a column name (str), got {into!r}.")
+            if into in task.columns():
+                raise ValueError(
+                    f"into={into!r} is a column the task shows; choose another column name "
+                    "for the labels, e.g. into='label'."
+                )
+        self.df = df
+        self.task = task
+        self.name = name
+        self.queue = Queue(len(df), order=order, seed=seed)
+        self.into = into
+        self.store = store if isinstance(store, Store) else Store(store)
+        self._project_id = self.store.open_project(name, task)
+        self._log = EventLog(df.index)
+        self._by_item: dict[int, dict[str, tuple[int, str, Any]]] = {}
+        self._sessions: dict[str, AnnotatorSession] = {}
+        self._lock = threading.RLock()
+        if into is not None:
+            df[into] = pd.Series(np.full(len(df), None, dtype=object), index=df.index)
+        self._pull()
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def n_items(self) -> int:
+        """Number of items (rows of the bound DataFrame)."""
+        return len(self.df)
+
+    @property
+    def annotations(self) -> pd.DataFrame:
+        """The tidy event table: one row per event, oldest first.
+
+        Columns: ``event_id``, ``item`` (the DataFrame's index value, with its dtype),
+        ``annotator``, ``value``, ``event`` (``label``, ``skip`` or ``retract``), ``flag``
+        (``"unsure"`` or None), ``comment``, ``source``, ``guideline`` (version hash),
+        ``created_at`` (UTC) and ``duration_ms`` (time the item was on screen).
+        """
+        self.refresh()
+        return self._log.frame().copy()
+
+    def labels(self, annotator: str | None = None, how: str = "latest") -> pd.Series:
+        """Return one label per item, aligned to ``df.index`` (NaN where unlabeled).
+
+        Parameters
+        ----------
+        annotator : str, optional
+            Only this annotator's answers (default: everyone's).
+        how : {"latest"}, default "latest"
+            ``"latest"``: the most recent current answer of any annotator.
+
+        Examples
+        --------
+        >>> proj.labels(annotator="ana")  # doctest: +SKIP
+        """
+        if how not in _LABELS_HOW:
+            raise ValueError(f"how={how!r} is not supported; use one of {list(_LABELS_HOW)}.")
+        self.refresh()
+        current = self._log.current(annotator)
+        current = current[(current["event"] == "label") & (current["position"] >= 0)]
+        latest = current.sort_values("event_id").drop_duplicates("position", keep="last")
+        values = np.full(self.n_items, np.nan, dtype=object)
+        values[latest["position"].to_numpy()] = latest["value"].to_numpy()
+        return pd.Series(values, index=self.df.index, name=self.into or "label", dtype=object)
+
+    def progress(self) -> pd.DataFrame:
+        """Return counts per annotator.
+
+        Columns: ``labeled``, ``skipped``, ``done``, ``total``, ``remaining``, ``percent``,
+        ``flagged``, ``median_seconds`` (median time on an answered item) and ``last_active``.
+        """
+        self.refresh()
+        events = self._log.frame()
+        current = self._log.current()
+        annotators = sorted(set(events["annotator"]) | set(self._sessions))
+        table = pd.DataFrame(index=pd.Index(annotators, name="annotator", dtype=object))
+        by_annotator = current.groupby("annotator")
+        table["labeled"] = by_annotator["event"].apply(lambda s: int((s == "label").sum()))
+        table["skipped"] = by_annotator["event"].apply(lambda s: int((s == "skip").sum()))
+        table["flagged"] = by_annotator["flag"].count()
+        table = table.fillna(0).astype("int64")
+        table["done"] = table["labeled"] + table["skipped"]
+        table["total"] = self.n_items
+        table["remaining"] = table["total"] - table["done"]
+        table["percent"] = (100.0 * table["done"] / max(self.n_items, 1)).round(1)
+        answered = events[events["event"] != "retract"].groupby("annotator")
+        table["median_seconds"] = answered["duration_ms"].median().astype(float) / 1000.0
+        table["last_active"] = events.groupby("annotator")["created_at"].max()
+        return table[
+            ["labeled", "skipped", "done", "total", "remaining", "percent", "flagged",
+             "median_seconds", "last_active"]
+        ]
+
+    # -- writing --------------------------------------------------------------------------------
+    @check_kwargs
+    def add(
+        self,
+        item: Any,
+        value: Any,
+        annotator: str | None = None,
+        *,
+        flag: bool | str | None = None,
+        comment: str | None = None,
+        source: str = "human",
+    ) -> int:
+        """Record an answer from code, with the same validation as the widget.
+
+        Parameters
+        ----------
+        item : index value
+            The item's id (its ``df.index`` value).
+        value : object
+            The answer, checked and normalised by ``task.validate``.
+        annotator : str, optional
+            Who answered (default: ``JUPYTERHUB_USER`` or the login name).
+        flag : bool or "unsure", optional
+            Mark the answer as unsure.
+        comment : str, optional
+            Free text kept with the answer.
+        source : {"human", "model", "gold", "adjudicated"}, default "human"
+            Where the answer comes from.
+
+        Returns
+        -------
+        int
+            The stored event's id.
+        """
+        pos = self._position(item)
+        value = self.task.validate(value)
+        return self._record(
+            pos, self._annotator(annotator), "label", value,
+            flag=_check_flag(flag), comment=_check_comment(comment), source=_check_source(source),
+        )
+
+    def skip(self, item: Any, annotator: str | None = None, *, comment: str | None = None) -> int:
+        """Record that ``annotator`` skipped ``item`` (it counts as handled, with no label)."""
+        pos = self._position(item)
+        return self._record(pos, self._annotator(annotator), "skip", None,
+                            comment=_check_comment(comment))
+
+    def retract(self, item: Any, annotator: str | None = None) -> int:
+        """Undo ``annotator``'s current answer for ``item`` (a ``retract`` event; nothing is deleted)."""
+        pos = self._position(item)
+        annotator = self._annotator(annotator)
+        if annotator not in self._by_item.get(pos, {}):
+            raise ValueError(f"{annotator!r} has no answer for item {item!r} to retract.")
+        return self._record(pos, annotator, "retract", None)
+
+    def refresh(self) -> int:
+        """Pull events written since the last read (e.g. by other kernels); return how many."""
+        with self._lock:
+            count = self._pull()
+            if count:
+                for session in self._sessions.values():
+                    session.flush()
+            return count
+
+    # -- views -------------------------------------------------------------------------------------
+    @check_kwargs
+    def label(self, annotator: str | None = None, *, window: int = DEFAULT_WINDOW) -> LabelerWidget:
+        """Return the labeling widget for ``annotator``.
+
+        Parameters
+        ----------
+        annotator : str, optional
+            Who labels (default: ``JUPYTERHUB_USER`` or the login name).
+        window : int, default 20
+            How many upcoming items the browser holds, so keypresses never wait for the kernel.
+        """
+        from .widgets import widget_for
+
+        annotator = self._annotator(annotator)
+        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 10_000:
+            raise ValueError(f"window must be an int between 1 and 10000, got {window!r}.")
+        with self._lock:
+            session = self._sessions.get(annotator)
+            if session is None:
+                session = self._sessions[annotator] = AnnotatorSession(self, annotator, window)
+            session.window = max(session.window, window)
+        return widget_for(self, session)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        annotators = len(set(self._log.frame()["annotator"]))
+        return (
+            f"<nblabel.Project {self.name!r}: {self.task!r}, {self.n_items} items, "
+            f"{len(self._log)} events from {annotators} annotators, store={self.store.url!r}>"
+        )
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _record(
+        self,
+        pos: int,
+        annotator: str,
+        event: str,
+        value: Any,
+        *,
+        flag: str | None = None,
+        comment: str | None = None,
+        source: str = "human",
+        duration_ms: int | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> int:
+        row = {
+            "item": encode_item(self.df.index[pos]),
+            "annotator": annotator,
+            "event": event,
+            "value": value,
+            "flag": flag,
+            "comment": comment,
+            "source": source,
+            "guideline": self.task.guideline_version,
+            "duration_ms": duration_ms,
+            "meta": meta,
+        }
+        with self._lock:
+            [event_id] = self.store.append(self._project_id, [row])
+            self._pull()
+        return event_id
+
+    def _pull(self) -> int:
+        with self._lock:
+            rows = self.store.read(self._project_id, after=self._log.last_id)
+            for pos, row in self._log.extend(rows):
+                if pos >= 0:
+                    self._apply(pos, row)
+            return len(rows)
+
+    def _apply(self, pos: int, row: tuple[Any, ...]) -> None:
+        event_id, _item, annotator, event, value, flag, comment = row[:7]
+        answers = self._by_item.setdefault(pos, {})
+        if event == "retract":
+            answers.pop(annotator, None)
+        else:
+            answers[annotator] = (event_id, event, value)
+        session = self._sessions.get(annotator)
+        if session is not None:
+            session.apply(pos, event, value, flag, comment)
+        if self.into is not None:
+            labeled = [(eid, v) for eid, ev, v in answers.values() if ev == "label"]
+            self.df.iat[pos, self.df.columns.get_loc(self.into)] = max(labeled)[1] if labeled else None
+
+    def _position(self, item: Any) -> int:
+        try:
+            pos = self.df.index.get_loc(item)
+        except (KeyError, TypeError):
+            pos = None
+        if not isinstance(pos, (int, np.integer)):
+            sample = self.df.index[:3].tolist()
+            raise ValueError(
+                f"item {item!r} is not in the DataFrame's index; items are index values, "
+                f"e.g. {sample}."
+            )
+        return int(pos)
+
+    @staticmethod
+    def _annotator(annotator: str | None) -> str:
+        if annotator is None:
+            return default_annotator()
+        if not isinstance(annotator, str) or not annotator.strip() or len(annotator) > 200:
+            raise ValueError(
+                f"annotator must be a non-empty name of at most 200 characters, got {annotator!r}."
+            )
+        return annotator
+
+
+def label(
+    df: pd.DataFrame, task: Task, annotator: str | None = None, **options: Any
+) -> LabelerWidget:
+    """Bind ``df`` to ``task`` and return the labeling widget: the one-line way to start.
+
+    ``options`` go to :class:`Project` (``store``, ``name``, ``order``, ``seed``, ``into``) or
+    to :meth:`Project.label` (``window``). The project is the widget's ``project`` attribute.
+
+    Examples
+    --------
+    >>> import nblabel as nl
+    >>> widget = nl.label(df, nl.Classify(["pos", "neg"], text="review"))  # doctest: +SKIP
+    >>> widget  # doctest: +SKIP
+    """
+    project_options = {"store", "name", "order", "seed", "into"}
+    view_options = {"window"}
+    unknown = sorted(set(options) - project_options - view_options)
+    if unknown:
+        raise TypeError(
+            f"label() got unexpected keyword arguments {unknown}; valid ones are "
+            f"{sorted(project_options | view_options)}."
+        )
+    project = Project(df, task, **{k: v for k, v in options.items() if k in project_options})
+    return project.label(annotator, **{k: v for k, v in options.items() if k in view_options})
+
+
+def _check_flag(flag: Any) -> str | None:
+    if flag in (None, False):
+        return None
+    if flag is True or flag == "unsure":
+        return "unsure"
+    raise ValueError(f"flag must be True, False, None or 'unsure', got {flag!r}.")
+
+
+def _check_comment(comment: Any) -> str | None:
+    if comment is None or isinstance(comment, str):
+        return comment or None
+    raise TypeError(f"comment must be text (str) or None, got {type(comment).__name__}.")
+
+
+def _check_source(source: Any) -> str:
+    if source not in SOURCES:
+        raise ValueError(f"source={source!r} is not one of {list(SOURCES)}.")
+    return source

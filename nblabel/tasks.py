@@ -1,0 +1,338 @@
+"""Tasks say what is asked of an annotator and check the answers.
+
+A task is plain data: it round-trips through JSON (:meth:`Task.to_json`, :func:`task_from_json`)
+and knows nothing of widgets or stores. Its :meth:`~Task.validate` normalises an answer (for
+example a multi-label answer becomes a sorted list) or raises ``ValueError`` naming the bad value
+and the allowed ones; the widget, ``Project.add`` and every import path go through it.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from ._guidelines import guideline_version
+
+#: Keys the widgets use for navigation and actions; labels cannot be bound to them.
+RESERVED_KEYS: Mapping[str, str] = {
+    "u": "undo",
+    "s": "skip",
+    "c": "comment",
+    "g": "guidelines",
+    "?": "flag unsure",
+    "/": "find a label",
+    " ": "space",
+}
+
+_DEFAULT_KEYS = "123456789" + "".join(
+    ch for ch in "abdefhijklmnopqrtvwxyz" if ch not in RESERVED_KEYS
+)
+
+
+class TaskMismatchError(ValueError):
+    """A store holds a project whose task is incompatible with the one given."""
+
+
+class Task(ABC):
+    """Common behaviour of every task: labels, their keys, guidelines and JSON round trips.
+
+    Subclasses set ``kind`` and implement :meth:`validate`, :meth:`columns` and
+    :meth:`_params`.
+    """
+
+    kind: ClassVar[str] = ""
+    _registry: ClassVar[dict[str, type[Task]]] = {}
+
+    labels: tuple[str, ...]
+    keys: tuple[str | None, ...]
+    guidelines: str | None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            Task._registry[cls.kind] = cls
+
+    # -- shared construction helpers -------------------------------------------------------
+    def _set_labels(self, labels: Any, keys: Any) -> None:
+        self.labels = _check_labels(labels)
+        self.keys = _check_keys(self.labels, keys)
+
+    def _set_guidelines(self, guidelines: Any) -> None:
+        if guidelines is None:
+            self.guidelines = None
+        elif isinstance(guidelines, pathlib.Path):
+            self.guidelines = guidelines.read_text(encoding="utf-8")
+        elif isinstance(guidelines, str):
+            self.guidelines = guidelines
+        else:
+            raise TypeError(
+                "guidelines must be Markdown text (str) or a pathlib.Path to a Markdown file, "
+                f"got {type(guidelines).__name__}."
+            )
+
+    # -- public API --------------------------------------------------------------------------
+    @property
+    def guideline_version(self) -> str | None:
+        """The version of the guideline text: a 12-hex-digit content hash (None if none)."""
+        return guideline_version(self.guidelines)
+
+    @abstractmethod
+    def columns(self) -> list[str]:
+        """Return the DataFrame columns this task reads, in display order."""
+
+    @abstractmethod
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` normalised, or raise ``ValueError`` saying what is wrong."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the task as plain, JSON-serialisable data (``{"kind": ..., ...}``)."""
+        return {"kind": self.kind, **self._params()}
+
+    def to_json(self) -> str:
+        """Return the task as JSON text; :func:`task_from_json` reads it back."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    def check_compatible(self, stored: Task) -> list[str]:
+        """Raise :class:`TaskMismatchError` if answers stored for ``stored`` no longer fit.
+
+        Adding labels is allowed; removing or renaming one, or changing the kind of task, is
+        not. Returns the labels that were added (empty when nothing changed).
+        """
+        if stored.kind != self.kind:
+            raise TaskMismatchError(
+                f"the store holds a {stored.kind!r} task for this project, not a {self.kind!r} "
+                "task; open it with the same task, or pass another name= or store=."
+            )
+        missing = [label for label in stored.labels if label not in self.labels]
+        if missing:
+            added = [label for label in self.labels if label not in stored.labels]
+            renamed = f" (renamed to {added}?)" if added else ""
+            raise TaskMismatchError(
+                f"labels {missing} were used in this project but are missing from the task"
+                f"{renamed}; stored answers would no longer be valid. Keep them in the label "
+                "list (you may add new ones), or pass another name= or store= to start afresh."
+            )
+        return [label for label in self.labels if label not in stored.labels]
+
+    def key_for(self, label: str) -> str | None:
+        """Return the keyboard key bound to ``label`` (None if it has none)."""
+        return self.keys[self.labels.index(label)]
+
+    @abstractmethod
+    def _params(self) -> dict[str, Any]:
+        """Return the constructor arguments that recreate this task."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Task) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(self.to_json())
+
+    def __repr__(self) -> str:
+        params = ", ".join(
+            f"{name}={value!r}"
+            for name, value in self._params().items()
+            if value not in (None, False, {}) and name not in ("keys", "guidelines")
+        )
+        return f"{type(self).__name__}({params})"
+
+
+class Classify(Task):
+    """Ask for one label per item (or several, with ``multi=True``).
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The labels to choose from, in display order. Non-empty, unique strings.
+    text : str, optional
+        Column holding the text to show (whitespace and newlines are kept).
+    image : str, optional
+        Column holding images: local file paths, raw bytes or PIL images.
+    fields : list of str or dict, optional
+        Columns shown together as labelled fields; a dict maps the name shown to the column.
+    multi : bool, default False
+        Multi-label: keys toggle labels and Enter submits; answers are sorted lists of labels.
+    keys : sequence of str or dict, optional
+        One single-character key per label (or ``{label: key}``). Defaults to 1–9, then
+        letters; keys used for navigation (u, s, c, g, ?, /, space) cannot be bound.
+    guidelines : str or pathlib.Path, optional
+        Markdown guideline shown (collapsible) in the widget; its content hash versions every
+        answer.
+
+    Examples
+    --------
+    >>> import nblabel as nl
+    >>> task = nl.Classify(["pos", "neg"], text="review")
+    >>> task.validate("pos")
+    'pos'
+    """
+
+    kind = "classify"
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        text: str | None = None,
+        image: str | None = None,
+        fields: Sequence[str] | Mapping[str, str] | None = None,
+        multi: bool = False,
+        keys: Sequence[str] | Mapping[str, str] | None = None,
+        guidelines: str | pathlib.Path | None = None,
+    ) -> None:
+        self._set_labels(labels, keys)
+        self.text = _check_column_name(text, "text")
+        self.image = _check_column_name(image, "image")
+        self.fields = _check_fields(fields)
+        if self.text is None and self.image is None and not self.fields:
+            raise ValueError(
+                "Classify needs something to show: pass text='column', image='column' "
+                "or fields=['col_a', 'col_b']."
+            )
+        if not isinstance(multi, bool):
+            raise TypeError(f"multi must be True or False, got {multi!r}.")
+        self.multi = multi
+        self._set_guidelines(guidelines)
+
+    def columns(self) -> list[str]:
+        """Return the DataFrame columns this task reads, in display order."""
+        shown = [self.text, self.image, *self.fields.values()]
+        return list(dict.fromkeys(col for col in shown if col is not None))
+
+    def validate(self, value: Any) -> str | list[str]:
+        """Return the answer normalised (multi-label: a sorted list without duplicates).
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not one of the labels (or, for multi-label, not a list of them).
+        """
+        if self.multi:
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                raise ValueError(
+                    f"{value!r} is not a multi-label answer: give a list of labels from "
+                    f"{list(self.labels)} (an empty list means none applies)."
+                )
+            chosen = [self._check_label(v) for v in value]
+            return sorted(set(chosen))
+        return self._check_label(value)
+
+    def _check_label(self, value: Any) -> str:
+        if isinstance(value, str) and value in self.labels:
+            return str(value)
+        raise ValueError(f"{value!r} is not a label of this task; allowed: {list(self.labels)}.")
+
+    def check_compatible(self, stored: Task) -> list[str]:
+        """Like :meth:`Task.check_compatible`; switching ``multi`` is also incompatible."""
+        added = super().check_compatible(stored)
+        if isinstance(stored, Classify) and stored.multi != self.multi:
+            raise TaskMismatchError(
+                f"the project was labelled with multi={stored.multi} but the task has "
+                f"multi={self.multi}; stored answers have the other shape. Pass another name= "
+                "or store= to start a separate project."
+            )
+        return added
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "labels": list(self.labels),
+            "text": self.text,
+            "image": self.image,
+            "fields": dict(self.fields),
+            "multi": self.multi,
+            "keys": list(self.keys),
+            "guidelines": self.guidelines,
+        }
+
+
+def task_from_dict(data: Mapping[str, Any]) -> Task:
+    """Return the task described by ``data`` (as produced by :meth:`Task.to_dict`)."""
+    if not isinstance(data, Mapping) or "kind" not in data:
+        raise ValueError(f"not a task description (no 'kind'): {data!r}")
+    params = dict(data)
+    kind = params.pop("kind")
+    if kind not in Task._registry:
+        raise ValueError(f"unknown task kind {kind!r}; known: {sorted(Task._registry)}.")
+    return Task._registry[kind](**params)
+
+
+def task_from_json(text: str) -> Task:
+    """Return the task stored as JSON by :meth:`Task.to_json`."""
+    return task_from_dict(json.loads(text))
+
+
+def _check_labels(labels: Any) -> tuple[str, ...]:
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, Iterable):
+        raise TypeError(
+            f"labels must be a list of strings, e.g. ['pos', 'neg'], got {labels!r}."
+        )
+    labels = list(labels)
+    if not labels:
+        raise ValueError("labels is empty: give at least one label, e.g. ['pos', 'neg'].")
+    for label in labels:
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"every label must be a non-empty string; got {label!r}.")
+    seen: set[str] = set()
+    dupes = [label for label in labels if label in seen or seen.add(label)]
+    if dupes:
+        raise ValueError(f"labels must be unique; duplicated: {sorted(set(dupes))}.")
+    return tuple(labels)
+
+
+def _check_keys(labels: tuple[str, ...], keys: Any) -> tuple[str | None, ...]:
+    if keys is None:
+        defaults = list(_DEFAULT_KEYS[: len(labels)])
+        return tuple(defaults + [None] * (len(labels) - len(defaults)))
+    if isinstance(keys, Mapping):
+        unknown = [label for label in keys if label not in labels]
+        if unknown:
+            raise ValueError(f"keys= names labels that are not in the task: {unknown}.")
+        keys = [keys.get(label) for label in labels]
+    elif isinstance(keys, str) or not isinstance(keys, Iterable):
+        raise TypeError("keys must be a list with one key per label, or a {label: key} dict.")
+    else:
+        keys = list(keys)
+        if len(keys) != len(labels):
+            raise ValueError(
+                f"keys= has {len(keys)} entries for {len(labels)} labels; give one per label."
+            )
+    bound: dict[str, str] = {}
+    for label, key in zip(labels, keys):
+        if key is None:
+            continue
+        if not isinstance(key, str) or len(key) != 1:
+            raise ValueError(f"the key for {label!r} must be a single character, got {key!r}.")
+        if key.lower() in RESERVED_KEYS:
+            raise ValueError(
+                f"key {key!r} for {label!r} is reserved for {RESERVED_KEYS[key.lower()]!r}; "
+                f"choose another (reserved: {sorted(RESERVED_KEYS)})."
+            )
+        if key in bound:
+            raise ValueError(f"key {key!r} is bound to both {bound[key]!r} and {label!r}.")
+        bound[key] = label
+    return tuple(keys)
+
+
+def _check_column_name(name: Any, argument: str) -> str | None:
+    if name is None or isinstance(name, str):
+        return name
+    raise TypeError(f"{argument}= must be a column name (str), got {name!r}.")
+
+
+def _check_fields(fields: Any) -> dict[str, str]:
+    if fields is None:
+        return {}
+    if isinstance(fields, str):
+        return {fields: fields}
+    if isinstance(fields, Mapping):
+        pairs = list(fields.items())
+    elif isinstance(fields, Iterable):
+        pairs = [(name, name) for name in fields]
+    else:
+        raise TypeError("fields= must be a list of column names or a {shown name: column} dict.")
+    for shown, column in pairs:
+        if not isinstance(shown, str) or not isinstance(column, str):
+            raise TypeError(f"fields= entries must be strings, got {shown!r}: {column!r}.")
+    return dict(pairs)

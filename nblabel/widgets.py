@@ -1,0 +1,104 @@
+"""The Python half of every view: anywidget classes bound to an annotator's session.
+
+State that must survive a re-render or a second view lives in traits (the task, the guideline,
+progress); the item window travels as custom messages (see :mod:`nblabel._session`), and a view
+asks for a snapshot when it starts, so no message sent before a view exists is ever needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from ._guidelines import render_guideline
+from ._session import AnnotatorSession
+from .tasks import Classify
+
+if TYPE_CHECKING:
+    from .project import Project
+
+log = logging.getLogger(__name__)
+STATIC = pathlib.Path(__file__).parent / "static"
+
+
+class LabelerWidget(anywidget.AnyWidget):
+    """A labeling view of one annotator's session on a project.
+
+    Create it with :meth:`nblabel.Project.label` (or :func:`nblabel.label`), not directly.
+    """
+
+    annotator = traitlets.Unicode(read_only=True).tag(sync=True)
+    """Who is labeling in this view."""
+
+    task = traitlets.Dict(read_only=True).tag(sync=True)
+    """The task as plain data (labels, keys, options), without the guideline text."""
+
+    guideline = traitlets.Dict(read_only=True).tag(sync=True)
+    """The guideline shown: ``{"html": sanitised HTML, "version": content hash}`` (may be empty)."""
+
+    progress = traitlets.Dict().tag(sync=True)
+    """This annotator's counts: ``done``, ``total``, ``labeled``, ``skipped``, ``flagged``, ``by_label``."""
+
+    def __init__(self, project: Project, session: AnnotatorSession) -> None:
+        spec = project.task.to_dict()
+        spec.pop("guidelines", None)
+        super().__init__()
+        self.set_trait("annotator", session.annotator)
+        self.set_trait("task", spec)
+        self.set_trait(
+            "guideline",
+            {
+                "html": render_guideline(project.task.guidelines),
+                "version": project.task.guideline_version,
+            },
+        )
+        self.project = project
+        self._session = session
+        self.on_msg(self._on_message)
+        session.attach(self)
+
+    # -- Listener protocol (called by the session) ------------------------------------------
+    def deliver(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        """Send a protocol message to this view's browser side."""
+        self.send(content, buffers or None)
+
+    def show_progress(self, progress: dict[str, Any]) -> None:
+        """Show the annotator's progress."""
+        self.progress = progress
+
+    # -- browser messages ----------------------------------------------------------------------
+    def _on_message(self, _widget: Any, content: Any, _buffers: list[bytes]) -> None:
+        try:
+            self._session.handle(content, self)
+        except Exception as error:  # an answer must never vanish silently: reject it
+            log.exception("nblabel failed to handle %r", content)
+            req = content.get("req") if isinstance(content, dict) else None
+            pos = content.get("pos") if isinstance(content, dict) else None
+            self.deliver(
+                {"kind": "reject", "req": req, "pos": pos,
+                 "reason": f"internal error, not saved: {type(error).__name__}: {error}"},
+                [],
+            )
+
+    def close(self) -> None:
+        """Close the view and stop sending it messages."""
+        self._session.detach(self)
+        super().close()
+
+
+class ClassifyWidget(LabelerWidget):
+    """Keyboard-first classification view (single- and multi-label)."""
+
+    _esm = STATIC / "classify.js"
+    _css = STATIC / "classify.css"
+
+
+def widget_for(project: Project, session: AnnotatorSession) -> LabelerWidget:
+    """Return the view that fits the project's task."""
+    if isinstance(project.task, Classify):
+        return ClassifyWidget(project, session)
+    raise TypeError(f"no labeling widget for task kind {project.task.kind!r}.")
