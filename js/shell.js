@@ -194,7 +194,9 @@ export function mountLabeler({ model, el, view }) {
       case "g":
         return guideline ? guideline.toggle() : false;
       case "Escape":
-        return guideline ? guideline.close() : false;
+        if (guideline && guideline.close()) return true;
+        root.blur(); // hand the keyboard back to the notebook
+        return false;
       default:
         return session.screen() === "item" ? view.onKey(key, event, ctx) : false;
     }

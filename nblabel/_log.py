@@ -61,7 +61,7 @@ class EventLog:
             self._columns[name].extend(row[at] for row in rows)
         self._positions.extend(positions)
         self._frame = None
-        return list(zip(positions, rows))
+        return list(zip(positions, rows, strict=True))
 
     def frame(self) -> pd.DataFrame:
         """Return the tidy event table (one row per event, oldest first)."""

@@ -69,10 +69,8 @@ class AnnotatorSession:
         self.listeners: list[Listener] = []
         self._changed: set[int] = set()
         current = project._log.current(annotator).sort_values("event_id")
-        for pos, event, value, flag, comment in zip(
-            current["position"], current["event"], current["value"], current["flag"],
-            current["comment"],
-        ):
+        columns = ["position", "event", "value", "flag", "comment"]
+        for pos, event, value, flag, comment in current[columns].itertuples(index=False):
             if pos >= 0:
                 self._set_answer(int(pos), _answer(event, value, flag, comment))
         self._changed.clear()
@@ -199,7 +197,7 @@ class AnnotatorSession:
         """Return the whole window: recent history and upcoming items."""
         buffers = Buffers()
         self.sent = [pos for pos in self.sent if pos not in self.answers]
-        self._refill(buffers)
+        self._top_up()
         recent = list(self.answers)[-HISTORY_IN_SNAPSHOT:]
         content = {
             "kind": "snapshot",
@@ -221,13 +219,17 @@ class AnnotatorSession:
         }
 
     def _refill(self, buffers: Buffers) -> list[dict[str, Any]]:
+        return [self._payload(pos, buffers) for pos in self._top_up()]
+
+    def _top_up(self) -> list[int]:
+        """Add positions to the window until it holds ``window`` items; return the new ones."""
         wanted = self.window - len(self.sent)
         if wanted <= 0:
             return []
         sent = set(self.sent)
         new = self.cursor.take(wanted, lambda p: p not in self.answers and p not in sent)
         self.sent.extend(new)
-        return [self._payload(pos, buffers) for pos in new]
+        return new
 
     def _exhausted(self) -> bool:
         return self.cursor.exhausted

@@ -234,7 +234,7 @@ class Project:
         """
         pos = self._position(item)
         value = self.task.validate(value)
-        return self._record(
+        return self._record_and_notify(
             pos, self._annotator(annotator), "label", value,
             flag=_check_flag(flag), comment=_check_comment(comment), source=_check_source(source),
         )
@@ -242,24 +242,24 @@ class Project:
     def skip(self, item: Any, annotator: str | None = None, *, comment: str | None = None) -> int:
         """Record that ``annotator`` skipped ``item`` (it counts as handled, with no label)."""
         pos = self._position(item)
-        return self._record(pos, self._annotator(annotator), "skip", None,
-                            comment=_check_comment(comment))
+        return self._record_and_notify(
+            pos, self._annotator(annotator), "skip", None, comment=_check_comment(comment)
+        )
 
     def retract(self, item: Any, annotator: str | None = None) -> int:
-        """Undo ``annotator``'s current answer for ``item`` (a ``retract`` event; nothing is deleted)."""
+        """Undo ``annotator``'s current answer for ``item`` (a ``retract`` event, no deletion)."""
         pos = self._position(item)
         annotator = self._annotator(annotator)
         if annotator not in self._by_item.get(pos, {}):
             raise ValueError(f"{annotator!r} has no answer for item {item!r} to retract.")
-        return self._record(pos, annotator, "retract", None)
+        return self._record_and_notify(pos, annotator, "retract", None)
 
     def refresh(self) -> int:
         """Pull events written since the last read (e.g. by other kernels); return how many."""
         with self._lock:
             count = self._pull()
             if count:
-                for session in self._sessions.values():
-                    session.flush()
+                self._notify_views()
             return count
 
     # -- views -------------------------------------------------------------------------------------
@@ -334,6 +334,17 @@ class Project:
             self._pull()
         return event_id
 
+    def _record_and_notify(self, *args: Any, **kwargs: Any) -> int:
+        """Record an event made outside the widgets, then tell the open views about it."""
+        with self._lock:
+            event_id = self._record(*args, **kwargs)
+            self._notify_views()
+        return event_id
+
+    def _notify_views(self) -> None:
+        for session in self._sessions.values():
+            session.flush()
+
     def _pull(self) -> int:
         with self._lock:
             rows = self.store.read(self._project_id, after=self._log.last_id)
@@ -354,7 +365,8 @@ class Project:
             session.apply(pos, event, value, flag, comment)
         if self.into is not None:
             labeled = [(eid, v) for eid, ev, v in answers.values() if ev == "label"]
-            self.df.iat[pos, self.df.columns.get_loc(self.into)] = max(labeled)[1] if labeled else None
+            latest = max(labeled)[1] if labeled else None
+            self.df.iat[pos, self.df.columns.get_loc(self.into)] = latest
 
     def _position(self, item: Any) -> int:
         try:

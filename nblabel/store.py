@@ -326,7 +326,9 @@ def _engine_from_url(url: str) -> Engine:
             "for PostgreSQL run: pip install 'nblabel[postgres]'."
         ) from error
     except sa.exc.ArgumentError as error:
-        raise StoreError(f"{url!r} is not a database URL SQLAlchemy understands: {error}") from error
+        raise StoreError(f"{url!r} is not a database URL SQLAlchemy understands: {error}") from (
+            error
+        )
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         engine.dispose()
         return _make_engine(engine.url.database)
@@ -344,7 +346,9 @@ def _check_sqlite_path(path: pathlib.Path) -> None:
             "first (os.makedirs) or pass another store= path."
         )
     if path.is_dir():
-        raise StoreError(f"the store path {path} is a directory; give a file name, e.g. {path / DEFAULT_STORE}.")
+        raise StoreError(
+            f"the store path {path} is a directory; give a file name, e.g. {path / DEFAULT_STORE}."
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise StoreError(
             f"cannot write the store {path}: the directory {folder} is read-only. SQLite needs "

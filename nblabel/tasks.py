@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from ._guidelines import guideline_version
+from ._util import check_kwargs
 
 #: Keys the widgets use for navigation and actions; labels cannot be bound to them.
 RESERVED_KEYS: Mapping[str, str] = {
@@ -111,7 +112,7 @@ class Task(ABC):
             added = [label for label in self.labels if label not in stored.labels]
             renamed = f" (renamed to {added}?)" if added else ""
             raise TaskMismatchError(
-                f"labels {missing} were used in this project but are missing from the task"
+                f"labels {missing} of the project's stored task are missing from this task"
                 f"{renamed}; stored answers would no longer be valid. Keep them in the label "
                 "list (you may add new ones), or pass another name= or store= to start afresh."
             )
@@ -172,6 +173,7 @@ class Classify(Task):
 
     kind = "classify"
 
+    @check_kwargs
     def __init__(
         self,
         labels: Sequence[str],
@@ -299,7 +301,7 @@ def _check_keys(labels: tuple[str, ...], keys: Any) -> tuple[str | None, ...]:
                 f"keys= has {len(keys)} entries for {len(labels)} labels; give one per label."
             )
     bound: dict[str, str] = {}
-    for label, key in zip(labels, keys):
+    for label, key in zip(labels, keys, strict=True):
         if key is None:
             continue
         if not isinstance(key, str) or len(key) != 1:

@@ -41,7 +41,8 @@ class LabelerWidget(anywidget.AnyWidget):
     """The guideline shown: ``{"html": sanitised HTML, "version": content hash}`` (may be empty)."""
 
     progress = traitlets.Dict().tag(sync=True)
-    """This annotator's counts: ``done``, ``total``, ``labeled``, ``skipped``, ``flagged``, ``by_label``."""
+    """This annotator's counts: ``done``, ``total``, ``labeled``, ``skipped``, ``flagged``,
+    ``by_label``."""
 
     def __init__(self, project: Project, session: AnnotatorSession) -> None:
         spec = project.task.to_dict()
