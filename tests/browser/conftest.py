@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,11 +128,18 @@ def browser() -> Iterator[Any]:
         unavailable(f"the playwright package is not importable: {exc}")
     if not os.access(CHROMIUM, os.X_OK):
         unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    home = tempfile.mkdtemp(prefix="nblabel-chromium-")
+    # Chromium's crash-report and dconf files go here rather than into the user's home.
+    env = {**os.environ, "XDG_CONFIG_HOME": home, "XDG_CACHE_HOME": home}
     pw = sync_playwright().start()
     try:
         try:
             chromium = pw.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                headless=True,
+                timeout=60_000,
+                env=env,
             )
         except Exception as exc:  # noqa: BLE001
             unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
@@ -141,6 +149,7 @@ def browser() -> Iterator[Any]:
             chromium.close()
     finally:
         pw.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

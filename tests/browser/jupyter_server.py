@@ -194,6 +194,11 @@ class JupyterServer:
         """Register ``fn()`` to be called by :meth:`stop` (e.g. to close kernel clients)."""
         self._closers.append(fn)
 
+    def remove_closer(self, fn: Any) -> None:
+        """Forget a callable registered with :meth:`add_closer` (no error if unknown)."""
+        with contextlib.suppress(ValueError):
+            self._closers.remove(fn)
+
     def stop(self, *, remove: bool = True) -> None:
         """Shut down: API shutdown, then kill the process group and leftover kernels.
 

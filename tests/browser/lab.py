@@ -455,6 +455,7 @@ class Kernel:
         client, self.client = getattr(self, "client", None), None
         if client is not None:
             client.stop_channels()
+            self.server.remove_closer(self.close)
 
     def __enter__(self) -> Kernel:
         return self

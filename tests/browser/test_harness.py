@@ -16,10 +16,10 @@ from .lab import (
     kernel_for,
     kill_kernel,
     open_notebook,
-    page_kernel_status,
     read_paint_latencies,
     restart_kernel,
     run_all_cells,
+    wait_for_page_kernel_idle,
     wait_for_widget,
     wait_until,
     write_notebook,
@@ -71,7 +71,7 @@ def _probe_notebook(server, name):
     return write_notebook(server, name, [*FILLER_CELLS, PROBE_CELL])
 
 
-def test_widget_roundtrip_and_windowing(server, page):
+def test_widget_roundtrip_windowing_and_latency_probe(server, page):
     path = _probe_notebook(server, f"probe-{server.app}.ipynb")
     state = open_notebook(page, server, path, ui=server.app)
     assert state["windowingMode"] == "none", state
@@ -87,18 +87,30 @@ def test_widget_roundtrip_and_windowing(server, page):
     probe = wait_for_widget(page, ".probe")
     assert probe.text_content() == "hello from the kernel"
 
-    # Windowing mode "none": every cell and every output is in the DOM, even far off screen.
+    # Windowing mode "none": every cell is attached and laid out, even far off screen (with
+    # "full", off-screen cells stay in the DOM but are display:none; "contentVisibility" skips
+    # their layout).
     counts = page.evaluate(
-        """() => ({
-          cells: document.querySelectorAll('.jp-Notebook .jp-Cell').length,
-          fillers: [...document.querySelectorAll('.jp-OutputArea-output')]
-                     .filter(n => /filler-\\d+/.test(n.textContent)).length,
-        })"""
+        """() => {
+          const shown = (n) => n.isConnected && n.offsetParent !== null
+                               && getComputedStyle(n).contentVisibility !== 'auto';
+          const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+          return {
+            cells: cells.length,
+            shown: cells.filter(shown).length,
+            fillers: [...document.querySelectorAll('.jp-OutputArea-output')]
+                       .filter(n => shown(n) && /filler-\\d+/.test(n.textContent)).length,
+          };
+        }"""
     )
-    assert counts == {"cells": len(FILLER_CELLS) + 1, "fillers": len(FILLER_CELLS)}, counts
+    n = len(FILLER_CELLS)
+    assert counts == {"cells": n + 1, "shown": n + 1, "fillers": n}, counts
 
     with kernel_for(server, path) as kernel:
+        # The kernel runs in this environment's Python, with the server's private dirs.
         assert kernel.eval("__import__('sys').prefix") == sys.prefix
+        profile = kernel.eval("get_ipython().profile_dir.location")
+        assert profile.startswith(str(server.base_dir)), profile
         probe.click()
         received = wait_until(
             lambda: kernel.eval("probe.received"), 10, "the click message to reach the kernel"
@@ -114,6 +126,20 @@ def test_widget_roundtrip_and_windowing(server, page):
         assert kernel.execute("print(6 * 7)") == "42\n"
         with pytest.raises(KernelError, match="ZeroDivisionError"):
             kernel.execute("1 / 0")
+
+    # Keypress -> paint latency, measured inside the page.
+    probe.focus()
+    install_paint_latency_probe(page, ".jp-OutputArea-output:has(.probe)")
+    for key in "abc":
+        page.keyboard.press(key)
+    records = read_paint_latencies(page)
+    assert [r["key"] for r in records] == ["a", "b", "c"], records
+    for r in records:
+        assert r["mutation"] is not None and 0 <= r["mutation"] < 1000, records
+        assert r["frame"] is not None and r["frame"] >= r["mutation"], records
+        assert r["raf"] is not None and 0 <= r["raf"] < 1000, records
+    assert probe.text_content() == "key:c"
+    assert read_paint_latencies(page) == []  # cleared by the first read
 
 
 def test_isolated_environment(lab_server):
@@ -155,25 +181,6 @@ def test_isolated_environment(lab_server):
     assert settings["settings"]["windowingMode"] == "none"
 
 
-def test_paint_latency_probe(lab_server, page):
-    path = _probe_notebook(lab_server, "latency.ipynb")
-    open_notebook(page, lab_server, path, ui="lab")
-    run_all_cells(page)
-    probe = wait_for_widget(page, ".probe")
-    probe.focus()
-    install_paint_latency_probe(page, ".jp-OutputArea-output:has(.probe)")
-    for key in "abc":
-        page.keyboard.press(key)
-    records = read_paint_latencies(page)
-    assert [r["key"] for r in records] == ["a", "b", "c"], records
-    for r in records:
-        assert r["mutation"] is not None and 0 <= r["mutation"] < 1000, records
-        assert r["frame"] is not None and r["frame"] >= r["mutation"], r
-        assert r["raf"] is not None and 0 <= r["raf"] < 1000, r
-    assert probe.text_content() == "key:c"
-    assert read_paint_latencies(page) == []  # cleared by the first read
-
-
 def test_errors_fail_fast(lab_server, page):
     path = write_notebook(lab_server, "boom.ipynb", ["raise ValueError('boom-42')"])
     open_notebook(page, lab_server, path, ui="lab")
@@ -196,8 +203,9 @@ def test_kill_kernel(server, page):
     with kill_kernel(server, path, page=page) as kernel:
         assert kernel.pid() != old_pid
         assert kernel.eval("'survivor' in globals()") is False
-    state = page_kernel_status(page, path)
-    assert state["ready"] and state["dialogText"] is None, state
+    # (Our own executions above flash the page's kernel status to busy: wait, don't sample.)
+    state = wait_for_page_kernel_idle(page, path, timeout=10)
+    assert state["dialogText"] is None, state
     assert old_pid not in server.kernel_pids()
 
 
