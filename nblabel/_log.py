@@ -51,12 +51,21 @@ class EventLog:
     def __len__(self) -> int:
         return len(self._positions)
 
-    def extend(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, tuple[Any, ...]]]:
-        """Append store rows (in id order); return ``(row position, row)`` for each."""
+    def extend(
+        self, rows: Sequence[tuple[Any, ...]], known: dict[str, int] | None = None
+    ) -> list[tuple[int, tuple[Any, ...]]]:
+        """Append store rows (in id order); return ``(row position, row)`` for each.
+
+        ``known`` maps encoded item ids whose row position the caller already knows (an answer
+        just written), which spares building the index's hash table for the usual case.
+        """
         if not rows:
             return []
+        known = known or {}
         encoded = [row[_EVENT_AT["item"]] for row in rows]
-        positions = positions_of(self._index, encoded).tolist()
+        unknown = [text for text in encoded if text not in known]
+        found = dict(zip(unknown, positions_of(self._index, unknown).tolist(), strict=True))
+        positions = [known[text] if text in known else found[text] for text in encoded]
         for name, at in _EVENT_AT.items():
             self._columns[name].extend(row[at] for row in rows)
         self._positions.extend(positions)

@@ -331,7 +331,7 @@ class Project:
         }
         with self._lock:
             [event_id] = self.store.append(self._project_id, [row])
-            self._pull()
+            self._pull(known={row["item"]: pos})
         return event_id
 
     def _record_and_notify(self, *args: Any, **kwargs: Any) -> int:
@@ -345,10 +345,10 @@ class Project:
         for session in self._sessions.values():
             session.flush()
 
-    def _pull(self) -> int:
+    def _pull(self, known: dict[str, int] | None = None) -> int:
         with self._lock:
             rows = self.store.read(self._project_id, after=self._log.last_id)
-            for pos, row in self._log.extend(rows):
+            for pos, row in self._log.extend(rows, known):
                 if pos >= 0:
                     self._apply(pos, row)
             return len(rows)
