@@ -7,6 +7,9 @@ multi-label values become category codes (:class:`Coded`). The caller's frame is
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +20,7 @@ import pandas as pd
 #: Above this many cells, count tables are built by sorting instead of a dense ``bincount``.
 _DENSE_CELLS = 1 << 25
 
-_CONTAINERS = (list, tuple, np.ndarray, set, frozenset)
+CONTAINERS = (list, tuple, np.ndarray, set, frozenset)
 
 
 class AgreementWarning(UserWarning):
@@ -150,8 +153,8 @@ def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
     item_code, items = pd.factorize(frame[item])
     annotator_code, annotators = _factorize_sorted(frame[annotator])
     answers = Answers(
-        item_code.astype(np.int64),
-        annotator_code.astype(np.int64),
+        item_code.astype(np.int64, copy=False),
+        annotator_code.astype(np.int64, copy=False),
         frame[value].reset_index(drop=True),
         pd.Index(items, name=item),
         pd.Index(annotators, name=annotator),
@@ -175,13 +178,13 @@ def _read_wide(df: pd.DataFrame) -> Answers:
             "a wide frame with one row per item and one column per annotator."
         )
     if not df.index.is_unique:
-        dup = df.index[df.index.duplicated()][0]
+        dup = plain(df.index[df.index.duplicated()][0])
         raise ValueError(
             f"the wide frame's index repeats item {dup!r}; a wide frame needs one row per item "
             "(or pass a tidy table with columns item, annotator, value)."
         )
     if not df.columns.is_unique:
-        dup = df.columns[df.columns.duplicated()][0]
+        dup = plain(df.columns[df.columns.duplicated()][0])
         raise ValueError(f"the wide frame repeats the annotator column {dup!r}.")
     answered = df.notna().to_numpy()
     rows, cols = np.nonzero(answered)
@@ -201,7 +204,7 @@ def _read_wide(df: pd.DataFrame) -> Answers:
 
 def _factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     codes, uniques = pd.factorize(column)
-    order = _sort_order(list(uniques))[0]
+    order = sort_order(list(uniques))[0]
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank[codes], pd.Index(uniques).take(order)
@@ -220,9 +223,9 @@ def _check_unique_pairs(answers: Answers, item: str, annotator: str) -> None:
         first = int(duplicated[0])
         raise ValueError(
             f"{len(duplicated)} (item, annotator) pair(s) have several answers, e.g. item "
-            f"{answers.items[first // n_annotators]!r} by "
-            f"{answers.annotators[first % n_annotators]!r}. Agreement needs one current answer "
-            f"per pair: keep the latest, e.g. df.drop_duplicates([{item!r}, {annotator!r}], "
+            f"{plain(answers.items[first // n_annotators])!r} by "
+            f"{plain(answers.annotators[first % n_annotators])!r}. Agreement needs one current "
+            f"answer per pair: keep the latest, e.g. df.drop_duplicates([{item!r}, {annotator!r}], "
             "keep='last'), or pass a project's event log (with its 'event' column) as is."
         )
 
@@ -264,14 +267,14 @@ def _kind_of(v: Any) -> str:
         )
     if isinstance(v, (set, frozenset)):
         return "set"
-    if not isinstance(v, _CONTAINERS):
+    if not isinstance(v, CONTAINERS):
         return "label"
     if len(v) == 0:
         return "empty"
     first = next(iter(v))
     if isinstance(first, dict):
         return "spans"
-    if isinstance(first, _CONTAINERS):
+    if isinstance(first, CONTAINERS):
         return "ranking"
     return "set"
 
@@ -322,14 +325,15 @@ def code_values(
         order, ordered = np.arange(len(uniques)), True
     else:
         raw, found = factorized if factorized is not None else pd.factorize(values)
-        codes, uniques = raw.astype(np.int64), list(found)
-        order, ordered = _sort_order(uniques)
+        codes, uniques = raw.astype(np.int64, copy=False), list(found)
+        order, ordered = sort_order(uniques)
     if labels is not None:
         label_list = _check_labels(labels)
         _check_known(uniques, label_list)
         at = pd.Index(label_list, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
-        return Coded(answers, at[codes].astype(np.int64), label_list, "label", True, label_list,
-                     None)
+        return Coded(
+            answers, at[codes].astype(np.int64), label_list, "label", True, label_list, None
+        )
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     categories = [uniques[i] for i in order]
@@ -343,7 +347,7 @@ def _code_sets(answers: Answers, labels: Sequence[Any] | None) -> Coded:
     used = sorted(set().union(*uniques), key=_sort_key)
     if labels is None:
         label_list = used
-        ordered = _sort_order(used)[1]
+        ordered = sort_order(used)[1]
     else:
         label_list = _check_labels(labels)
         _check_known(used, label_list)
@@ -367,7 +371,7 @@ def _check_labels(labels: Sequence[Any]) -> list[Any]:
 
 def _check_known(used: Sequence[Any], labels: list[Any]) -> None:
     known = set(labels)
-    unknown = [v for v in used if v not in known]
+    unknown = [plain(v) for v in used if v not in known]
     if unknown:
         raise ValueError(
             f"the answers use value(s) {unknown[:10]} that are not in labels={labels}; "
@@ -375,13 +379,18 @@ def _check_known(used: Sequence[Any], labels: list[Any]) -> None:
         )
 
 
-def _sort_order(uniques: list[Any]) -> tuple[np.ndarray, bool]:
+def sort_order(uniques: list[Any]) -> tuple[np.ndarray, bool]:
     """Return the order that sorts ``uniques``, and whether the sort is a natural one."""
     try:
         return np.asarray(sorted(range(len(uniques)), key=uniques.__getitem__), np.int64), True
     except TypeError:
         keyed = sorted(range(len(uniques)), key=lambda i: _sort_key(uniques[i]))
         return np.asarray(keyed, dtype=np.int64), False
+
+
+def plain(value: Any) -> Any:
+    """Return numpy scalars as Python ones, for readable messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _sort_key(v: Any) -> tuple[str, str]:
@@ -400,7 +409,8 @@ def value_counts(
         found = counts[cells]
     else:
         cells, found = np.unique(key, return_counts=True)
-    return cells // n_codes, cells % n_codes, found.astype(np.float64)
+    item_of, code_of = np.divmod(cells, n_codes)
+    return item_of, code_of, found.astype(np.float64)
 
 
 def group_pairs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -419,3 +429,15 @@ def group_pairs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.arange(len(left)) - np.repeat(np.cumsum(size_of) - size_of, size_of)
     right = np.repeat(np.repeat(starts, sizes), size_of) + offsets
     return left, right
+
+
+def warn_undefined(reason: str) -> None:
+    """Warn (:class:`AgreementWarning`) that a statistic is NaN, and why.
+
+    The warning points at the first caller outside this package, i.e. the user's line.
+    """
+    package = os.path.dirname(__file__)
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and os.path.dirname(frame.f_code.co_filename) == package:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(f"{reason}; the result is NaN.", AgreementWarning, stacklevel=level)
