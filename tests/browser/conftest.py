@@ -12,6 +12,7 @@ log and the server log are saved under ``tests/browser/artifacts/`` (override wi
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import shutil
@@ -24,18 +25,8 @@ from typing import Any
 import pytest
 
 from .jupyter_server import JupyterServer, ServerStartError, start_server
+from .lab import CHROMIUM, launch_chromium
 
-CHROMIUM = os.environ.get("NBLABEL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = Path(os.environ.get("NBLABEL_BROWSER_ARTIFACTS", HERE / "artifacts"))
 VIEWPORT = {"width": 1280, "height": 900}
@@ -63,9 +54,46 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # ------------------------------------------------------------------------------------------
 # Servers
 # ------------------------------------------------------------------------------------------
+# Servers start in background threads as soon as the first one is needed, so Lab and
+# Notebook 7 boot in parallel when the selected tests use both.
+_STARTING: dict[str, concurrent.futures.Future] = {}
+_NEEDED_APPS: set[str] = set()
+_STARTUP_BOUND = 4 * 60.0  # start_server bounds each attempt itself; this is a backstop
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note which servers the selected tests need."""
+    for item in session.items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "server" in names:
+            callspec = getattr(item, "callspec", None)
+            param = callspec.params.get("server") if callspec else None
+            _NEEDED_APPS.update([param] if param else ["lab", "notebook"])
+        _NEEDED_APPS.update(app for app in ("lab", "notebook") if f"{app}_server" in names)
+
+
+def _start_in_background(app: str) -> concurrent.futures.Future:
+    if app not in _STARTING:
+        pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix=f"start-{app}")
+        _STARTING[app] = pool.submit(start_server, app)
+        pool.shutdown(wait=False)
+    return _STARTING[app]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop servers that were started in advance but never used (stop is idempotent)."""
+    for future in _STARTING.values():
+        try:
+            future.result(timeout=_STARTUP_BOUND).stop()
+        except Exception:  # noqa: BLE001, S110 - it never started: nothing to stop
+            pass
+
+
 def _server(app: str) -> Iterator[JupyterServer]:
+    for other in sorted(_NEEDED_APPS | {app}):
+        _start_in_background(other)
     try:
-        server = start_server(app)
+        server = _STARTING[app].result(timeout=_STARTUP_BOUND)
     except ServerStartError as exc:
         log = _keep_startup_log(exc)
         unavailable(f"could not start jupyter {app}: {exc}\n(server log kept at {log})")
@@ -129,18 +157,10 @@ def browser() -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
         unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     home = tempfile.mkdtemp(prefix="nblabel-chromium-")
-    # Chromium's crash-report and dconf files go here rather than into the user's home.
-    env = {**os.environ, "XDG_CONFIG_HOME": home, "XDG_CACHE_HOME": home}
     pw = sync_playwright().start()
     try:
         try:
-            chromium = pw.chromium.launch(
-                executable_path=CHROMIUM,
-                args=CHROMIUM_ARGS,
-                headless=True,
-                timeout=60_000,
-                env=env,
-            )
+            chromium = launch_chromium(pw, home=home)
         except Exception as exc:  # noqa: BLE001
             unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
         try:

@@ -32,9 +32,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .jupyter_server import JupyterServer
 
 if TYPE_CHECKING:  # pragma: no cover
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 __all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "launch_chromium",
+    "notebook_url",
     "Kernel",
     "KernelError",
     "copy_into_root",
@@ -55,6 +59,20 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: The browser: Debian's Chromium, never a downloaded one.  Override with NBLABEL_CHROMIUM.
+CHROMIUM = os.environ.get("NBLABEL_CHROMIUM", "/usr/bin/chromium")
+#: Without the background-networking flags Chromium floods its log with refused connections.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 #: Default bounds (seconds).  Generous for a loaded CI machine, far below its 90 minutes.
 OPEN_TIMEOUT = 60.0
 RUN_TIMEOUT = 60.0
@@ -62,6 +80,34 @@ WIDGET_TIMEOUT = 20.0
 KERNEL_TIMEOUT = 30.0
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+# ------------------------------------------------------------------------------------------
+# Browser
+# ------------------------------------------------------------------------------------------
+def launch_chromium(
+    playwright: Any,
+    *,
+    executable: str = CHROMIUM,
+    home: str | os.PathLike | None = None,
+    timeout: float = 60.0,
+) -> Browser:
+    """Launch headless Chromium with :data:`CHROMIUM_ARGS` through a Playwright instance.
+
+    ``playwright`` is what ``sync_playwright().start()`` returns.  Each launch uses a fresh
+    temporary profile (Playwright's default).  ``home``, if given, receives Chromium's
+    crash-report and cache files (``XDG_CONFIG_HOME``/``XDG_CACHE_HOME``) instead of ``~``.
+    """
+    env = dict(os.environ)
+    if home is not None:
+        env.update(XDG_CONFIG_HOME=str(home), XDG_CACHE_HOME=str(home))
+    return playwright.chromium.launch(
+        executable_path=executable,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        timeout=timeout * 1000,
+        env=env,
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -261,8 +307,14 @@ def wait_for_page_kernel_idle(
 
     def check() -> bool:
         nonlocal state
-        _dismiss_kernel_dialogs(page)
-        state = page_kernel_status(page, path)
+        try:
+            _dismiss_kernel_dialogs(page)
+            state = page_kernel_status(page, path)
+        except Exception as exc:  # noqa: BLE001 - the page may be (re)loading right now
+            if "context was destroyed" in str(exc) or "navigat" in str(exc):
+                state = {"ready": False, "why": f"page navigating: {exc}"}
+                return False
+            raise
         if state.get("dialogText") and not re.search(
             r"kernel.*restart|restart.*kernel", state["dialogText"], re.I | re.S
         ):
@@ -299,17 +351,24 @@ def open_notebook(
     page: Page,
     server: JupyterServer,
     path: str,
-    ui: str = "lab",
+    ui: str | None = None,
     *,
     timeout: float = OPEN_TIMEOUT,
 ) -> dict[str, Any]:
     """Open ``path`` in JupyterLab (``ui="lab"``) or Notebook 7 (``ui="notebook"``).
 
+    ``ui`` defaults to the server's own front end (``server.app``); a Lab server also serves
+    the Notebook 7 UI and vice versa.
+
     Returns when the notebook panel is loaded and its kernel is idle (the page's view); the
     returned dict is :func:`page_kernel_status`.  Raises ``AssertionError`` naming what was not
     ready, or the text of an unexpected dialog.
     """
-    page.goto(notebook_url(server, path, ui), wait_until="domcontentloaded", timeout=timeout * 1000)
+    page.goto(
+        notebook_url(server, path, ui or server.app),
+        wait_until="domcontentloaded",
+        timeout=timeout * 1000,
+    )
     return wait_for_page_kernel_idle(page, path, timeout=timeout)
 
 
@@ -465,6 +524,8 @@ class Kernel:
 
     def execute(self, code: str, timeout: float | None = None) -> str:
         """Run ``code``; return what it printed plus the ``text/plain`` of its result.
+
+        It runs after whatever the kernel is already doing (e.g. a cell still executing).
 
         Raises :class:`KernelError` with the (ANSI-stripped) traceback if it raised, and
         ``TimeoutError`` if it did not finish within ``timeout`` (default: the client's).
