@@ -1,0 +1,425 @@
+"""Consensus: one label per item from several annotators' answers.
+
+Takes the answers in the same shapes as :mod:`nblabel.agreement` (a tidy ``item``,
+``annotator``, ``value`` table, a project's event log, or a wide items × annotators frame) and
+never modifies them.
+
+* :func:`majority_vote`: the most frequent answer, with a tie policy;
+* :func:`dawid_skene`: the Dawid–Skene (1979) model, which learns each annotator's confusion
+  matrix by expectation–maximisation and weighs answers by it, so reliable annotators count for
+  more and systematic confusions are undone, even when several annotators share them;
+* :func:`annotator_accuracy`: each annotator's accuracy against known (gold) answers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._agreement_data import (
+    CONTAINERS,
+    Answers,
+    code_values,
+    read_answers,
+    value_counts,
+    value_kind,
+)
+from ._util import check_kwargs
+
+__all__ = [
+    "ConvergenceWarning",
+    "DawidSkeneResult",
+    "annotator_accuracy",
+    "dawid_skene",
+    "majority_vote",
+]
+
+TIES = ("nan", "random", "first")
+
+#: Pseudo-count added to every cell of every confusion matrix (and to the class counts), so an
+#: answer never seen for a class has a small probability instead of zero.
+SMOOTHING = 0.01
+
+
+class ConvergenceWarning(UserWarning):
+    """Dawid–Skene stopped at ``max_iter`` before the log-likelihood settled within ``tol``."""
+
+
+@check_kwargs
+def majority_vote(
+    df: pd.DataFrame,
+    ties: str = "nan",
+    seed: int | np.random.Generator | None = None,
+    *,
+    item: str | None = None,
+    annotator: str | None = None,
+    value: str | None = None,
+) -> pd.DataFrame:
+    """Return the most frequent answer per item.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Answers (single labels), tidy or wide.
+    ties : {"nan", "random", "first"}
+        When labels tie for the most votes: ``"nan"`` gives NaN, ``"random"`` picks one at
+        random (see ``seed``), ``"first"`` the one answered first (earliest row; in a wide
+        frame, leftmost column).
+    seed : int or numpy.random.Generator, optional
+        Seed for ``ties="random"``.
+    item, annotator, value : str, optional
+        Column names of a tidy table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by item (in order of first appearance): ``value`` (the winning label),
+        ``confidence`` (the share of the item's votes that went to the most-voted label) and
+        ``n`` (the item's number of answers).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"item": [1, 1, 1, 2, 2], "annotator": ["ana", "ben", "cy", "ana", "ben"],
+    ...                    "value": ["pos", "pos", "neg", "neg", "pos"]})
+    >>> majority_vote(df, ties="first")  # doctest: +NORMALIZE_WHITESPACE
+         value  confidence  n
+    item
+    1      pos    0.666667  3
+    2      neg    0.500000  2
+    """
+    if ties not in TIES:
+        raise ValueError(f"ties={ties!r} is not one of {list(TIES)}.")
+    answers = read_answers(df, item, annotator, value)
+    coded = code_values(answers, sets=False, caller="majority_vote")
+    n_items, k = len(answers.items), coded.n_categories
+    key = answers.item * k + coded.code
+    cells, first_row, votes = np.unique(key, return_index=True, return_counts=True)
+    u = cells // k
+    starts = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
+    top = np.maximum.reduceat(votes, starts)
+    leading = votes == top[u]
+    if ties == "random":
+        priority = np.random.default_rng(seed).random(len(cells))
+    else:
+        priority = -first_row.astype(np.float64)
+    order = np.lexsort((priority, leading, u))
+    winner = order[np.r_[starts[1:], len(order)] - 1]
+    labels = np.empty(k, dtype=object)
+    labels[:] = coded.categories
+    chosen = labels[cells[winner] % k]
+    m = np.bincount(answers.item, minlength=n_items)
+    if ties == "nan":
+        tied = np.bincount(u[leading], minlength=n_items) > 1
+        chosen[tied] = np.nan
+    return pd.DataFrame(
+        {"value": chosen, "confidence": top / m, "n": m.astype(np.int64)},
+        index=answers.items,
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class DawidSkeneResult:
+    """The fitted Dawid–Skene model.
+
+    Attributes
+    ----------
+    labels : pandas.DataFrame
+        Indexed by item, like :func:`majority_vote`: ``value`` (the most probable class),
+        ``confidence`` (its posterior probability) and ``n`` (the item's answers).
+    posteriors : pandas.DataFrame
+        Items × classes: the posterior probability of each true class (rows sum to 1).
+    confusion : pandas.DataFrame
+        Rows indexed by (annotator, true class), columns the answer given: the estimated
+        probability that the annotator answers the column's label when the row's class is true
+        (each row sums to 1). ``result.confusion.loc["ana"]`` is ana's matrix.
+    accuracy : pandas.Series
+        Per annotator: the estimated probability of answering the true class,
+        ``Σ_k prior_k * confusion[k, k]``.
+    priors : pandas.Series
+        The estimated share of each class.
+    n_iter : int
+        Expectation–maximisation iterations run.
+    converged : bool
+        Whether the log-likelihood settled (relative change below ``tol``) before ``max_iter``.
+    log_likelihood : float
+        The log-likelihood of the answers under the fitted model.
+    """
+
+    labels: pd.DataFrame
+    posteriors: pd.DataFrame
+    confusion: pd.DataFrame
+    accuracy: pd.Series
+    priors: pd.Series
+    n_iter: int
+    converged: bool
+    log_likelihood: float
+
+    def __repr__(self) -> str:
+        return (
+            f"DawidSkeneResult({len(self.labels)} items, {len(self.accuracy)} annotators, "
+            f"{len(self.priors)} classes, n_iter={self.n_iter}, converged={self.converged})"
+        )
+
+
+@check_kwargs
+def dawid_skene(
+    df: pd.DataFrame,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    seed: int | np.random.Generator | None = None,
+    *,
+    item: str | None = None,
+    annotator: str | None = None,
+    value: str | None = None,
+) -> DawidSkeneResult:
+    """Estimate true labels and annotator confusion matrices (Dawid & Skene 1979).
+
+    Expectation–maximisation from majority-vote posteriors (each item's vote shares): the
+    M-step estimates class priors and each annotator's confusion matrix from the posteriors
+    (with a pseudo-count of ``SMOOTHING`` per cell), the E-step recomputes each item's posterior
+    over true classes from its answers. Classes are the labels observed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Answers (single labels), tidy or wide.
+    max_iter : int
+        Maximum number of iterations; a :class:`ConvergenceWarning` is issued if reached.
+    tol : float
+        Stop when an iteration changes the log-likelihood by less than ``tol`` times its size.
+    seed : int or numpy.random.Generator, optional
+        Breaks exact ties between the most probable classes at random.
+    item, annotator, value : str, optional
+        Column names of a tidy table.
+
+    Returns
+    -------
+    DawidSkeneResult
+        ``.labels`` (value, confidence, n per item), ``.posteriors``, ``.confusion``,
+        ``.accuracy``, ``.priors``, ``.n_iter``, ``.converged``, ``.log_likelihood``.
+
+    Notes
+    -----
+    The model assumes annotators answer independently given the true class. Annotators who
+    copy one another's *arbitrary* answers break that assumption and can be trusted too much
+    (their agreement looks like skill); a pair with near-perfect pairwise agreement
+    (:func:`nblabel.agreement.pairwise`) and an estimated accuracy near 1 deserves a look.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"item": [1, 1, 1, 2, 2, 2], "annotator": ["ana", "ben", "cy"] * 2,
+    ...                    "value": ["pos", "pos", "neg", "neg", "neg", "neg"]})
+    >>> result = dawid_skene(df)
+    >>> result.labels["value"].tolist()
+    ['pos', 'neg']
+    """
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter= must be a positive number of iterations, got {max_iter!r}.")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol > 0:
+        raise ValueError(f"tol= must be a positive number, got {tol!r}.")
+    answers = read_answers(df, item, annotator, value)
+    coded = code_values(answers, sets=False, caller="dawid_skene")
+    fit = _EM(answers, coded.code, coded.n_categories)
+    n_iter, change = 0, np.inf
+    while n_iter < max_iter and change > tol:
+        previous = fit.log_likelihood
+        fit.step()
+        n_iter += 1
+        change = abs(fit.log_likelihood - previous) / max(abs(fit.log_likelihood), 1e-300)
+    converged = change <= tol
+    if not converged:
+        warnings.warn(
+            f"dawid_skene did not converge in {max_iter} iterations (last relative change of "
+            f"the log-likelihood {change:.2g} > tol={tol}); raise max_iter= or tol=.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return fit.result(answers, coded.categories, n_iter, converged, seed)
+
+
+class _EM:
+    """Expectation–maximisation state for the Dawid–Skene model."""
+
+    def __init__(self, answers: Answers, code: np.ndarray, k: int) -> None:
+        self.k, self.code = k, code
+        self.n_items, self.n_annotators = len(answers.items), len(answers.annotators)
+        self.item, self.annotator = answers.item, answers.annotator
+        self.order = np.argsort(self.item, kind="stable")
+        sizes = np.bincount(self.item, minlength=self.n_items)
+        self.starts = np.cumsum(sizes) - sizes
+        u, c, count = value_counts(self.item, code, self.n_items, k)
+        votes = np.zeros((self.n_items, k))
+        votes[u, c] = count
+        self.posterior = votes / sizes[:, None]
+        self.cell = (self.annotator * k)[:, None] * k + np.arange(k)[None, :] * k + code[:, None]
+        self.log_likelihood = -np.inf
+        self._maximise()
+
+    def _maximise(self) -> None:
+        k = self.k
+        weights = self.posterior[self.item]
+        counts = (
+            np.bincount(
+                self.cell.ravel(), weights.ravel(), minlength=self.n_annotators * k * k
+            ).reshape(self.n_annotators, k, k)
+            + SMOOTHING
+        )
+        self.confusion = counts / counts.sum(axis=2, keepdims=True)
+        classes = self.posterior.sum(axis=0) + SMOOTHING
+        self.priors = classes / classes.sum()
+
+    def step(self) -> None:
+        """Run one E-step (posteriors, log-likelihood) and one M-step (parameters)."""
+        log_confusion = np.log(self.confusion)
+        terms = log_confusion[self.annotator, :, self.code][self.order]
+        log_joint = np.add.reduceat(terms, self.starts, axis=0) + np.log(self.priors)
+        top = log_joint.max(axis=1, keepdims=True)
+        joint = np.exp(log_joint - top)
+        total = joint.sum(axis=1, keepdims=True)
+        posterior = joint / total
+        self.log_likelihood = float((np.log(total) + top).sum())
+        self.posterior = posterior
+        self._maximise()
+
+    def result(
+        self,
+        answers: Answers,
+        categories: list[Any],
+        n_iter: int,
+        converged: bool,
+        seed: int | np.random.Generator | None,
+    ) -> DawidSkeneResult:
+        """Package the fitted model."""
+        classes = pd.Index(categories, dtype=object, name="class")
+        best = self.posterior.max(axis=1)
+        leading = self.posterior >= best[:, None]
+        noise = np.random.default_rng(seed).random(self.posterior.shape)
+        chosen = np.argmax(np.where(leading, 1 + noise, 0), axis=1)
+        values = np.empty(self.k, dtype=object)
+        values[:] = categories
+        labels = pd.DataFrame(
+            {
+                "value": values[chosen],
+                "confidence": best,
+                "n": np.bincount(self.item, minlength=self.n_items).astype(np.int64),
+            },
+            index=answers.items,
+        )
+        rows = pd.MultiIndex.from_product(
+            [answers.annotators, classes], names=[answers.annotators.name, "true"]
+        )
+        confusion = pd.DataFrame(
+            self.confusion.reshape(-1, self.k),
+            index=rows,
+            columns=pd.Index(categories, dtype=object, name="answer"),
+        )
+        accuracy = np.einsum("k,akk->a", self.priors, self.confusion)
+        return DawidSkeneResult(
+            labels=labels,
+            posteriors=pd.DataFrame(self.posterior, index=answers.items, columns=classes),
+            confusion=confusion,
+            accuracy=pd.Series(accuracy, index=answers.annotators, name="accuracy"),
+            priors=pd.Series(self.priors, index=classes, name="prior"),
+            n_iter=n_iter,
+            converged=converged,
+            log_likelihood=self.log_likelihood,
+        )
+
+
+@check_kwargs
+def annotator_accuracy(
+    df: pd.DataFrame,
+    gold: pd.Series | Mapping[Any, Any],
+    *,
+    item: str | None = None,
+    annotator: str | None = None,
+    value: str | None = None,
+) -> pd.DataFrame:
+    """Return each annotator's accuracy on the items with a known (gold) answer.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Answers, tidy or wide. Multi-label answers are correct when the label sets are equal.
+    gold : pandas.Series or dict
+        The known answer per item (item → answer); items without one (or NaN) are ignored.
+    item, annotator, value : str, optional
+        Column names of a tidy table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by annotator: ``n`` (gold items answered), ``correct`` and ``accuracy``
+        (``correct / n``; NaN for an annotator who answered no gold item).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"item": [1, 1, 2, 2], "annotator": ["ana", "ben"] * 2,
+    ...                    "value": ["pos", "neg", "neg", "neg"]})
+    >>> annotator_accuracy(df, {1: "pos", 2: "neg"})  # doctest: +NORMALIZE_WHITESPACE
+               n  correct  accuracy
+    annotator
+    ana        2        2       1.0
+    ben        2        1       0.5
+    """
+    if isinstance(gold, Mapping):
+        gold = pd.Series(dict(gold), dtype=object)
+    if not isinstance(gold, pd.Series):
+        raise TypeError(
+            f"gold= must be a pandas Series or a dict (item → answer), got {type(gold).__name__}."
+        )
+    if not gold.index.is_unique:
+        raise ValueError("gold= has several answers for one item; give one answer per item.")
+    answers = read_answers(df, item, annotator, value)
+    kind = value_kind(answers.value)
+    if kind not in ("label", "set"):
+        raise ValueError(
+            f"annotator_accuracy compares labels or label sets, but the answers are {kind}."
+        )
+    known = gold[gold.notna().to_numpy()]
+    at = pd.Index(known.index).get_indexer(answers.items)
+    if (at < 0).all():
+        raise ValueError(
+            f"none of the answered items has a gold answer: gold items look like "
+            f"{known.index[:3].tolist()}, answered items like {answers.items[:3].tolist()}. Index "
+            "gold by the same item values (and type)."
+        )
+    graded = at[answers.item] >= 0
+    given = answers.value.to_numpy()[graded]
+    expected = known.to_numpy()[at[answers.item[graded]]]
+    correct = _same(given, expected, kind == "set")
+    who = answers.annotator[graded]
+    n_annotators = len(answers.annotators)
+    n = np.bincount(who, minlength=n_annotators)
+    hits = np.bincount(who, correct, minlength=n_annotators).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accuracy = np.where(n > 0, hits / np.maximum(n, 1), np.nan)
+    return pd.DataFrame(
+        {"n": n.astype(np.int64), "correct": hits, "accuracy": accuracy},
+        index=answers.annotators,
+    )
+
+
+def _same(given: np.ndarray, expected: np.ndarray, sets: bool) -> np.ndarray:
+    """Compare answers with gold answers elementwise (label sets when ``sets``)."""
+    if sets:
+        return np.fromiter(
+            (
+                isinstance(b, CONTAINERS) and set(a) == set(b)
+                for a, b in zip(given, expected, strict=True)
+            ),
+            dtype=bool,
+            count=len(given),
+        )
+    try:
+        codes, _ = pd.factorize(np.concatenate([given.astype(object), expected.astype(object)]))
+    except TypeError:
+        raise ValueError(
+            "gold= holds lists but the answers are single labels; give one label per item."
+        ) from None
+    return codes[: len(given)] == codes[len(given) :]

@@ -1,0 +1,206 @@
+"""Consensus labels: majority vote, Dawid–Skene, accuracy against gold answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nblabel import consensus
+from nblabel.consensus import ConvergenceWarning
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def crowd(seed: int, n_items: int, accuracies: list[float], n_classes: int = 4):
+    """Simulate annotators of known accuracy; wrong answers are uniform over other classes."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, n_classes, n_items)
+    columns = {}
+    for j, accuracy in enumerate(accuracies):
+        right = rng.random(n_items) < accuracy
+        wrong = (truth + rng.integers(1, n_classes, n_items)) % n_classes
+        columns[f"a{j}"] = np.where(right, truth, wrong)
+    return truth, pd.DataFrame(columns)
+
+
+def tidy(wide: pd.DataFrame) -> pd.DataFrame:
+    long = wide.rename_axis("item").reset_index().melt("item", var_name="annotator")
+    return long.dropna(subset=["value"]).reset_index(drop=True)
+
+
+# -- majority vote ------------------------------------------------------------------------------
+def test_majority_vote_values_confidence_and_counts():
+    df = pd.DataFrame(
+        {
+            "item": ["q", "q", "q", "r", "r", "s"],
+            "annotator": ["ana", "ben", "cy", "ana", "ben", "cy"],
+            "value": ["pos", "neg", "pos", "neg", "neg", "neu"],
+        }
+    )
+    result = consensus.majority_vote(df)
+    assert list(result.index) == ["q", "r", "s"]
+    assert result["value"].tolist() == ["pos", "neg", "neu"]
+    assert result["confidence"].tolist() == pytest.approx([2 / 3, 1.0, 1.0])
+    assert result["n"].tolist() == [3, 2, 1]
+
+
+def test_majority_vote_tie_policies():
+    df = pd.DataFrame(
+        {
+            "item": [1, 1, 2, 2, 2, 2],
+            "annotator": ["ana", "ben", "ana", "ben", "cy", "dan"],
+            "value": ["b", "a", "c", "a", "a", "c"],
+        }
+    )
+    nan = consensus.majority_vote(df, ties="nan")
+    assert nan["value"].isna().all()
+    assert nan["confidence"].tolist() == [0.5, 0.5]
+    first = consensus.majority_vote(df, ties="first")
+    assert first["value"].tolist() == ["b", "c"]
+    picks = {tuple(consensus.majority_vote(df, ties="random", seed=s)["value"]) for s in range(40)}
+    assert picks <= {(x, y) for x in "ab" for y in "ac"} and len(picks) == 4
+    again = consensus.majority_vote(df, ties="random", seed=7)
+    pd.testing.assert_frame_equal(again, consensus.majority_vote(df, ties="random", seed=7))
+
+
+def test_majority_vote_on_wide_and_event_log_input():
+    truth, wide = crowd(1, 50, [0.8, 0.7, 0.9])
+    from_wide = consensus.majority_vote(wide, ties="first")
+    from_tidy = consensus.majority_vote(tidy(wide), ties="first")
+    pd.testing.assert_frame_equal(from_wide, from_tidy, check_names=False)
+    events = tidy(wide).assign(event="label", event_id=np.arange(150))
+    undo = events.iloc[:5].assign(event="retract", value=None, event_id=np.arange(150, 155))
+    log = pd.concat([events, undo])
+    result = consensus.majority_vote(log)
+    assert result.loc[0, "n"] == 2 and result.loc[10, "n"] == 3
+
+
+def test_majority_vote_errors():
+    df = pd.DataFrame({"item": [1, 1], "annotator": ["ana", "ben"], "value": ["a", "b"]})
+    with pytest.raises(ValueError, match="ties='coin' is not one of"):
+        consensus.majority_vote(df, ties="coin")
+    with pytest.raises(TypeError, match=r"valid ones are \['df', 'ties', 'seed', 'item'"):
+        consensus.majority_vote(df, tie="first")
+    with pytest.raises(ValueError, match="single labels, but the answers are lists"):
+        consensus.majority_vote(df.assign(value=[["a"], ["a", "b"]]))
+
+
+# -- Dawid–Skene ----------------------------------------------------------------------------------
+def accuracy_of(labels: pd.DataFrame, truth: np.ndarray) -> float:
+    return float((labels["value"].to_numpy() == truth).mean())
+
+
+def test_dawid_skene_recovers_annotator_accuracies():
+    accuracies = [0.9, 0.8, 0.65, 0.5, 0.4]
+    truth, wide = crowd(2, 1000, accuracies)
+    result = consensus.dawid_skene(wide)
+    assert result.converged
+    np.testing.assert_allclose(result.accuracy.to_numpy(), accuracies, atol=0.05)
+    vote = consensus.majority_vote(wide, ties="random", seed=0)
+    assert accuracy_of(result.labels, truth) > accuracy_of(vote, truth) + 0.03
+    assert accuracy_of(result.labels, truth) > 0.9
+
+
+def test_dawid_skene_is_not_fooled_by_colluding_annotators():
+    # Three honest annotators; two others copy one another and shift every class by one.
+    rng = np.random.default_rng(3)
+    truth, wide = crowd(3, 800, [0.65, 0.65, 0.65])
+    shared = np.where(rng.random(800) < 0.9, (truth + 1) % 4, rng.integers(0, 4, 800))
+    wide["mallory"], wide["trudy"] = shared, shared
+    vote = consensus.majority_vote(wide, ties="random", seed=0)
+    result = consensus.dawid_skene(wide)
+    assert accuracy_of(vote, truth) < 0.6
+    assert accuracy_of(result.labels, truth) > 0.9
+    assert result.accuracy[["mallory", "trudy"]].max() < 0.1
+    assert result.accuracy[["a0", "a1", "a2"]].min() > 0.55
+    shifted = result.confusion.loc["mallory"].to_numpy()
+    assert (shifted.argmax(axis=1) == (np.arange(4) + 1) % 4).all()
+
+
+def test_dawid_skene_result_shapes():
+    truth, wide = crowd(4, 120, [0.9, 0.7, 0.6], n_classes=3)
+    labels = ["cat", "dog", "eel"]
+    df = tidy(wide)
+    df["value"] = [labels[v] for v in df["value"]]
+    result = consensus.dawid_skene(df, seed=0)
+    assert list(result.labels.columns) == ["value", "confidence", "n"]
+    assert list(result.posteriors.columns) == labels
+    np.testing.assert_allclose(result.posteriors.sum(axis=1), 1.0)
+    np.testing.assert_allclose(result.labels["confidence"], result.posteriors.max(axis=1))
+    assert (result.labels["value"] == result.posteriors.idxmax(axis=1)).all()
+    assert result.confusion.shape == (9, 3)
+    np.testing.assert_allclose(result.confusion.sum(axis=1), 1.0)
+    assert result.priors.sum() == pytest.approx(1.0)
+    assert list(result.accuracy.index) == ["a0", "a1", "a2"]
+    assert np.isfinite(result.log_likelihood)
+    assert "120 items, 3 annotators, 3 classes" in repr(result)
+
+
+def test_dawid_skene_unanimous_answers():
+    wide = pd.DataFrame({"ana": list("abab"), "ben": list("abab"), "cy": list("abab")})
+    result = consensus.dawid_skene(wide)
+    assert result.labels["value"].tolist() == list("abab")
+    assert (result.labels["confidence"] > 0.99).all()
+
+
+def test_dawid_skene_warns_when_it_stops_early_and_checks_arguments():
+    _, wide = crowd(5, 100, [0.7, 0.6, 0.5])
+    with pytest.warns(ConvergenceWarning, match="did not converge in 1 iterations"):
+        result = consensus.dawid_skene(wide, max_iter=1)
+    assert result.n_iter == 1 and not result.converged
+    with pytest.raises(ValueError, match="max_iter= must be a positive"):
+        consensus.dawid_skene(wide, max_iter=0)
+    with pytest.raises(ValueError, match="tol= must be a positive"):
+        consensus.dawid_skene(wide, tol=-1)
+    with pytest.raises(TypeError, match="valid ones are"):
+        consensus.dawid_skene(wide, iterations=5)
+
+
+# -- gold answers -------------------------------------------------------------------------------
+def test_annotator_accuracy_against_gold():
+    truth, wide = crowd(6, 200, [0.9, 0.5])
+    wide["lazy"] = np.nan
+    wide.loc[:9, "lazy"] = truth[:10]
+    gold = pd.Series(truth[:100], index=range(100))
+    table = consensus.annotator_accuracy(wide, gold)
+    expected = (wide.iloc[:100, :2].to_numpy() == truth[:100, None]).mean(axis=0)
+    np.testing.assert_allclose(table["accuracy"].iloc[:2], expected)
+    assert table["n"].tolist() == [100, 100, 10]
+    assert table.loc["lazy", "accuracy"] == 1.0
+    as_dict = consensus.annotator_accuracy(wide, gold.to_dict())
+    pd.testing.assert_frame_equal(table, as_dict)
+
+
+def test_annotator_accuracy_on_multilabel_and_missing_gold():
+    df = pd.DataFrame(
+        {
+            "item": [1, 1, 2, 2, 3],
+            "annotator": ["ana", "ben", "ana", "ben", "cy"],
+            "value": [["a", "b"], ["a"], [], ["c"], ["a"]],
+        }
+    )
+    table = consensus.annotator_accuracy(df, {1: ["b", "a"], 2: [], 3: None})
+    assert table["correct"].tolist() == [2, 0, 0]
+    assert table["n"].tolist() == [2, 2, 0]
+    assert np.isnan(table.loc["cy", "accuracy"])
+
+
+def test_annotator_accuracy_errors():
+    df = pd.DataFrame({"item": [1, 1], "annotator": ["ana", "ben"], "value": ["a", "b"]})
+    with pytest.raises(ValueError, match="none of the answered items has a gold answer"):
+        consensus.annotator_accuracy(df, {"1": "a"})
+    with pytest.raises(TypeError, match="gold= must be a pandas Series or a dict"):
+        consensus.annotator_accuracy(df, ["a"])
+    with pytest.raises(ValueError, match="several answers for one item"):
+        consensus.annotator_accuracy(df, pd.Series(["a", "b"], index=[1, 1]))
+
+
+def test_callers_frame_is_not_modified():
+    _, wide = crowd(7, 60, [0.8, 0.7, 0.6])
+    frame = tidy(wide).assign(note="kept")
+    before = frame.copy(deep=True)
+    consensus.majority_vote(frame, ties="random", seed=1)
+    consensus.dawid_skene(frame)
+    consensus.annotator_accuracy(frame, {0: 1, 1: 2})
+    pd.testing.assert_frame_equal(frame, before)
