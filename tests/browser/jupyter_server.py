@@ -248,7 +248,6 @@ def _write_user_settings(settings_dir: Path, settings: dict[str, dict[str, Any]]
 
 
 def _server_command(server: JupyterServer, extra_args: Sequence[str]) -> list[str]:
-    app_class = "LabApp" if server.app == "lab" else "JupyterNotebookApp"
     args = [
         server.python,
         "-m",
@@ -269,8 +268,9 @@ def _server_command(server: JupyterServer, extra_args: Sequence[str]) -> list[st
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
         args.append("--allow-root")
-    # `jupyter notebook` also loads the Lab extension (and vice versa): configure both apps.
-    for cls in dict.fromkeys([app_class, "LabApp"]):
+    # `jupyter notebook` also loads the Lab extension and `jupyter lab` the Notebook 7 one, so
+    # each server serves both UIs: configure both apps.
+    for cls in ("LabApp", "JupyterNotebookApp"):
         args += [
             f"--{cls}.user_settings_dir={server.settings_dir}",
             f"--{cls}.workspaces_dir={server.workspaces_dir}",
