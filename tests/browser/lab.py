@@ -7,11 +7,12 @@ was expected and what the page or kernel showed instead.  Every wait is bounded.
 Typical use::
 
     path = copy_into_root(server, "notebooks/demo.ipynb")
-    open_notebook(page, server, path, ui=server.app)
+    open_notebook(page, server, path)          # in server.app's UI: "lab" or "notebook"
     run_all_cells(page)
-    probe = wait_for_widget(page, ".probe")
-    kernel = kernel_for(server, path)
-    assert kernel.eval("w.value") == 1
+    widget = wait_for_widget(page, ".my-widget")
+    widget.click()
+    with kernel_for(server, path) as kernel:
+        wait_until(lambda: kernel.eval("len(w.clicks)") == 1, 10, "the click in the kernel")
 """
 
 from __future__ import annotations
