@@ -78,7 +78,11 @@ export function mountLabeler({ model, el, view }) {
 
   const root = h(
     "div",
-    { class: "nbl-root", attrs: { tabindex: "0", role: "application", "aria-label": `nblabel: ${ctx.task.kind} labeling` } },
+    {
+      class: "nbl-root",
+      // data-lm-suppress-shortcuts keeps JupyterLab's command-mode keys (a, b, d d, m…) away.
+      attrs: { tabindex: "0", role: "application", "aria-label": `nblabel: ${ctx.task.kind} labeling`, "data-lm-suppress-shortcuts": "true" },
+    },
     header,
     guideline ? guideline.element : null,
     notice,
