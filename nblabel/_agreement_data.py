@@ -147,7 +147,9 @@ def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
             raise ValueError(
                 f"column {columns[role]!r} has missing values; every answer needs its {role}."
             )
-    frame = frame[frame[value].notna().to_numpy()]
+    answered = frame[value].notna().to_numpy()
+    if not answered.all():
+        frame = frame[answered]
     if len(frame) == 0:
         raise ValueError("the answers table has no answers (every value is missing).")
     item_code, items = pd.factorize(frame[item])
@@ -190,16 +192,22 @@ def _read_wide(df: pd.DataFrame) -> Answers:
     rows, cols = np.nonzero(answered)
     if len(rows) == 0:
         raise ValueError("the answers frame has no answers (every cell is missing).")
-    values = df.to_numpy()[rows, cols]
-    has_item = answered.any(axis=1)
-    has_annotator = answered.any(axis=0)
+    values = df.to_numpy()[answered]
+    has_item, has_annotator = answered.any(axis=1), answered.any(axis=0)
     return Answers(
-        (np.cumsum(has_item) - 1)[rows].astype(np.int64),
-        (np.cumsum(has_annotator) - 1)[cols].astype(np.int64),
+        _compact(rows, has_item),
+        _compact(cols, has_annotator),
         pd.Series(values),
         pd.Index(df.index[has_item], name=df.index.name or "item"),
         pd.Index(df.columns[has_annotator], name=df.columns.name or "annotator"),
     )
+
+
+def _compact(positions: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Renumber positions into ``kept`` so that only the kept ones count."""
+    if kept.all():
+        return positions.astype(np.int64, copy=False)
+    return (np.cumsum(kept) - 1)[positions]
 
 
 def _factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:

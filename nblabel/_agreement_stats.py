@@ -3,43 +3,56 @@
 Each statistic is a :class:`Stat`: per-unit (usually per-item) contributions to a few totals,
 and a formula that turns the totals into the value. The estimate sums the contributions of every
 unit; the bootstrap sums them with resampling weights, so thousands of resamples cost a few
-matrix-sized ``bincount`` calls instead of thousands of recomputations.
+matrix products instead of thousands of recomputations.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from . import _agreement_data
 from ._agreement_data import Coded, group_pairs, value_counts
 
 #: Entries (resamples × contributions) held in memory at once while bootstrapping.
 _CHUNK = 1 << 23
+#: Largest units × categories² product for which distances are applied as a dense matrix.
+_DENSE_PRODUCT = 1 << 26
 
 NO_PAIRS = "no item has answers from two or more annotators"
 ONE_VALUE = "every answer on items answered twice uses the same value, so chance agreement is total"
 
+_EMPTY_INT = np.zeros(0, dtype=np.int64)
+_EMPTY_FLOAT = np.zeros(0, dtype=np.float64)
+
 
 @dataclass(frozen=True)
 class Stat:
-    """An agreement statistic as per-unit contributions ``(unit, feature, weight)``."""
+    """An agreement statistic as per-unit contributions to ``n_features`` totals.
 
-    unit: np.ndarray
-    feature: np.ndarray
-    weight: np.ndarray
+    ``dense[u, j]`` is unit ``u``'s contribution to total ``j`` (the first ``dense.shape[1]``
+    totals); ``(unit, feature, weight)`` triplets add sparse contributions to any total.
+    """
+
     n_units: int
     n_features: int
     formula: Callable[[np.ndarray], np.ndarray]
+    dense: np.ndarray
+    unit: np.ndarray = field(default_factory=lambda: _EMPTY_INT)
+    feature: np.ndarray = field(default_factory=lambda: _EMPTY_INT)
+    weight: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
     undefined: str = ONE_VALUE
 
     def value(self) -> float:
         """Return the statistic on all units (NaN when there are none or it is undefined)."""
         if self.n_units == 0:
             return float("nan")
-        totals = np.bincount(self.feature, self.weight, minlength=self.n_features)
+        totals = np.bincount(self.feature, self.weight, minlength=self.n_features).astype(float)
+        totals[: self.dense.shape[1]] += self.dense.sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             return float(self.formula(totals[None, :])[0])
 
@@ -48,60 +61,117 @@ class Stat:
         out = np.empty(n)
         size = max(len(self.unit), self.n_units, self.n_features, 1)
         chunk = max(1, _CHUNK // size)
+        width = self.dense.shape[1]
         for start in range(0, n, chunk):
             b = min(chunk, n - start)
             rows = np.arange(b)[:, None]
             draws = rng.integers(0, self.n_units, size=(b, self.n_units))
             times = np.bincount((rows * self.n_units + draws).ravel(), minlength=b * self.n_units)
-            weights = times.reshape(b, self.n_units)[:, self.unit] * self.weight
+            times = times.reshape(b, self.n_units).astype(np.float64)
             at = (rows * self.n_features + self.feature).ravel()
-            totals = np.bincount(at, weights.ravel(), minlength=b * self.n_features)
+            weights = (times[:, self.unit] * self.weight).ravel()
+            totals = np.bincount(at, weights, minlength=b * self.n_features)
+            totals = totals.reshape(b, self.n_features).astype(np.float64)
+            totals[:, :width] += times @ self.dense
             with np.errstate(divide="ignore", invalid="ignore"):
-                out[start : start + b] = self.formula(totals.reshape(b, self.n_features))
+                out[start : start + b] = self.formula(totals)
         return out
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """Answers per (unit, category) on the units (items with two or more answers).
+
+    Held as a dense units × categories matrix when that is small, otherwise as entries
+    ``(unit, code, count)`` sorted by unit.
+    """
+
+    pairable: np.ndarray
+    k: int
+    dense: np.ndarray | None
+    unit: np.ndarray
+    code: np.ndarray
+    count: np.ndarray
+
+    @property
+    def n_units(self) -> int:
+        return len(self.pairable)
+
+    def squares(self) -> np.ndarray:
+        """Per unit, the sum of squared counts."""
+        if self.dense is not None:
+            return np.einsum("uk,uk->u", self.dense, self.dense)
+        return np.bincount(self.unit, self.count * self.count, minlength=self.n_units)
+
+    def per_unit(self, values: np.ndarray) -> np.ndarray:
+        """Per unit, the sum of ``values[code]`` over its answers."""
+        if self.dense is not None:
+            return self.dense @ values
+        return np.bincount(self.unit, self.count * values[self.code], minlength=self.n_units)
+
+    def per_code(self) -> np.ndarray:
+        """Per category, the number of answers on the units."""
+        if self.dense is not None:
+            return self.dense.sum(axis=0)
+        return np.bincount(self.code, self.count, minlength=self.k)
+
+    def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the non-zero counts as ``(unit, code, count)``, sorted by unit."""
+        if self.dense is None:
+            return self.unit, self.code, self.count
+        unit, code = np.nonzero(self.dense)
+        return unit, code, self.dense[unit, code]
+
+    def features(self, offset: int) -> dict[str, np.ndarray]:
+        """Return the counts as contributions to the totals ``offset`` to ``offset + k``."""
+        if self.dense is not None:
+            return {"block": self.dense}
+        return {"unit": self.unit, "feature": offset + self.code, "weight": self.count}
+
+
+def _counts(item: np.ndarray, code: np.ndarray, n_items: int, k: int) -> _Counts:
+    m = np.bincount(item, minlength=n_items)
+    units = np.flatnonzero(m >= 2)
+    pairable = m[units].astype(np.float64)
+    if n_items * k <= _agreement_data._DENSE_CELLS:
+        table = np.bincount(item * k + code, minlength=n_items * k).reshape(n_items, k)
+        dense = table[units].astype(np.float64)
+        return _Counts(pairable, k, dense, _EMPTY_INT, _EMPTY_INT, _EMPTY_FLOAT)
+    u, c, count = value_counts(item, code, n_items, k)
+    unit_of = np.full(n_items, -1, dtype=np.int64)
+    unit_of[units] = np.arange(len(units))
+    keep = unit_of[u] >= 0
+    return _Counts(pairable, k, None, unit_of[u[keep]], c[keep], count[keep])
 
 
 def _stat(
     n_units: int,
-    parts: list[tuple[np.ndarray, int | np.ndarray, np.ndarray]],
     n_features: int,
     formula: Callable[[np.ndarray], np.ndarray],
-    undefined: str = ONE_VALUE,
+    columns: list[np.ndarray],
+    extra: dict[str, np.ndarray] | None = None,
 ) -> Stat:
-    units, features, weights = [], [], []
-    for unit, feature, weight in parts:
-        units.append(unit)
-        features.append(np.broadcast_to(np.asarray(feature, dtype=np.int64), unit.shape))
-        weights.append(np.broadcast_to(np.asarray(weight, dtype=np.float64), unit.shape))
-    return Stat(
-        np.concatenate(units),
-        np.concatenate(features),
-        np.concatenate(weights),
-        n_units,
-        n_features,
-        formula,
-        undefined,
-    )
+    """Build a :class:`Stat` from per-unit columns (the first totals) and optional extras.
 
-
-def _units(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the codes where ``mask`` holds and a map from code to unit number (-1 if none)."""
-    units = np.flatnonzero(mask)
-    unit_of = np.full(len(mask), -1, dtype=np.int64)
-    unit_of[units] = np.arange(len(units))
-    return units, unit_of
+    ``extra`` is either ``{"block": matrix}`` (more dense columns) or sparse triplets
+    ``{"unit", "feature", "weight"}``.
+    """
+    extra = extra or {}
+    blocks = [np.asarray(column, dtype=np.float64)[:, None] for column in columns]
+    if "block" in extra:
+        blocks.append(extra["block"])
+    dense = np.concatenate(blocks, axis=1) if blocks else np.zeros((n_units, 0))
+    sparse = {key: extra[key] for key in ("unit", "feature", "weight") if key in extra}
+    return Stat(n_units, n_features, formula, dense, **sparse)
 
 
 # -- percent agreement -------------------------------------------------------------------------
 def percent_stat(item: np.ndarray, code: np.ndarray, n_items: int, n_codes: int) -> Stat:
     """Fleiss' P̄: mean over items with two or more answers of the share of agreeing pairs."""
-    m = np.bincount(item, minlength=n_items).astype(np.float64)
-    u, _, count = value_counts(item, code, n_items, n_codes)
-    squares = np.bincount(u, count * count, minlength=n_items)
-    units, _ = _units(m >= 2)
-    share = (squares[units] - m[units]) / (m[units] * (m[units] - 1))
-    every = np.arange(len(units))
-    return _stat(len(units), [(every, 0, 1.0), (every, 1, share)], 2, _percent_formula)
+    counts = _counts(item, code, n_items, n_codes)
+    m = counts.pairable
+    share = (counts.squares() - m) / (m * (m - 1))
+    return _stat(counts.n_units, 2, _percent_formula, [np.ones_like(m), share])
 
 
 def _percent_formula(totals: np.ndarray) -> np.ndarray:
@@ -113,7 +183,7 @@ def fleiss_stat(coded: Coded) -> Stat:
     """Fleiss' kappa (1971): every item must have the same number of answers."""
     answers, k = coded.answers, coded.n_categories
     n_items = len(answers.items)
-    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
+    m = np.bincount(answers.item, minlength=n_items)
     answered = m[m > 0]
     low, high = int(answered.min()), int(answered.max())
     if low != high:
@@ -123,12 +193,8 @@ def fleiss_stat(coded: Coded) -> Stat:
             "missing answers, or keep only complete items."
         )
     raters = float(high)
-    u, c, count = value_counts(answers.item, coded.code, n_items, k)
-    units, unit_of = _units(m >= 2)
-    squares = np.bincount(u, count * count, minlength=n_items)[units]
-    share = (squares - raters) / (raters * (raters - 1))
-    every = np.arange(len(units))
-    keep = unit_of[u] >= 0
+    counts = _counts(answers.item, coded.code, n_items, k)
+    share = (counts.squares() - raters) / (raters * (raters - 1))
 
     def formula(totals: np.ndarray) -> np.ndarray:
         n = totals[:, 0]
@@ -137,8 +203,8 @@ def fleiss_stat(coded: Coded) -> Stat:
         chance = (p * p).sum(axis=1)
         return np.where(chance < 1, (p_bar - chance) / (1 - chance), np.nan)
 
-    parts = [(every, 0, 1.0), (every, 1, share), (unit_of[u[keep]], 2 + c[keep], count[keep])]
-    return _stat(len(units), parts, 2 + k, formula)
+    columns = [np.ones(counts.n_units), share]
+    return _stat(counts.n_units, 2 + k, formula, columns, counts.features(2))
 
 
 # -- Cohen's kappa -----------------------------------------------------------------------------
@@ -153,26 +219,24 @@ def cohen_stat(coded: Coded, weights: str | None) -> Stat:
             f" ({names}). Select two (e.g. df[df.annotator.isin(['ana', 'ben'])]), use "
             "pairwise(df) for every pair, or fleiss_kappa / krippendorff_alpha for more."
         )
-    n_items = len(answers.items)
-    first = np.full(n_items, -1, dtype=np.int64)
-    second = np.full(n_items, -1, dtype=np.int64)
-    for codes, who in ((first, present[0]), (second, present[1])):
-        mine = answers.annotator == who
-        codes[answers.item[mine]] = coded.code[mine]
+    grid = np.full((len(answers.items), 2), -1, dtype=np.int64)
+    grid[answers.item, (answers.annotator == present[1]).view(np.int8)] = coded.code
+    first, second = grid[:, 0], grid[:, 1]
     both = (first >= 0) & (second >= 0)
-    a, b = first[both], second[both]
+    cell = first[both] * k + second[both]
     position = np.arange(k, dtype=np.float64)
     gap = np.abs(position[:, None] - position[None, :])
     w = {None: (gap > 0).astype(np.float64), "linear": gap, "quadratic": gap**2}[weights]
-    every = np.arange(len(a))
 
     def formula(totals: np.ndarray) -> np.ndarray:
-        rows, cols = totals[:, 2 : 2 + k], totals[:, 2 + k :]
-        expected = np.einsum("bi,ij,bj->b", rows, w, cols) / totals[:, 0]
-        return np.where(expected > 0, 1 - totals[:, 1] / expected, np.nan)
+        confusion = totals.reshape(len(totals), k, k)
+        rows, cols = confusion.sum(axis=2), confusion.sum(axis=1)
+        observed = (confusion * w).sum(axis=(1, 2))
+        expected = np.einsum("bi,ij,bj->b", rows, w, cols) / rows.sum(axis=1)
+        return np.where(expected > 0, 1 - observed / expected, np.nan)
 
-    parts = [(every, 0, 1.0), (every, 1, w[a, b]), (every, 2 + a, 1.0), (every, 2 + k + b, 1.0)]
-    return _stat(len(a), parts, 2 + 2 * k, formula)
+    sparse = {"unit": np.arange(len(cell)), "feature": cell, "weight": np.ones(len(cell))}
+    return _stat(len(cell), k * k, formula, [], sparse)
 
 
 # -- Krippendorff's alpha ----------------------------------------------------------------------
@@ -182,39 +246,33 @@ def alpha_stat(coded: Coded, level: str, distance: str) -> Stat:
     ``distance`` is ``"masi"`` or ``"jaccard"`` for label sets and ignored otherwise.
     """
     answers, k = coded.answers, coded.n_categories
-    n_items = len(answers.items)
-    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
-    u, c, count = value_counts(answers.item, coded.code, n_items, k)
-    keep = m[u] >= 2
-    u, c, count = u[keep], c[keep], count[keep]
-    units, unit_of = _units(m >= 2)
-    unit = unit_of[u]
-    every = np.arange(len(units))
-    pairable = m[units]
+    counts = _counts(answers.item, coded.code, len(answers.items), k)
+    m = counts.pairable
     if level == "ordinal":
-        return _ordinal_stat(unit, c, count, pairable, k)
+        return _ordinal_stat(counts)
     if level == "nominal" and coded.kind == "label":
-        squares = np.bincount(unit, count * count, minlength=len(units))
-        observed = (pairable * pairable - squares) / (pairable - 1)
-        parts = [(every, 0, observed), (unit, 1 + c, count)]
-        return _stat(len(units), parts, 1 + k, _nominal_formula)
+        observed = (m * m - counts.squares()) / (m - 1)
+        return _stat(counts.n_units, 1 + k, _nominal_formula, [observed], counts.features(1))
     delta = _distance(coded, level, distance)
-    left, right = group_pairs(u)
-    differ = c[left] != c[right]
-    left, right = left[differ], right[differ]
-    products = count[left] * count[right] * delta(c[left], c[right])
-    observed = np.bincount(unit[left], products, minlength=len(units)) / (pairable - 1)
+    if counts.dense is not None and counts.n_units * k * k <= _DENSE_PRODUCT:
+        every = np.arange(k)
+        products = (counts.dense @ delta(every[:, None], every[None, :])) * counts.dense
+        observed = products.sum(axis=1) / (m - 1)
+    else:
+        unit, c, count = counts.entries()
+        left, right = group_pairs(unit)
+        differ = c[left] != c[right]
+        left, right = left[differ], right[differ]
+        products = count[left] * count[right] * delta(c[left], c[right])
+        observed = np.bincount(unit[left], products, minlength=counts.n_units) / (m - 1)
     if level == "interval":
-        x = _centred(coded, c, count)
-        parts = [
-            (every, 0, observed),
-            (unit, 1, count),
-            (unit, 2, count * x[c]),
-            (unit, 3, count * x[c] ** 2),
-        ]
-        return _stat(len(units), parts, 4, _interval_formula)
-    parts = [(every, 0, observed), (unit, 1 + c, count)]
-    return _stat(len(units), parts, 1 + k, lambda totals: _pairwise_formula(totals, delta, k))
+        x = _numeric(coded, level)
+        total = counts.per_code()
+        x = x - (total @ x) / total.sum()  # centred, for numerical accuracy
+        sums = [counts.per_unit(x), counts.per_unit(x * x)]
+        return _stat(counts.n_units, 4, _interval_formula, [observed, m, *sums])
+    formula = functools.partial(_pairwise_formula, delta=delta, k=k)
+    return _stat(counts.n_units, 1 + k, formula, [observed], counts.features(1))
 
 
 def _nominal_formula(totals: np.ndarray) -> np.ndarray:
@@ -230,7 +288,7 @@ def _interval_formula(totals: np.ndarray) -> np.ndarray:
 
 
 def _pairwise_formula(
-    totals: np.ndarray, delta: Callable[[np.ndarray, np.ndarray], np.ndarray], k: int
+    totals: np.ndarray, *, delta: Callable[[np.ndarray, np.ndarray], np.ndarray], k: int
 ) -> np.ndarray:
     counts = totals[:, 1:]
     expected = np.zeros(len(totals))
@@ -247,12 +305,12 @@ def _alpha(n: np.ndarray, observed: np.ndarray, expected: np.ndarray) -> np.ndar
     return np.where(expected > 0, 1 - (n - 1) * observed / expected, np.nan)
 
 
-def _ordinal_stat(
-    unit: np.ndarray, c: np.ndarray, count: np.ndarray, pairable: np.ndarray, k: int
-) -> Stat:
+def _ordinal_stat(counts: _Counts) -> Stat:
+    k = counts.k
+    unit, c, count = counts.entries()
     left, right = group_pairs(unit)
     cell = c[left] * k + c[right]
-    o = count[left] * (count[right] - (left == right)) / (pairable[unit[left]] - 1)
+    o = count[left] * (count[right] - (left == right)) / (counts.pairable[unit[left]] - 1)
     lo = np.minimum(np.arange(k)[:, None], np.arange(k)[None, :])
     hi = np.maximum(np.arange(k)[:, None], np.arange(k)[None, :])
 
@@ -266,7 +324,8 @@ def _ordinal_stat(
         expected = np.einsum("bi,bij,bj->b", n_c, d, n_c)
         return _alpha(n_c.sum(axis=1), observed, expected)
 
-    return _stat(len(pairable), [(unit[left], cell, o)], k * k, formula)
+    sparse = {"unit": unit[left], "feature": cell, "weight": o}
+    return _stat(counts.n_units, k * k, formula, [], sparse)
 
 
 def _numeric(coded: Coded, level: str) -> np.ndarray:
@@ -287,12 +346,6 @@ def _numeric(coded: Coded, level: str) -> np.ndarray:
             f"{x[x < 0][:5].tolist()}. Use level='interval'."
         )
     return x
-
-
-def _centred(coded: Coded, c: np.ndarray, count: np.ndarray) -> np.ndarray:
-    x = _numeric(coded, "interval")
-    total = count.sum()
-    return x - (np.bincount(c, count, minlength=len(x)) @ x) / total if total else x
 
 
 def _distance(

@@ -18,7 +18,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from nblabel import _agreement_data, agreement
+from nblabel import _agreement_data, _agreement_stats, agreement
 from nblabel.agreement import AgreementWarning
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -346,20 +346,25 @@ def test_per_label_matches_definition(case):
         assert table["answers"].iloc[j] == (wide == j).sum()
 
 
-def test_sparse_counting_path_gives_the_same_results(monkeypatch):
-    wide = simulate(3, 80, 5, 6, 0.3)
-    df = tidy_from_wide(wide)
-    dense = {
-        level: agreement.krippendorff_alpha(df, level=level)
-        for level in ("nominal", "ordinal", "interval", "ratio")
-    }
-    percent = agreement.percent_agreement(df)
-    monkeypatch.setattr(_agreement_data, "_DENSE_CELLS", 0)
-    for level, value in dense.items():
-        assert agreement.krippendorff_alpha(df, level=level) == pytest.approx(value, abs=1e-12)
-    assert agreement.percent_agreement(df) == pytest.approx(percent, abs=1e-12)
-    with pytest.raises(ValueError, match="several answers"):
-        agreement.percent_agreement(pd.concat([df, df.iloc[:1]]))
+@pytest.mark.parametrize("switch", ["_DENSE_CELLS", "_DENSE_PRODUCT"])
+def test_sparse_counting_paths_give_the_same_results(monkeypatch, switch):
+    wide = pd.DataFrame(simulate(3, 80, 5, 6, 0.3))
+    levels = ("nominal", "ordinal", "interval", "ratio")
+
+    def results() -> list[float]:
+        alphas = [agreement.krippendorff_alpha(wide, level=level) for level in levels]
+        percent = agreement.percent_agreement(wide)
+        fleiss = agreement.fleiss_kappa(wide.fillna(0))
+        boot = agreement.bootstrap("krippendorff_alpha", wide, n=20, seed=0, level="ratio")
+        return [*alphas, percent, fleiss, *boot.distribution]
+
+    dense = results()
+    module = _agreement_data if switch == "_DENSE_CELLS" else _agreement_stats
+    monkeypatch.setattr(module, switch, 0)
+    np.testing.assert_allclose(results(), dense, rtol=0, atol=1e-12)
+    if switch == "_DENSE_CELLS":
+        with pytest.raises(ValueError, match="several answers"):
+            agreement.percent_agreement(tidy_from_wide(wide.to_numpy()).iloc[[0, 0]])
 
 
 def test_interval_alpha_with_many_distinct_values():
