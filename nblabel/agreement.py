@@ -25,40 +25,15 @@ Degenerate data
 
 from __future__ import annotations
 
-import functools
-import inspect
-import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ._agreement_data import (
-    AgreementWarning,
-    Answers,
-    code_values,
-    plain,
-    read_answers,
-    warn_undefined,
-)
-from ._agreement_rank import (
-    kendall_w_by_item,
-    parse_rankings,
-    preferences,
-    tau_b_by_pair,
-)
-from ._agreement_spans import SPAN_MODES, by_label_table, pair_f1, span_counts
-from ._agreement_stats import (
-    NO_PAIRS,
-    Stat,
-    alpha_stat,
-    cohen_stat,
-    fleiss_stat,
-    per_label_table,
-    percent_stat,
-)
+from . import _agreement_metrics as _metrics
+from ._agreement_data import AgreementWarning, code_values, read_answers
+from ._agreement_resample import BootstrapResult, bootstrap, pairwise
+from ._agreement_stats import per_label_table
 from ._util import check_kwargs
 
 __all__ = [
@@ -76,10 +51,6 @@ __all__ = [
     "preference_agreement",
     "span_agreement",
 ]
-
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
-WEIGHTS = (None, "linear", "quadratic")
-SET_DISTANCES = ("masi", "jaccard")
 
 
 # -- categories ---------------------------------------------------------------------------------
@@ -116,7 +87,7 @@ def percent_agreement(
     >>> round(percent_agreement(df), 4)
     0.6667
     """
-    return _estimate(_percent(read_answers(df, item, annotator, value)))
+    return _metrics.evaluate(_metrics.percent(read_answers(df, item, annotator, value)))
 
 
 @check_kwargs
@@ -158,8 +129,8 @@ def cohen_kappa(
     >>> cohen_kappa(df, weights="linear", labels=["neg", "pos"])  # doctest: +ELLIPSIS
     0.4...
     """
-    return _estimate(
-        _cohen(read_answers(df, item, annotator, value), weights=weights, labels=labels)
+    return _metrics.evaluate(
+        _metrics.cohen(read_answers(df, item, annotator, value), weights=weights, labels=labels)
     )
 
 
@@ -196,7 +167,7 @@ def fleiss_kappa(
     >>> round(fleiss_kappa(wide), 4)
     0.7447
     """
-    return _estimate(_fleiss(read_answers(df, item, annotator, value)))
+    return _metrics.evaluate(_metrics.fleiss(read_answers(df, item, annotator, value)))
 
 
 @check_kwargs
@@ -249,8 +220,8 @@ def krippendorff_alpha(
     >>> round(krippendorff_alpha(wide, level="interval"), 4)
     0.9277
     """
-    return _estimate(
-        _alpha(
+    return _metrics.evaluate(
+        _metrics.alpha(
             read_answers(df, item, annotator, value),
             level=level,
             labels=labels,
@@ -306,7 +277,7 @@ def per_label(
     """
     answers = read_answers(df, item, annotator, value)
     coded = code_values(answers, labels, sets=True, caller="per_label")
-    _need_two(answers, "per_label")
+    _metrics.need_two(answers, "per_label")
     return per_label_table(coded)
 
 
@@ -357,7 +328,7 @@ def span_agreement(
     >>> span_agreement(df, mode="overlap")
     1.0
     """
-    return _spans(read_answers(df, item, annotator, value), mode=mode, by_label=by_label)
+    return _metrics.spans(read_answers(df, item, annotator, value), mode=mode, by_label=by_label)
 
 
 # -- rankings -----------------------------------------------------------------------------------
@@ -397,7 +368,7 @@ def kendall_w(
     >>> round(kendall_w(df), 4)
     0.7778
     """
-    return _kendall_w(read_answers(df, item, annotator, value), by_item=by_item)
+    return _metrics.kendall_w(read_answers(df, item, annotator, value), by_item=by_item)
 
 
 @check_kwargs
@@ -433,7 +404,7 @@ def kendall_tau(
     >>> round(kendall_tau(df), 4)
     0.3333
     """
-    return _kendall_tau(read_answers(df, item, annotator, value))
+    return _metrics.kendall_tau(read_answers(df, item, annotator, value))
 
 
 @check_kwargs
@@ -469,422 +440,4 @@ def preference_agreement(
     >>> round(preference_agreement(df), 4)
     0.6667
     """
-    return _preference(read_answers(df, item, annotator, value))
-
-
-# -- across annotators and resamples ------------------------------------------------------------
-def pairwise(
-    df: pd.DataFrame,
-    metric: str | Callable[..., float] = "cohen_kappa",
-    *,
-    item: str | None = None,
-    annotator: str | None = None,
-    value: str | None = None,
-    **options: Any,
-) -> pd.DataFrame:
-    """Return an agreement metric for every pair of annotators.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Answers, tidy or wide.
-    metric : str or callable
-        The name of a metric of this module (``"cohen_kappa"``, ``"percent_agreement"``,
-        ``"krippendorff_alpha"``, ``"span_agreement"``, ``"kendall_tau"``, …), or a function
-        taking a two-annotator tidy frame (columns ``item``, ``annotator``, ``value``) and
-        returning a number. It should be symmetric: each pair is computed once.
-    item, annotator, value : str, optional
-        Column names of a tidy table.
-    **options
-        Passed to the metric, e.g. ``weights="quadratic"``. For ``cohen_kappa`` the label order
-        defaults to the labels of the whole table, so every pair uses the same scale.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Symmetric annotator × annotator matrix; the diagonal and pairs where the metric is
-        undefined (e.g. no shared item) are NaN, with one :class:`AgreementWarning` naming the
-        undefined pairs.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"item": [1, 1, 1, 2, 2, 2], "annotator": ["ana", "ben", "cy"] * 2,
-    ...                    "value": ["a", "a", "b", "b", "b", "b"]})
-    >>> pairwise(df, "percent_agreement").loc["ana", "ben"]
-    np.float64(1.0)
-    """
-    answers = read_answers(df, item, annotator, value)
-    name, compute, options = _resolve(metric, options)
-    if name == "cohen_kappa" and "labels" not in options:
-        coded = code_values(answers, sets=False, caller="cohen_kappa")
-        if coded.ordered:
-            options["labels"] = coded.categories
-    present = answers.present_annotators()
-    if len(present) < 2:
-        _need_two(answers, "pairwise")
-    n = len(answers.annotators)
-    table = np.full((n, n), np.nan)
-    by_annotator = np.argsort(answers.annotator, kind="stable")
-    bounds = np.searchsorted(answers.annotator[by_annotator], np.arange(n + 1))
-    undefined = []
-    for a_pos, a in enumerate(present):
-        for b in present[a_pos + 1 :]:
-            rows = np.sort(
-                np.r_[
-                    by_annotator[bounds[a] : bounds[a + 1]], by_annotator[bounds[b] : bounds[b + 1]]
-                ]
-            )
-            mask = np.zeros(len(answers), dtype=bool)
-            mask[rows] = True
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", AgreementWarning)
-                table[a, b] = table[b, a] = compute(answers.select(mask), options)
-            if np.isnan(table[a, b]):
-                undefined.append((plain(answers.annotators[a]), plain(answers.annotators[b])))
-    if undefined:
-        warn_undefined(
-            f"{metric if isinstance(metric, str) else name} is undefined for "
-            f"{len(undefined)} annotator pair(s), e.g. {undefined[:3]} (no shared item, or a "
-            "single value throughout)"
-        )
-    return pd.DataFrame(table, index=answers.annotators, columns=answers.annotators)
-
-
-@dataclass(frozen=True)
-class BootstrapResult:
-    """A bootstrap confidence interval for an agreement statistic.
-
-    Attributes
-    ----------
-    estimate : float
-        The statistic on the data as given.
-    low, high : float
-        The percentile interval: the ``(1 - ci) / 2`` and ``(1 + ci) / 2`` quantiles of the
-        resampled statistics (resamples where it is undefined are left out).
-    ci : float
-        The confidence level.
-    n : int
-        The number of resamples.
-    distribution : numpy.ndarray
-        The statistic on each resample (NaN where undefined).
-    """
-
-    estimate: float
-    low: float
-    high: float
-    ci: float
-    n: int
-    distribution: np.ndarray = field(repr=False, compare=False)
-
-
-def bootstrap(
-    metric: str | Callable[..., float],
-    df: pd.DataFrame,
-    n: int = 1000,
-    seed: int | np.random.Generator | None = None,
-    ci: float = 0.95,
-    *,
-    item: str | None = None,
-    annotator: str | None = None,
-    value: str | None = None,
-    **options: Any,
-) -> BootstrapResult:
-    """Return a bootstrap confidence interval for a metric, resampling items.
-
-    Items are drawn with replacement (each drawn copy counts as a separate item), ``n`` times,
-    and the metric is computed on each resample. For ``percent_agreement``, ``cohen_kappa``,
-    ``fleiss_kappa`` and ``krippendorff_alpha`` the resamples are computed together from
-    per-item sufficient statistics, drawing from the items that enter the statistic (those
-    with two or more answers; for Cohen's kappa, those both annotators answered); other
-    metrics and functions are called once per resample on all answered items.
-
-    Parameters
-    ----------
-    metric : str or callable
-        A metric of this module, by name or as the function (also as a ``functools.partial``),
-        or a function taking a tidy frame (``item``, ``annotator``, ``value``).
-    df : pandas.DataFrame
-        Answers, tidy or wide.
-    n : int
-        Number of resamples.
-    seed : int or numpy.random.Generator, optional
-        Seed for reproducible resamples.
-    ci : float
-        Confidence level, between 0 and 1.
-    item, annotator, value : str, optional
-        Column names of a tidy table.
-    **options
-        Passed to the metric, e.g. ``level="ordinal"``.
-
-    Returns
-    -------
-    BootstrapResult
-        ``estimate``, ``low``, ``high``, ``ci``, ``n`` and the resampled ``distribution``.
-
-    Examples
-    --------
-    >>> wide = pd.DataFrame({"ana": list("aabbcabcab"), "ben": list("aabbcabcbb")})
-    >>> result = bootstrap("cohen_kappa", wide, n=500, seed=0)
-    >>> result.low <= result.estimate <= result.high
-    True
-    """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n= must be a positive number of resamples, got {n!r}.")
-    if isinstance(ci, bool) or not isinstance(ci, (int, float)) or not 0 < ci < 1:
-        raise ValueError(f"ci= must be a confidence level between 0 and 1, e.g. 0.95; got {ci!r}.")
-    name, compute, options = _resolve(metric, options)
-    answers = read_answers(df, item, annotator, value)
-    rng = np.random.default_rng(seed)
-    if name in _STATS:
-        stat = _STATS[name](answers, **options)
-        estimate = _estimate(stat)
-        distribution = stat.resample(n, rng) if stat.n_units else np.full(n, np.nan)
-    else:
-        estimate = compute(answers, options)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", AgreementWarning)
-            distribution = np.array(
-                [compute(_resampled(answers, rng), options) for _ in range(n)], dtype=float
-            )
-    defined = distribution[~np.isnan(distribution)]
-    if len(defined) < n:
-        warn_undefined(
-            f"{name} is undefined on {n - len(defined)} of {n} resamples; the interval uses "
-            "the others"
-        )
-    if len(defined) == 0:
-        return BootstrapResult(estimate, np.nan, np.nan, float(ci), int(n), distribution)
-    low, high = np.quantile(defined, [(1 - ci) / 2, (1 + ci) / 2])
-    return BootstrapResult(estimate, float(low), float(high), float(ci), int(n), distribution)
-
-
-# -- internals ----------------------------------------------------------------------------------
-def _estimate(stat: Stat) -> float:
-    if stat.n_units == 0:
-        warn_undefined(NO_PAIRS)
-        return float("nan")
-    result = stat.value()
-    if np.isnan(result):
-        warn_undefined(stat.undefined)
-    return result
-
-
-def _need_two(answers: Answers, caller: str) -> None:
-    present = answers.present_annotators()
-    if len(present) < 2:
-        raise ValueError(
-            f"{caller} compares annotators, but the answers come from {len(present)} "
-            f"({answers.annotators[present].tolist()}); agreement needs at least two."
-        )
-
-
-def _percent(answers: Answers) -> Stat:
-    coded = code_values(answers, sets=True, caller="percent_agreement")
-    _need_two(answers, "percent_agreement")
-    return percent_stat(answers.item, coded.code, len(answers.items), coded.n_categories)
-
-
-def _cohen(
-    answers: Answers, weights: str | None = None, labels: Sequence[Any] | None = None
-) -> Stat:
-    if weights not in WEIGHTS:
-        raise ValueError(f"weights={weights!r} is not one of {list(WEIGHTS)}.")
-    coded = code_values(answers, labels, sets=False, caller="cohen_kappa")
-    if weights is not None and not coded.ordered:
-        raise ValueError(
-            f"weights={weights!r} needs an order of the labels, but {coded.categories[:6]} "
-            "cannot be sorted; pass labels=[...] in order."
-        )
-    return cohen_stat(coded, weights)
-
-
-def _fleiss(answers: Answers) -> Stat:
-    coded = code_values(answers, sets=False, caller="fleiss_kappa")
-    _need_two(answers, "fleiss_kappa")
-    return fleiss_stat(coded)
-
-
-def _alpha(
-    answers: Answers,
-    level: str = "nominal",
-    labels: Sequence[Any] | None = None,
-    distance: str | None = None,
-) -> Stat:
-    if level not in LEVELS:
-        raise ValueError(f"level={level!r} is not one of {list(LEVELS)}.")
-    if labels is not None and level in ("interval", "ratio"):
-        raise ValueError(
-            f"labels= gives the order of categories; level={level!r} uses the numeric values "
-            "themselves. Leave labels= out, or use level='ordinal'."
-        )
-    coded = code_values(answers, labels, sets=True, caller="krippendorff_alpha")
-    _need_two(answers, "krippendorff_alpha")
-    if coded.kind == "set":
-        if level != "nominal":
-            raise ValueError(
-                f"level={level!r} does not apply to multi-label answers (lists); they use a set "
-                "distance: leave level='nominal' and choose distance='masi' or 'jaccard'."
-            )
-        if distance is None:
-            distance = "masi"
-        if distance not in SET_DISTANCES:
-            raise ValueError(f"distance={distance!r} is not one of {list(SET_DISTANCES)}.")
-    elif distance is not None:
-        raise ValueError(
-            "distance= applies to multi-label answers (lists of labels) only; single labels "
-            "use level= instead."
-        )
-    if level == "ordinal" and not coded.ordered:
-        raise ValueError(
-            f"level='ordinal' needs an order of the values, but {coded.categories[:6]} cannot "
-            "be sorted; pass labels=[...] in order."
-        )
-    return alpha_stat(coded, level, distance or "")
-
-
-def _spans(answers: Answers, mode: str = "exact", by_label: bool = False) -> Any:
-    if mode not in SPAN_MODES:
-        raise ValueError(f"mode={mode!r} is not one of {list(SPAN_MODES)}.")
-    if not isinstance(by_label, (bool, np.bool_)):
-        raise TypeError(f"by_label= must be True or False, got {by_label!r}.")
-    _need_two(answers, "span_agreement")
-    counts = span_counts(answers, mode)
-    if by_label:
-        return by_label_table(counts)
-    f1 = pair_f1(counts.total.sum(axis=2), counts.matched.sum(axis=2))
-    return _mean_defined(f1, "no annotator pair has a span on an item both answered")
-
-
-def _kendall_w(answers: Answers, by_item: bool = False) -> Any:
-    if not isinstance(by_item, (bool, np.bool_)):
-        raise TypeError(f"by_item= must be True or False, got {by_item!r}.")
-    ranks = parse_rankings(answers)
-    _need_two(answers, "kendall_w")
-    w = kendall_w_by_item(answers, ranks)
-    if by_item:
-        return w
-    if (np.bincount(answers.item) < 2).all():
-        warn_undefined(NO_PAIRS)
-        return float("nan")
-    return _mean_defined(
-        w.to_numpy(),
-        "on every item answered twice, the rankings tie all options (or there is a single option)",
-    )
-
-
-def _kendall_tau(answers: Answers) -> float:
-    ranks = parse_rankings(answers)
-    _need_two(answers, "kendall_tau")
-    tau = tau_b_by_pair(preferences(answers, ranks), len(answers.annotators))
-    return _mean_defined(
-        tau, "no annotator pair ranked a shared item with at least one untied pair of options"
-    )
-
-
-def _preference(answers: Answers) -> float:
-    ranks = parse_rankings(answers)
-    _need_two(answers, "preference_agreement")
-    prefs = preferences(answers, ranks)
-    return _estimate(percent_stat(prefs.unit, prefs.sign + 1, prefs.n_units, 3))
-
-
-def _mean_defined(values: np.ndarray, reason: str) -> float:
-    defined = values[~np.isnan(values)]
-    if len(defined) == 0:
-        warn_undefined(reason)
-        return float("nan")
-    return float(defined.mean())
-
-
-_STATS: dict[str, Callable[..., Stat]] = {
-    "percent_agreement": _percent,
-    "cohen_kappa": _cohen,
-    "fleiss_kappa": _fleiss,
-    "krippendorff_alpha": _alpha,
-}
-
-
-def _evaluated(builder: Callable[..., Stat]) -> Callable[..., float]:
-    def compute(answers: Answers, **options: Any) -> float:
-        return _estimate(builder(answers, **options))
-
-    return compute
-
-
-_INTERNAL: dict[str, Callable[..., Any]] = {
-    **{name: _evaluated(builder) for name, builder in _STATS.items()},
-    "span_agreement": _spans,
-    "kendall_w": _kendall_w,
-    "kendall_tau": _kendall_tau,
-    "preference_agreement": _preference,
-}
-_PUBLIC = {
-    "percent_agreement": percent_agreement,
-    "cohen_kappa": cohen_kappa,
-    "fleiss_kappa": fleiss_kappa,
-    "krippendorff_alpha": krippendorff_alpha,
-    "span_agreement": span_agreement,
-    "kendall_w": kendall_w,
-    "kendall_tau": kendall_tau,
-    "preference_agreement": preference_agreement,
-}
-_COLUMNS = ("df", "item", "annotator", "value")
-
-
-def _resolve(
-    metric: Any, options: dict[str, Any]
-) -> tuple[str, Callable[[Answers, dict[str, Any]], float], dict[str, Any]]:
-    """Return the metric's name, a function of (answers, options), and the options."""
-    options = dict(options)
-    if (
-        isinstance(metric, functools.partial)
-        and metric.func in _PUBLIC.values()
-        and not (metric.args)
-    ):
-        options = {**metric.keywords, **options}
-        metric = metric.func
-    for name, public in _PUBLIC.items():
-        if metric is public or metric == name:
-            valid = [p for p in inspect.signature(public).parameters if p not in _COLUMNS]
-            unknown = [key for key in options if key not in valid]
-            if unknown:
-                raise TypeError(f"{name}() got unexpected option(s) {unknown}; valid: {valid}.")
-            return name, functools.partial(_call_internal, name), options
-    if isinstance(metric, str):
-        raise ValueError(f"metric={metric!r} is not one of {list(_PUBLIC)} (or pass a function).")
-    if not callable(metric):
-        raise TypeError(f"metric= must be a metric name or a function, got {metric!r}.")
-    name = getattr(metric, "__name__", repr(metric))
-    return name, lambda answers, o: _as_float(metric(answers.to_frame(), **o), name), options
-
-
-def _call_internal(name: str, answers: Answers, options: dict[str, Any]) -> float:
-    return _as_float(_INTERNAL[name](answers, **options), name)
-
-
-def _as_float(result: Any, name: str) -> float:
-    if isinstance(result, (pd.DataFrame, pd.Series)) or np.ndim(result) != 0:
-        raise TypeError(
-            f"{name} must return a single number here, got {type(result).__name__} (for "
-            "span_agreement leave by_label=False, for kendall_w leave by_item=False)."
-        )
-    return float(result)
-
-
-def _resampled(answers: Answers, rng: np.random.Generator) -> Answers:
-    """Draw items with replacement; each drawn copy becomes a new item."""
-    n_items = len(answers.items)
-    order = np.argsort(answers.item, kind="stable")
-    sizes = np.bincount(answers.item, minlength=n_items)
-    starts = np.cumsum(sizes) - sizes
-    drawn = rng.integers(0, n_items, size=n_items)
-    times = sizes[drawn]
-    within = np.arange(times.sum()) - np.repeat(np.cumsum(times) - times, times)
-    rows = order[np.repeat(starts[drawn], times) + within]
-    return Answers(
-        np.repeat(np.arange(n_items), times),
-        answers.annotator[rows],
-        answers.value.iloc[rows].reset_index(drop=True),
-        pd.RangeIndex(n_items, name="item"),
-        answers.annotators,
-    )
+    return _metrics.preference(read_answers(df, item, annotator, value))
