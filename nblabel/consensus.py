@@ -246,44 +246,45 @@ class _EM:
     """Expectation–maximisation state for the Dawid–Skene model."""
 
     def __init__(self, answers: Answers, code: np.ndarray, k: int) -> None:
-        self.k, self.code = k, code
+        self.k = k
         self.n_items, self.n_annotators = len(answers.items), len(answers.annotators)
-        self.item, self.annotator = answers.item, answers.annotator
-        self.order = np.argsort(self.item, kind="stable")
-        sizes = np.bincount(self.item, minlength=self.n_items)
-        self.starts = np.cumsum(sizes) - sizes
-        u, c, count = value_counts(self.item, code, self.n_items, k)
+        by_item = np.argsort(answers.item, kind="stable")  # sorted gathers are cache-friendly
+        self.item = answers.item[by_item]
+        self.code = code[by_item]
+        self.key = answers.annotator[by_item] * k + self.code  # (annotator, answer given)
+        u, c, count = value_counts(self.item, self.code, self.n_items, k)
         votes = np.zeros((self.n_items, k))
         votes[u, c] = count
-        self.posterior = votes / sizes[:, None]
-        self.cell = (self.annotator * k)[:, None] * k + np.arange(k)[None, :] * k + code[:, None]
+        self.posterior = votes / votes.sum(axis=1, keepdims=True)
         self.log_likelihood = -np.inf
         self._maximise()
 
     def _maximise(self) -> None:
-        k = self.k
-        weights = self.posterior[self.item]
-        counts = (
-            np.bincount(
-                self.cell.ravel(), weights.ravel(), minlength=self.n_annotators * k * k
-            ).reshape(self.n_annotators, k, k)
-            + SMOOTHING
-        )
+        k, cells = self.k, self.n_annotators * self.k
+        by_class = self.posterior.T.copy()
+        counts = np.stack(
+            [np.bincount(self.key, by_class[j][self.item], minlength=cells) for j in range(k)]
+        )  # true class × (annotator, answer)
+        counts = counts.reshape(k, self.n_annotators, k).transpose(1, 0, 2) + SMOOTHING
         self.confusion = counts / counts.sum(axis=2, keepdims=True)
         classes = self.posterior.sum(axis=0) + SMOOTHING
         self.priors = classes / classes.sum()
 
     def step(self) -> None:
         """Run one E-step (posteriors, log-likelihood) and one M-step (parameters)."""
-        log_confusion = np.log(self.confusion)
-        terms = log_confusion[self.annotator, :, self.code][self.order]
-        log_joint = np.add.reduceat(terms, self.starts, axis=0) + np.log(self.priors)
+        log_confusion = np.log(self.confusion).transpose(1, 0, 2).reshape(self.k, -1)
+        log_joint = np.stack(
+            [
+                np.bincount(self.item, log_confusion[j][self.key], minlength=self.n_items)
+                for j in range(self.k)
+            ],
+            axis=1,
+        ) + np.log(self.priors)
         top = log_joint.max(axis=1, keepdims=True)
         joint = np.exp(log_joint - top)
         total = joint.sum(axis=1, keepdims=True)
-        posterior = joint / total
+        self.posterior = joint / total
         self.log_likelihood = float((np.log(total) + top).sum())
-        self.posterior = posterior
         self._maximise()
 
     def result(
