@@ -18,6 +18,7 @@ from ._agreement_rank import kendall_w_by_item, parse_rankings, preferences, tau
 from ._agreement_spans import SPAN_MODES, by_label_table, pair_f1, span_counts
 from ._agreement_stats import (
     NO_PAIRS,
+    ONE_VALUE,
     Stat,
     alpha_stat,
     cohen_stat,
@@ -37,7 +38,7 @@ def evaluate(stat: Stat) -> float:
         return float("nan")
     result = stat.value()
     if np.isnan(result):
-        warn_undefined(stat.undefined)
+        warn_undefined(ONE_VALUE)
     return result
 
 

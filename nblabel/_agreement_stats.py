@@ -45,7 +45,6 @@ class Stat:
     unit: np.ndarray = field(default_factory=lambda: _EMPTY_INT)
     feature: np.ndarray = field(default_factory=lambda: _EMPTY_INT)
     weight: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
-    undefined: str = ONE_VALUE
 
     def value(self) -> float:
         """Return the statistic on all units (NaN when there are none or it is undefined)."""
