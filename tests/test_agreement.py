@@ -369,6 +369,7 @@ def test_per_label_matches_definition(case):
 @pytest.mark.parametrize("switch", ["_DENSE_CELLS", "_DENSE_PRODUCT"])
 def test_sparse_counting_paths_give_the_same_results(monkeypatch, switch):
     wide = pd.DataFrame(simulate(3, 80, 5, 6, 0.3))
+    multi = multilabel_frame(3, 60, 4, 5, 0.2)
     levels = ("nominal", "ordinal", "interval", "ratio")
 
     def results() -> list[float]:
@@ -376,7 +377,8 @@ def test_sparse_counting_paths_give_the_same_results(monkeypatch, switch):
         percent = agreement.percent_agreement(wide)
         fleiss = agreement.fleiss_kappa(wide.fillna(0))
         boot = agreement.bootstrap("krippendorff_alpha", wide, n=20, seed=0, level="ratio")
-        return [*alphas, percent, fleiss, *boot.distribution]
+        sets = [agreement.krippendorff_alpha(multi, distance=d) for d in ("masi", "jaccard")]
+        return [*alphas, percent, fleiss, *boot.distribution, *sets]
 
     dense = results()
     module = _agreement_data if switch == "_DENSE_CELLS" else _agreement_stats
