@@ -19,9 +19,24 @@ export function connectSession(model, session, onChange) {
     onChange();
   };
   model.on("msg:custom", handler);
-  session.send = (message) => model.send(message);
+  // Answers leave after the next item is painted: serialising and sending a kernel message
+  // takes a few milliseconds that the annotator should not wait for. Order is kept.
+  const outbox = [];
+  let flushTimer = null;
+  const flush = () => {
+    flushTimer = null;
+    for (const message of outbox.splice(0)) model.send(message);
+  };
+  session.send = (message) => {
+    outbox.push(message);
+    if (flushTimer === null) flushTimer = setTimeout(flush, 0);
+  };
   model.send({ kind: "hello", to: viewId });
   return () => {
+    if (flushTimer !== null) {
+      clearTimeout(flushTimer);
+      flush();
+    }
     model.off("msg:custom", handler);
     for (const url of urls) URL.revokeObjectURL(url);
     urls.clear();

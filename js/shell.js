@@ -252,8 +252,19 @@ export function mountLabeler({ model, el, view }) {
   );
   root.addEventListener("nbl-action", () => render(), { signal });
 
-  const disconnect = connectSession(model, session, render);
-  const onProgress = () => renderHeader();
+  // Kernel messages (acks, progress) redraw at most once per frame, so a burst of them never
+  // delays the next keypress; keypresses themselves redraw at once.
+  let frame = null;
+  const scheduleRender = () => {
+    if (frame === null) {
+      frame = requestAnimationFrame(() => {
+        frame = null;
+        render();
+      });
+    }
+  };
+  const disconnect = connectSession(model, session, scheduleRender);
+  const onProgress = () => scheduleRender();
   model.on("change:progress", onProgress);
   let ticks = 0;
   const timer = setInterval(() => {
@@ -268,6 +279,7 @@ export function mountLabeler({ model, el, view }) {
   return () => {
     controller.abort();
     clearInterval(timer);
+    if (frame !== null) cancelAnimationFrame(frame);
     model.off("change:progress", onProgress);
     disconnect();
     root.remove();

@@ -777,7 +777,8 @@ def restart_kernel(
 # Keypress -> paint latency, measured inside the page
 # ------------------------------------------------------------------------------------------
 #: Installs ``window.__nblabelProbe`` watching the first element matching the selector argument.
-#: For each keydown (captured on ``window`` before any handler runs) it records the event's
+#: For each keydown or pointerdown (captured on ``window`` before any handler runs; ``key`` is
+#: "pointerdown" for the latter) it records the event's
 #: ``timeStamp`` and then, in the same clock (``performance.now()``):
 #:   * ``mutation``: the first DOM mutation in the container after the keydown (a
 #:     ``MutationObserver`` on its subtree: children, attributes, text);
@@ -791,12 +792,16 @@ PAINT_LATENCY_PROBE_JS = r"""
   const container = document.querySelector(selector);
   if (!container) throw new Error(`paint latency probe: nothing matches ${selector}`);
   const old = window.__nblabelProbe;
-  if (old) { old.observer.disconnect(); window.removeEventListener('keydown', old.onKey, true); }
+  if (old) {
+    old.observer.disconnect();
+    window.removeEventListener('keydown', old.onKey, true);
+    window.removeEventListener('pointerdown', old.onKey, true);
+  }
   // Cheap on purpose: it runs inside the keydown (capture) handler, before the widget's own.
   const signature = () => container.textContent + '|' + container.getElementsByTagName('*').length;
   const probe = {records: [], pending: []};
   probe.onKey = (event) => {
-    const rec = {key: event.key, t0: event.timeStamp, mutation: null, frame: null, raf: null};
+    const rec = {key: event.key || event.type, t0: event.timeStamp, mutation: null, frame: null, raf: null};
     probe.records.push(rec);
     probe.pending.push(rec);
     const before = signature();
@@ -821,6 +826,7 @@ PAINT_LATENCY_PROBE_JS = r"""
   probe.observer.observe(container, {
     subtree: true, childList: true, attributes: true, characterData: true});
   window.addEventListener('keydown', probe.onKey, true);
+  window.addEventListener('pointerdown', probe.onKey, true);
   window.__nblabelProbe = probe;
   return true;
 }

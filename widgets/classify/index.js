@@ -68,6 +68,7 @@ function classifyView(task) {
       const image = h("img", { class: "nbl-image", attrs: { alt: "item image" } });
       const imageError = h("div", { class: "nbl-image-error" });
       const content = h("div", { class: "nbl-content" }, fields, image, imageError, text);
+      content.addEventListener("scroll", () => (parts.scrolled = true), { signal: ctx.signal, passive: true });
       const buttons = labels.map((label, index) =>
         h(
           "button",
@@ -97,7 +98,7 @@ function classifyView(task) {
       show(filterPane, false);
       const labelBar = h("div", { class: `nbl-labels${task.multi ? " nbl-multi" : ""}`, attrs: { role: "group", "aria-label": "labels" } }, ...buttons);
       body.append(content, filterPane, labelBar);
-      parts = { text, fields, image, imageError, content, buttons, filter, filterPane };
+      parts = { text, fields, image, imageError, content, buttons, filter, filterPane, scrolled: false };
     },
 
     render(slot, draft) {
@@ -158,7 +159,12 @@ function showItem(parts, view) {
   if (img && img.url) image.src = img.url;
   else image.removeAttribute("src");
   setText(imageError, img && !img.url ? `Cannot show image: ${img.error || "unknown error"}` : "");
-  content.scrollTop = 0;
+  // Reading or writing scrollTop forces a layout of the whole page: only reset it when the
+  // annotator actually scrolled the previous item.
+  if (parts.scrolled) {
+    content.scrollTop = 0;
+    parts.scrolled = false;
+  }
 }
 
 export default {
