@@ -108,7 +108,7 @@ def label_naive(page, server, path: str, count: int, busy_seconds: float = 0.0) 
         box = buttons[i % 4].bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         taken = start + i + 1
-        lab.wait_until(lambda: kernel.eval("len(naive_answers)") >= taken, busy_seconds + 30, "the naive labeler to take the click")
+        lab.wait_until(lambda taken=taken: kernel.eval("len(naive_answers)") >= taken, busy_seconds + 30, "the naive labeler to take the click")
         lab.wait_until(lambda: page.evaluate("() => (window.__nblabelProbe.records.at(-1) || {}).frame !== null"), 20, "the click to paint")
     kernel.close()
     if sleeper is not None:

@@ -13,5 +13,14 @@ from .project import Project, label
 from .store import Store, StoreError
 from .tasks import Classify, Task, TaskMismatchError
 
-__all__ = ["Classify", "datasets", "Project", "Store", "StoreError", "Task", "TaskMismatchError", "label"]
+__all__ = [
+    "Classify",
+    "Project",
+    "Store",
+    "StoreError",
+    "Task",
+    "TaskMismatchError",
+    "datasets",
+    "label",
+]
 __version__ = "0.1.0"
