@@ -8,7 +8,7 @@ Examples
 >>> proj.label(annotator="ana")  # doctest: +SKIP
 """
 
-from . import datasets
+from . import agreement, consensus, datasets
 from .project import Project, label
 from .store import Store, StoreError
 from .tasks import Classify, Task, TaskMismatchError
@@ -20,6 +20,8 @@ __all__ = [
     "StoreError",
     "Task",
     "TaskMismatchError",
+    "agreement",
+    "consensus",
     "datasets",
     "label",
 ]

@@ -20,7 +20,7 @@ from ._log import EventLog
 from ._session import DEFAULT_WINDOW, AnnotatorSession
 from ._util import check_kwargs
 from .queue import Queue
-from .store import Store
+from .store import EVENT_COLUMNS, Store, now_us
 from .tasks import Task
 
 if TYPE_CHECKING:
@@ -327,11 +327,17 @@ class Project:
             "source": source,
             "guideline": self.task.guideline_version,
             "duration_ms": duration_ms,
-            "meta": meta,
+            "meta": meta or None,
+            "created_us": now_us(),
         }
         with self._lock:
             [event_id] = self.store.append(self._project_id, [row])
-            self._pull(known={row["item"]: pos})
+            if event_id == self._log.last_id + 1:
+                # Nothing was written in between: mirror the row without reading it back.
+                stored = tuple(event_id if name == "id" else row[name] for name in EVENT_COLUMNS)
+                self._ingest([stored], known={row["item"]: pos})
+            else:
+                self._pull(known={row["item"]: pos})
         return event_id
 
     def _record_and_notify(self, *args: Any, **kwargs: Any) -> int:
@@ -348,10 +354,14 @@ class Project:
     def _pull(self, known: dict[str, int] | None = None) -> int:
         with self._lock:
             rows = self.store.read(self._project_id, after=self._log.last_id)
-            for pos, row in self._log.extend(rows, known):
-                if pos >= 0:
-                    self._apply(pos, row)
+            self._ingest(rows, known)
             return len(rows)
+
+    def _ingest(self, rows: list[tuple[Any, ...]], known: dict[str, int] | None) -> None:
+        """Append stored rows (id order) to the mirror and apply them to sessions and write-back."""
+        for pos, row in self._log.extend(rows, known):
+            if pos >= 0:
+                self._apply(pos, row)
 
     def _apply(self, pos: int, row: tuple[Any, ...]) -> None:
         event_id, _item, annotator, event, value, flag, comment = row[:7]
