@@ -1,9 +1,26 @@
 // Keyboard handling shared by every view: which keys do what, and which events to leave alone.
 
-/** Normalised name of a keydown: "ArrowLeft", "Enter", …, or the character typed. */
-export function keyName(event) {
-  if (event.key === "Backspace") return "ArrowLeft";
-  return event.key;
+/** Keys of the actions every view shares (``event.key`` values); a view may override some. */
+export const ACTION_KEYS = {
+  back: ["ArrowLeft", "Backspace"],
+  forward: ["ArrowRight"],
+  undo: ["u"],
+  skip: ["s"],
+  flag: ["?"],
+  comment: ["c"],
+  guideline: ["g"],
+};
+
+/** The action keys with a view's overrides applied. */
+export function actionKeys(overrides = {}) {
+  return { ...ACTION_KEYS, ...overrides };
+}
+
+const KEY_LABELS = { ArrowLeft: "←", ArrowRight: "→", ArrowUp: "↑", ArrowDown: "↓", Backspace: "⌫", PageUp: "PgUp", PageDown: "PgDn", " ": "Space" };
+
+/** How a key is shown on screen: arrows as arrows, others as typed. */
+export function keyLabel(key) {
+  return KEY_LABELS[key] || key;
 }
 
 /** True when the event carries Ctrl, Meta or Alt: browser and notebook shortcuts keep those. */

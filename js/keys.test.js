@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { filterLabels, hasCommandModifier, isTyping, keyName, labelKeymap } from "./keys.js";
+import { ACTION_KEYS, actionKeys, filterLabels, hasCommandModifier, isTyping, keyLabel, labelKeymap } from "./keys.js";
 
-test("Backspace goes back like ArrowLeft", () => {
-  assert.equal(keyName({ key: "Backspace" }), "ArrowLeft");
-  assert.equal(keyName({ key: "a" }), "a");
+test("Backspace goes back like ArrowLeft; views can move actions to other keys", () => {
+  assert.deepEqual(ACTION_KEYS.back, ["ArrowLeft", "Backspace"]);
+  const keys = actionKeys({ back: ["PageUp"] });
+  assert.deepEqual(keys.back, ["PageUp"]);
+  assert.deepEqual(keys.undo, ["u"]);
+  assert.equal(keyLabel("ArrowLeft"), "←");
+  assert.equal(keyLabel("x"), "x");
 });
 
 test("modifier keys are left to the browser and notebook", () => {

@@ -4,7 +4,7 @@
 
 import { connectSession } from "./channel.js";
 import { h, setText, show } from "./dom.js";
-import { hasCommandModifier, isTyping, keyName } from "./keys.js";
+import { actionKeys, hasCommandModifier, isTyping, keyLabel } from "./keys.js";
 import { LabelSession, displayItemId } from "./session.js";
 
 const TICK_MS = 1000;
@@ -18,6 +18,8 @@ const SLOW_KERNEL_MS = 3000;
  * @property {(key: string, event: KeyboardEvent, ctx: object) => boolean} onKey  task keys
  * @property {() => string[][]} shortcuts  extra [key, action] pairs for the legend
  * @property {(slot: object) => string} describe  short text of an answer's value
+ * @property {object} [actionKeys]  keys for shell actions this view uses differently, e.g.
+ *   {back: ["PageUp"], forward: ["PageDown"]} when the arrows move a caret
  */
 
 /**
@@ -54,16 +56,17 @@ export function mountLabeler({ model, el, view }) {
 
   const buttons = {};
   const toolbar = h("div", { class: "nbl-toolbar" });
-  const actions = [
-    ["back", "←", "back", () => session.back()],
-    ["forward", "→", "forward", () => session.forward()],
-    ["undo", "u", "undo", () => session.undo()],
-    ["skip", "s", "skip", () => session.skip()],
-    ["flag", "?", "unsure", () => session.toggleFlag()],
-    ["comment", "c", "comment", () => openComment()],
-  ];
-  for (const [name, key, label, act] of actions) {
-    buttons[name] = actionButton(key, label, () => act(), signal);
+  const keys = actionKeys(view.actionKeys);
+  const actions = {
+    back: ["back", () => session.back()],
+    forward: ["forward", () => session.forward()],
+    undo: ["undo", () => session.undo()],
+    skip: ["skip", () => session.skip()],
+    flag: ["unsure", () => session.toggleFlag()],
+    comment: ["comment", () => openComment()],
+  };
+  for (const [name, [label, act]] of Object.entries(actions)) {
+    buttons[name] = actionButton(keyLabel(keys[name][0]), label, () => act(), signal);
     toolbar.append(buttons[name]);
   }
 
@@ -162,7 +165,7 @@ export function mountLabeler({ model, el, view }) {
 
   function renderLegend() {
     // Toolbar buttons show their own keys; the legend lists the keys that have no button.
-    const pairs = [...view.shortcuts(), ...(guideline ? [["g", "guidelines"]] : []), ["Esc", "leave the widget"]];
+    const pairs = [...view.shortcuts(), ...(guideline ? [[keyLabel(keys.guideline[0]), "guidelines"]] : []), ["Esc", "leave the widget"]];
     legend.replaceChildren(...pairs.map(([key, action]) => h("span", { class: "nbl-legend-item" }, h("kbd", { text: key }), ` ${action}`)));
   }
 
@@ -182,28 +185,15 @@ export function mountLabeler({ model, el, view }) {
   }
 
   function handleKey(key, event) {
-    switch (key) {
-      case "ArrowLeft":
-        return session.back();
-      case "ArrowRight":
-        return session.forward();
-      case "u":
-        return session.undo();
-      case "s":
-        return session.skip();
-      case "?":
-        return session.toggleFlag();
-      case "c":
-        return openComment();
-      case "g":
-        return guideline ? guideline.toggle() : false;
-      case "Escape":
-        if (guideline && guideline.close()) return true;
-        root.blur(); // hand the keyboard back to the notebook
-        return false;
-      default:
-        return session.screen() === "item" ? view.onKey(key, event, ctx) : false;
+    // The view goes first: a span view, say, moves its caret with keys other views navigate by.
+    if (session.screen() === "item" && view.onKey(key, event, ctx)) return true;
+    for (const [name, [, act]] of Object.entries(actions)) if (keys[name].includes(key)) return act();
+    if (keys.guideline.includes(key)) return guideline ? guideline.toggle() : false;
+    if (key === "Escape") {
+      if (guideline && guideline.close()) return true;
+      root.blur(); // hand the keyboard back to the notebook
     }
+    return false;
   }
 
   root.addEventListener(
@@ -214,7 +204,7 @@ export function mountLabeler({ model, el, view }) {
         event.stopPropagation();
         return;
       }
-      const key = keyName(event);
+      const key = event.key;
       const handled = handleKey(key, event);
       if (key === "Escape" && !handled) return;
       event.stopPropagation();

@@ -29,6 +29,7 @@ ANNOTATION_COLUMNS = (
     "guideline",
     "created_at",
     "duration_ms",
+    "meta",
 )
 _EVENT_AT = {name: i for i, name in enumerate(EVENT_COLUMNS)}
 
@@ -111,6 +112,7 @@ class EventLog:
                     np.asarray(cols["created_us"], dtype=np.int64), unit="us", utc=True
                 ),
                 "duration_ms": pd.array(cols["duration_ms"], dtype="Int64"),
+                "meta": pd.Series(cols["meta"], dtype=object),
             },
             index=pd.RangeIndex(n),
             columns=list(ANNOTATION_COLUMNS),

@@ -1,4 +1,4 @@
-"""What the browser receives for one item: display content built from a DataFrame row.
+"""Building blocks of what the browser receives for an item: text, images, binary buffers.
 
 Text is sent as plain strings (the browser sets it with ``textContent``); images travel as binary
 message buffers (file bytes as they are, never base64), referenced from the payload by index.
@@ -13,8 +13,6 @@ import pathlib
 from typing import Any
 
 import pandas as pd
-
-from .tasks import Classify, Task
 
 #: Largest image sent to the browser; bigger files are reported instead of shipped.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -38,20 +36,6 @@ class Buffers:
         """Add ``data`` and return its index in the message's buffer list."""
         self.items.append(data)
         return len(self.items) - 1
-
-
-def item_view(task: Task, row: pd.Series, buffers: Buffers) -> dict[str, Any]:
-    """Return the display content of ``row`` for ``task``."""
-    if isinstance(task, Classify):
-        view: dict[str, Any] = {}
-        if task.text is not None:
-            view["text"] = display_text(row[task.text])
-        if task.fields:
-            view["fields"] = [[name, display_text(row[col])] for name, col in task.fields.items()]
-        if task.image is not None:
-            view["image"] = image_ref(row[task.image], buffers)
-        return view
-    raise TypeError(f"no item view for task kind {task.kind!r}.")
 
 
 def display_text(value: Any) -> str | None:

@@ -8,7 +8,8 @@ that keep the two in step. It knows nothing of widgets; views attach as listener
 
 Browser → kernel messages (``kind``):
     ``hello``   ``{to}``: a view (re)started: reply with a ``snapshot`` addressed ``to`` it.
-    ``answer``  ``{req, pos, event: "label"|"skip", value, flag, comment, duration_ms}``.
+    ``answer``  ``{req, pos, event: "label"|"skip", value, flag, comment, duration_ms, meta}``
+                (``meta``: details the task's view records, checked by ``task.validate_meta``).
     ``retract`` ``{req, pos}``: undo this annotator's answer for the item.
     ``poll``    pick up answers written by other kernels.
 Kernel → browser messages:
@@ -23,10 +24,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ._items import encode_item
-from ._payload import Buffers, item_view
+from ._payload import Buffers
 from .store import StoreError
 
 if TYPE_CHECKING:
@@ -58,8 +60,15 @@ class RejectedAnswer(ValueError):
 class AnnotatorSession:
     """The kernel's state of one annotator's labeling, shared by all their views."""
 
-    def __init__(self, project: Project, annotator: str, window: int = DEFAULT_WINDOW) -> None:
+    def __init__(
+        self,
+        project: Project,
+        annotator: str,
+        item_view: Callable[[Any, Any, Buffers], dict[str, Any]],
+        window: int = DEFAULT_WINDOW,
+    ) -> None:
         self.project = project
+        self.item_view = item_view
         self.annotator = annotator
         self.window = window
         self.answers: dict[int, dict[str, Any]] = {}
@@ -117,6 +126,10 @@ class AnnotatorSession:
                 except ValueError as error:
                     raise RejectedAnswer(str(error)) from error
             comment = _check_comment(message.get("comment"))
+            try:
+                meta = self.project.task.validate_meta(message.get("meta"))
+            except ValueError as error:
+                raise RejectedAnswer(str(error)) from error
             event_id = self.project._record(
                 pos,
                 self.annotator,
@@ -125,6 +138,7 @@ class AnnotatorSession:
                 flag="unsure" if message.get("flag") else None,
                 comment=comment,
                 duration_ms=_check_duration(message.get("duration_ms")),
+                meta=meta,
             )
         except (RejectedAnswer, StoreError) as error:
             self._broadcast({"kind": "reject", "req": req, "pos": pos, "reason": str(error)}, [])
@@ -240,7 +254,7 @@ class AnnotatorSession:
         return {
             "pos": pos,
             "id": encode_item(item),
-            "view": item_view(project.task, project.df.iloc[pos], buffers),
+            "view": self.item_view(project.task, project.df.iloc[pos], buffers),
             "answer": self.answers.get(pos),
         }
 

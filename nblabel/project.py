@@ -141,7 +141,8 @@ class Project:
         Columns: ``event_id``, ``item`` (the DataFrame's index value, with its dtype),
         ``annotator``, ``value``, ``event`` (``label``, ``skip`` or ``retract``), ``flag``
         (``"unsure"`` or None), ``comment``, ``source``, ``guideline`` (version hash),
-        ``created_at`` (UTC) and ``duration_ms`` (time the item was on screen).
+        ``created_at`` (UTC), ``duration_ms`` (time the item was on screen) and ``meta``
+        (details some views record, e.g. accepted suggestions; None otherwise).
         """
         self.refresh()
         return self._log.frame().copy()
@@ -274,17 +275,19 @@ class Project:
         window : int, default 20
             How many upcoming items the browser holds, so keypresses never wait for the kernel.
         """
-        from .widgets import widget_for
+        from .widgets import view_class
 
         annotator = self._annotator(annotator)
         if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 10_000:
             raise ValueError(f"window must be an int between 1 and 10000, got {window!r}.")
+        widget_class = view_class(self.task)
         with self._lock:
             session = self._sessions.get(annotator)
             if session is None:
-                session = self._sessions[annotator] = AnnotatorSession(self, annotator, window)
+                session = AnnotatorSession(self, annotator, widget_class.item_view, window)
+                self._sessions[annotator] = session
             session.window = max(session.window, window)
-        return widget_for(self, session)
+        return widget_class(self, session)
 
     def close(self) -> None:
         """Release the store's connections."""

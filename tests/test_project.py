@@ -12,7 +12,7 @@ def test_add_and_annotations(project, texts):
     table = project.annotations
     assert list(table.columns) == [
         "event_id", "item", "annotator", "value", "event", "flag", "comment", "source",
-        "guideline", "created_at", "duration_ms",
+        "guideline", "created_at", "duration_ms", "meta",
     ]
     assert table["item"].tolist() == ["t1", "t2"]
     assert table.loc[0, "event_id"] == event_id

@@ -82,8 +82,9 @@ def test_a_label_not_in_the_task_is_rejected_and_nothing_is_stored(numbers):
         {"kind": "answer", "req": "r", "pos": 0, "event": "label", "value": "a", "comment": 5},
         {"kind": "answer", "req": "r", "pos": 0, "event": "label", "value": "a", "comment": "x" * 20_000},
         {"kind": "retract", "req": "r", "pos": 0},
+        {"kind": "answer", "req": "r", "pos": 0, "event": "label", "value": "a", "meta": {"x": 1}},
     ],
-    ids=["pos-out-of-range", "pos-string", "pos-bool", "bad-event", "comment-type", "comment-long", "nothing-to-undo"],
+    ids=["pos-out-of-range", "pos-string", "pos-bool", "bad-event", "comment-type", "comment-long", "nothing-to-undo", "unknown-meta"],
 )
 def test_malformed_messages_are_rejected(numbers, message):
     browser = Browser(numbers.label("ana"))

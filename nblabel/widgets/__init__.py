@@ -3,26 +3,36 @@
 State that must survive a re-render or a second view lives in traits (the task, the guideline,
 progress); the item window travels as custom messages (see :mod:`nblabel._session`), and a view
 asks for a snapshot when it starts, so no message sent before a view exists is ever needed.
+
+Each kind of task has its view in a module of this package named after the task's ``kind``
+(``classify.py`` → ``ClassifyWidget``), registered with :func:`register`; its browser half is
+``widgets/<kind>/`` in the source tree, bundled to ``nblabel/static/<kind>.js``.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import pathlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anywidget
+import pandas as pd
 import traitlets
 
-from ._guidelines import render_guideline
-from ._session import AnnotatorSession
-from .tasks import Classify
+from .._guidelines import render_guideline
+from .._payload import Buffers
+from .._session import AnnotatorSession
 
 if TYPE_CHECKING:
-    from .project import Project
+    from ..project import Project
+    from ..tasks import Task
 
 log = logging.getLogger(__name__)
-STATIC = pathlib.Path(__file__).parent / "static"
+STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
+_VIEWS: dict[str, type[LabelerWidget]] = {}
+W = TypeVar("W", bound="type[LabelerWidget]")
 
 
 class LabelerWidget(anywidget.AnyWidget):
@@ -90,16 +100,36 @@ class LabelerWidget(anywidget.AnyWidget):
         self._session.detach(self)
         super().close()
 
+    @staticmethod
+    def item_view(task: Task, row: pd.Series, buffers: Buffers) -> dict[str, Any]:
+        """Return what the browser shows for one item (a row of the bound DataFrame).
 
-class ClassifyWidget(LabelerWidget):
-    """Keyboard-first classification view (single- and multi-label)."""
+        Subclasses build plain data (text as strings, binary data as ``buffers`` indexes);
+        the browser never receives HTML built from data.
+        """
+        raise TypeError(f"{type(task).__name__} has no item view")
 
-    _esm = STATIC / "classify.js"
-    _css = STATIC / "classify.css"
+
+def register(kind: str) -> Callable[[W], W]:
+    """Class decorator: make a widget class the view of tasks of ``kind``."""
+
+    def decorate(cls: W) -> W:
+        _VIEWS[kind] = cls
+        return cls
+
+    return decorate
+
+
+def view_class(task: Task) -> type[LabelerWidget]:
+    """Return the widget class for ``task`` (importing ``nblabel.widgets.<kind>`` on first use)."""
+    if task.kind not in _VIEWS:
+        try:
+            importlib.import_module(f"{__name__}.{task.kind}")
+        except ModuleNotFoundError as error:
+            raise TypeError(f"no labeling widget for task kind {task.kind!r}.") from error
+    return _VIEWS[task.kind]
 
 
 def widget_for(project: Project, session: AnnotatorSession) -> LabelerWidget:
-    """Return the view that fits the project's task."""
-    if isinstance(project.task, Classify):
-        return ClassifyWidget(project, session)
-    raise TypeError(f"no labeling widget for task kind {project.task.kind!r}.")
+    """Return a new view of ``session`` that fits the project's task."""
+    return view_class(project.task)(project, session)

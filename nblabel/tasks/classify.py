@@ -1,0 +1,118 @@
+"""Classification: one label per item, or several with ``multi=True``."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .._util import check_kwargs
+from ._base import Task, TaskMismatchError, check_column_name, check_fields
+
+
+class Classify(Task):
+    """Ask for one label per item (or several, with ``multi=True``).
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The labels to choose from, in display order. Non-empty, unique strings.
+    text : str, optional
+        Column holding the text to show (whitespace and newlines are kept).
+    image : str, optional
+        Column holding images: local file paths, raw bytes or PIL images.
+    fields : list of str or dict, optional
+        Columns shown together as labelled fields; a dict maps the name shown to the column.
+    multi : bool, default False
+        Multi-label: keys toggle labels and Enter submits; answers are sorted lists of labels.
+    keys : sequence of str or dict, optional
+        One single-character key per label (or ``{label: key}``). Defaults to 1–9, then
+        letters; keys used for navigation (u, s, c, g, ?, /, space) cannot be bound.
+    guidelines : str or pathlib.Path, optional
+        Markdown guideline shown (collapsible) in the widget; its content hash versions every
+        answer.
+
+    Examples
+    --------
+    >>> import nblabel as nl
+    >>> task = nl.Classify(["pos", "neg"], text="review")
+    >>> task.validate("pos")
+    'pos'
+    """
+
+    kind = "classify"
+
+    @check_kwargs
+    def __init__(
+        self,
+        labels: Sequence[str],
+        text: str | None = None,
+        image: str | None = None,
+        fields: Sequence[str] | Mapping[str, str] | None = None,
+        multi: bool = False,
+        keys: Sequence[str] | Mapping[str, str] | None = None,
+        guidelines: str | pathlib.Path | None = None,
+    ) -> None:
+        self._set_labels(labels, keys)
+        self.text = check_column_name(text, "text")
+        self.image = check_column_name(image, "image")
+        self.fields = check_fields(fields)
+        if self.text is None and self.image is None and not self.fields:
+            raise ValueError(
+                "Classify needs something to show: pass text='column', image='column' "
+                "or fields=['col_a', 'col_b']."
+            )
+        if not isinstance(multi, bool):
+            raise TypeError(f"multi must be True or False, got {multi!r}.")
+        self.multi = multi
+        self._set_guidelines(guidelines)
+
+    def columns(self) -> list[str]:
+        """Return the DataFrame columns this task reads, in display order."""
+        shown = [self.text, self.image, *self.fields.values()]
+        return list(dict.fromkeys(col for col in shown if col is not None))
+
+    def validate(self, value: Any) -> str | list[str]:
+        """Return the answer normalised (multi-label: a sorted list without duplicates).
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not one of the labels (or, for multi-label, not a list of them).
+        """
+        if self.multi:
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                raise ValueError(
+                    f"{value!r} is not a multi-label answer: give a list of labels from "
+                    f"{list(self.labels)} (an empty list means none applies)."
+                )
+            chosen = [self._check_label(v) for v in value]
+            return sorted(set(chosen))
+        return self._check_label(value)
+
+    def _check_label(self, value: Any) -> str:
+        if isinstance(value, str) and value in self.labels:
+            return str(value)
+        raise ValueError(f"{value!r} is not a label of this task; allowed: {list(self.labels)}.")
+
+    def check_compatible(self, stored: Task) -> list[str]:
+        """Like :meth:`Task.check_compatible`; switching ``multi`` is also incompatible."""
+        added = super().check_compatible(stored)
+        if isinstance(stored, Classify) and stored.multi != self.multi:
+            raise TaskMismatchError(
+                f"the project was labelled with multi={stored.multi} but the task has "
+                f"multi={self.multi}; stored answers have the other shape. Pass another name= "
+                "or store= to start a separate project."
+            )
+        return added
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "labels": list(self.labels),
+            "text": self.text,
+            "image": self.image,
+            "fields": dict(self.fields),
+            "multi": self.multi,
+            "keys": list(self.keys),
+            "guidelines": self.guidelines,
+        }
