@@ -7,7 +7,11 @@
 // described in nblabel/_session.py.
 
 /** @typedef {{event: "label"|"skip", value: any, flag: string|null, comment: string|null}} Answer */
-/** @typedef {{flag: boolean, comment: string|null, selected: any[]|null}} Draft */
+/**
+ * The current item's answer in progress. `selected` serves multi-label views; `value` is free for
+ * views whose answer is built up over several keys (spans, rankings), seeded from the answer.
+ * @typedef {{flag: boolean, comment: string|null, selected: any[], value: any}} Draft
+ */
 
 export class LabelSession {
   /**
@@ -73,15 +77,19 @@ export class LabelSession {
         flag: Boolean(answer && answer.flag),
         comment: answer ? answer.comment : null,
         selected: answer && answer.event === "label" && Array.isArray(answer.value) ? [...answer.value] : [],
+        value: answer && answer.event === "label" ? structuredClone(answer.value) : null,
       };
     }
     return slot.draft;
   }
 
   // ---- actions ---------------------------------------------------------------------------------
-  /** Answer the current item with `value`, then move to the next one. */
-  answer(value) {
-    return this.#submit("label", value);
+  /**
+   * Answer the current item with `value`, then move to the next one. `meta` holds details the
+   * task's view records with the answer (checked by the task in the kernel), or null.
+   */
+  answer(value, meta = null) {
+    return this.#submit("label", value, meta);
   }
 
   /** Skip the current item (it counts as handled, without a label), then move on. */
@@ -202,7 +210,7 @@ export class LabelSession {
   }
 
   // ---- internals -------------------------------------------------------------------------------
-  #submit(event, value) {
+  #submit(event, value, meta = null) {
     const slot = this.current();
     if (!slot) return false;
     const draft = this.draft();
@@ -214,7 +222,9 @@ export class LabelSession {
     slot.reason = null;
     slot.draft = null;
     this.notice = null;
-    this.send({ kind: "answer", req, pos: slot.pos, event, value, flag: Boolean(answer.flag), comment: answer.comment, duration_ms: duration });
+    const message = { kind: "answer", req, pos: slot.pos, event, value, flag: Boolean(answer.flag), comment: answer.comment, duration_ms: duration };
+    if (meta !== null) message.meta = meta;
+    this.send(message);
     this.#moveTo(this.cursor + 1);
     return true;
   }

@@ -133,6 +133,24 @@ test("skip, flag and comment travel with the answer", () => {
   assert.equal(session.slots[0].answer.flag, "unsure");
 });
 
+test("answers can carry details for the kernel", () => {
+  const { session, sent } = started();
+  session.answer([{ start: 0, end: 2, label: "X" }], { accepted: [0] });
+  assert.deepEqual(sent[0].meta, { accepted: [0] });
+  assert.equal("meta" in sent, false);
+});
+
+test("a draft's value starts as a copy of the stored answer", () => {
+  const { session } = started({ history: [5] });
+  session.back();
+  const draft = session.draft();
+  assert.equal(draft.value, "a");
+  session.receive({ kind: "update", pos: 5, answer: { event: "label", value: [{ start: 1 }], flag: null, comment: null } });
+  const fresh = session.draft();
+  fresh.value[0].start = 9;
+  assert.equal(session.current().answer.value[0].start, 1, "editing the draft never changes the answer");
+});
+
 test("multi-label drafts toggle values", () => {
   const { session } = started();
   session.toggleSelected("x");
