@@ -211,10 +211,16 @@ def bootstrap(
             f"{name} is undefined on {n - len(defined)} of {n} resamples; the interval uses "
             "the others"
         )
+    low, high = percentile_interval(defined, ci)
+    return BootstrapResult(estimate, low, high, float(ci), int(n), distribution)
+
+
+def percentile_interval(defined: np.ndarray, ci: float) -> tuple[float, float]:
+    """Return the ``ci`` percentile interval of resampled values (NaN, NaN when there are none)."""
     if len(defined) == 0:
-        return BootstrapResult(estimate, np.nan, np.nan, float(ci), int(n), distribution)
+        return float("nan"), float("nan")
     low, high = np.quantile(defined, [(1 - ci) / 2, (1 + ci) / 2])
-    return BootstrapResult(estimate, float(low), float(high), float(ci), int(n), distribution)
+    return float(low), float(high)
 
 
 def _resolve(

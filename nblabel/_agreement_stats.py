@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -267,7 +268,8 @@ def alpha_stat(coded: Coded, level: str, distance: str) -> Stat:
     if level == "interval":
         x = _numeric(coded, level)
         total = counts.per_code()
-        x = x - (total @ x) / total.sum()  # centred, for numerical accuracy
+        if total.sum() > 0:  # no units: nothing to centre (the statistic is NaN anyway)
+            x = x - (total @ x) / total.sum()  # centred, for numerical accuracy
         sums = [counts.per_unit(x), counts.per_unit(x * x)]
         return _stat(counts.n_units, 4, _interval_formula, [observed, m, *sums])
     formula = functools.partial(_pairwise_formula, delta=delta, k=k)
@@ -438,3 +440,59 @@ def _explode_sets(
     cells, inverse = np.unique(key, return_inverse=True)
     summed = np.bincount(inverse, np.repeat(count, times), minlength=len(cells))
     return cells // n_labels, cells % n_labels, summed
+
+
+def per_label_stats(coded: Coded) -> dict[Any, tuple[Stat, Stat]]:
+    """Per label, ``(specific agreement, one-vs-rest kappa)`` as resamplable statistics.
+
+    The same formulas as :func:`per_label_table`, written as per-item contributions (units are
+    the items with two or more answers) so :meth:`Stat.resample` gives bootstrap intervals.
+    """
+    answers = coded.answers
+    n_items, n_labels = len(answers.items), len(coded.labels)
+    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
+    item, label, count = value_counts(answers.item, coded.code, n_items, coded.n_categories)
+    if coded.members is not None:
+        item, label, count = _explode_sets(item, label, count, coded.members, n_labels)
+    pairable = m >= 2
+    unit_of = np.cumsum(pairable) - 1
+    keep = pairable[item]
+    unit, label, count = unit_of[item[keep]], label[keep], count[keep].astype(np.float64)
+    mu = m[item[keep]]
+    totals = m[pairable][:, None]
+    n_units = len(totals)
+    stats = {}
+    for index, name in enumerate(coded.labels):
+        at = label == index
+        u, c, mm = unit[at], count[at], mu[at]
+        specific = Stat(
+            n_units,
+            2,
+            _specific_formula,
+            np.zeros((n_units, 0)),
+            np.concatenate([u, u]),
+            np.repeat([0, 1], len(u)),
+            np.concatenate([c * (c - 1), c * (mm - 1)]),
+        )
+        kappa = Stat(
+            n_units,
+            3,
+            _kappa_formula,
+            totals,
+            np.concatenate([u, u]),
+            np.repeat([1, 2], len(u)),
+            np.concatenate([c * (mm - c) / (mm - 1), c]),
+        )
+        stats[name] = (specific, kappa)
+    return stats
+
+
+def _specific_formula(totals: np.ndarray) -> np.ndarray:
+    agree, chances = totals[:, 0], totals[:, 1]
+    return np.where(chances > 0, agree / np.where(chances > 0, chances, 1), np.nan)
+
+
+def _kappa_formula(totals: np.ndarray) -> np.ndarray:
+    total, disagree, used = totals[:, 0], totals[:, 1], totals[:, 2]
+    spread = np.where(total > 0, used * (total - used) / np.where(total > 0, total, 1), 0.0)
+    return np.where(spread > 0, 1 - disagree / np.where(spread > 0, spread, 1), np.nan)

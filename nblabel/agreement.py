@@ -34,6 +34,7 @@ from . import _agreement_metrics as _metrics
 from ._agreement_data import AgreementWarning, code_values, read_answers
 from ._agreement_resample import BootstrapResult, bootstrap, pairwise
 from ._agreement_stats import per_label_table
+from ._agreement_summary import summary_table
 from ._util import check_kwargs
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "percent_agreement",
     "preference_agreement",
     "span_agreement",
+    "summary",
 ]
 
 
@@ -279,6 +281,63 @@ def per_label(
     coded = code_values(answers, labels, sets=True, caller="per_label")
     _metrics.need_two(answers, "per_label")
     return per_label_table(coded)
+
+
+@check_kwargs
+def summary(
+    df: pd.DataFrame,
+    labels: Sequence[Any] | None = None,
+    *,
+    ci: float = 0.95,
+    n: int = 1000,
+    seed: int | None = None,
+    item: str | None = None,
+    annotator: str | None = None,
+    value: str | None = None,
+) -> pd.DataFrame:
+    """Return the agreement of a labeling round in one tidy table, with bootstrap intervals.
+
+    Overall: Krippendorff's alpha (nominal; MASI distance for multi-label answers) and percent
+    agreement. Per label: specific (positive) agreement and one-vs-rest kappa, as in
+    :func:`per_label`. Intervals are percentile bootstrap intervals over items (``n``
+    resamples at level ``ci``; resamples where a statistic is undefined are left out).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Answers, tidy or wide; a project's ``annotations`` work as they are.
+    labels : sequence, optional
+        Labels to report, in order (e.g. the task's labels; unused ones get rows too).
+    ci : float
+        Confidence level of the intervals.
+    n : int
+        Bootstrap resamples.
+    seed : int, optional
+        Seed for reproducible intervals.
+    item, annotator, value : str, optional
+        Column names of a tidy table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statistic: ``scope`` ("overall" or "label"), ``label`` (None overall),
+        ``metric``, ``estimate``, ``low``, ``high``, ``items`` (overall: items answered twice
+        or more; per label: items where it was chosen) and ``answers``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"item": [1, 1, 2, 2, 3, 3], "annotator": ["ana", "ben"] * 3,
+    ...                    "value": ["pos", "pos", "neg", "pos", "neg", "neg"]})
+    >>> table = summary(df, n=200, seed=0)
+    >>> table[["label", "metric"]].values.tolist()[:3]
+    [[None, 'krippendorff_alpha'], [None, 'percent_agreement'], ['neg', 'specific_agreement']]
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n= must be a positive number of resamples, got {n!r}.")
+    if isinstance(ci, bool) or not isinstance(ci, (int, float)) or not 0 < ci < 1:
+        raise ValueError(f"ci= must be a confidence level between 0 and 1, e.g. 0.95; got {ci!r}.")
+    columns = {"item": item, "annotator": annotator, "value": value}
+    return summary_table(df, labels, float(ci), n, seed, columns)
 
 
 # -- spans --------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ._session import DEFAULT_WINDOW, AnnotatorSession
 from ._util import check_kwargs
 from .queue import Queue
 from .store import EVENT_COLUMNS, Store, now_us
-from .tasks import Task
+from .tasks import Classify, Task
 
 if TYPE_CHECKING:
     from .widgets import LabelerWidget
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 #: Where answers come from.
 SOURCES = ("human", "model", "gold", "adjudicated")
 DEFAULT_NAME = "default"
-_LABELS_HOW = ("latest",)
+_LABELS_HOW = ("latest", "majority", "dawid_skene")
 
 
 def default_annotator() -> str:
@@ -153,16 +153,25 @@ class Project:
         Parameters
         ----------
         annotator : str, optional
-            Only this annotator's answers (default: everyone's).
-        how : {"latest"}, default "latest"
-            ``"latest"``: the most recent current answer of any annotator.
+            Only this annotator's answers (default: everyone's; ``how="latest"`` only).
+        how : {"latest", "majority", "dawid_skene"}, default "latest"
+            ``"latest"``: the most recent current answer of any annotator. ``"majority"``: the
+            most frequent current answer (NaN on ties), see
+            :func:`nblabel.consensus.majority_vote`. ``"dawid_skene"``: the most likely label
+            given each annotator's estimated confusion matrix, see
+            :func:`nblabel.consensus.dawid_skene`.
 
         Examples
         --------
         >>> proj.labels(annotator="ana")  # doctest: +SKIP
+        >>> proj.labels(how="majority")  # doctest: +SKIP
         """
         if how not in _LABELS_HOW:
             raise ValueError(f"how={how!r} is not supported; use one of {list(_LABELS_HOW)}.")
+        if how != "latest":
+            if annotator is not None:
+                raise ValueError(f"how={how!r} combines annotators; do not pass annotator=.")
+            return self._consensus(how)
         self.refresh()
         current = self._log.current(annotator)
         current = current[(current["event"] == "label") & (current["position"] >= 0)]
@@ -170,6 +179,53 @@ class Project:
         values = np.full(self.n_items, np.nan, dtype=object)
         values[latest["position"].to_numpy()] = latest["value"].to_numpy()
         return pd.Series(values, index=self.df.index, name=self.into or "label", dtype=object)
+
+    def _consensus(self, how: str) -> pd.Series:
+        from . import consensus
+
+        answers = self.annotations  # reduced to current answers by nblabel.consensus
+        labels = pd.Series(np.nan, index=self.df.index, name=self.into or "label", dtype=object)
+        if not (answers["event"] == "label").any():
+            return labels
+        if how == "majority":
+            table = consensus.majority_vote(answers)
+        else:
+            table = consensus.dawid_skene(answers, seed=0).labels
+        values = table["value"].reindex(self.df.index)
+        labels[values.notna()] = values[values.notna()]
+        return labels
+
+    @check_kwargs
+    def agreement(
+        self, *, ci: float = 0.95, n: int = 1000, seed: int | None = 0
+    ) -> pd.DataFrame:
+        """Return how far annotators agree: overall and per label, with bootstrap intervals.
+
+        See :func:`nblabel.agreement.summary` for the statistics (Krippendorff's alpha and
+        percent agreement overall; specific agreement and one-vs-rest kappa per label, every
+        label of the task listed). Uses each annotator's current answers.
+
+        Parameters
+        ----------
+        ci : float, default 0.95
+            Confidence level of the intervals.
+        n : int, default 1000
+            Bootstrap resamples.
+        seed : int, optional
+            Seed of the resampling (default 0, so the table is reproducible).
+
+        Examples
+        --------
+        >>> proj.agreement()  # doctest: +SKIP
+        """
+        from . import agreement
+
+        if not isinstance(self.task, Classify):
+            raise TypeError(
+                f"agreement() summarises label agreement; for {self.task.kind!r} answers use "
+                "the functions of nblabel.agreement (e.g. span_agreement, kendall_w)."
+            )
+        return agreement.summary(self.annotations, list(self.task.labels), ci=ci, n=n, seed=seed)
 
     def progress(self) -> pd.DataFrame:
         """Return counts per annotator.
