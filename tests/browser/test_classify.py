@@ -261,3 +261,50 @@ def test_notebook7_smoke(notebook_server, page):
     wait_all_saved(widget)
     assert kernel.eval("proj.progress()['done'].tolist()") == [3]
     kernel.close()
+
+
+def test_images_fields_focus_and_done_screen(lab_server, page, tmp_path):
+    server = lab_server
+    setup = (
+        "import io, pandas as pd, nblabel as nl\n"
+        "from PIL import Image\n"
+        "def png(color, size):\n"
+        "    out = io.BytesIO(); Image.new('RGB', size, color).save(out, format='PNG'); return out.getvalue()\n"
+        "Image.new('RGB', (7, 5), 'red').save('red.png')\n"
+        "df = pd.DataFrame({'img': ['red.png', png('blue', (9, 4)), Image.new('RGB', (3, 8), 'green'), 'missing.png'],\n"
+        "                   'title': ['Red', 'Blue', 'Green', 'Gone'], 'note': ['a file', 'bytes', 'a PIL image', None]})\n"
+        "task = nl.Classify(['keep', 'drop'], image='img', fields={'Title': 'title', 'Note': 'note'})\n"
+        "proj = nl.Project(df, task, store='images.db')\n"
+        "proj.label('viewer')"
+    )
+    path = write_notebook(server, "images.ipynb", [setup])
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    widget = wait_for_widget(page, ROOT)
+    image = widget.locator("img.nbl-image")
+    sizes = []
+    for expected in [(7, 5), (9, 4), (3, 8)]:
+        wait_until(lambda: image.evaluate("(img) => img.complete && img.naturalWidth > 0"), 10, "the image to load")
+        sizes.append(tuple(image.evaluate("(img) => [img.naturalWidth, img.naturalHeight]")))
+        assert widget.locator(".nbl-fields dd").first.inner_text() in ("Red", "Blue", "Green")
+        widget.click(position={"x": 5, "y": 5})
+        page.keyboard.press("1")
+        assert expected == sizes[-1]
+    assert "Cannot show image: image file not found" in widget.locator(".nbl-image-error").inner_text()
+    assert not image.is_visible()
+    assert widget.locator(".nbl-fields dd").nth(1).inner_text() == "(missing)"
+
+    # Keys act only while the widget has focus: after Esc, "u" is the notebook's, not an undo.
+    page.keyboard.press("Escape")
+    page.keyboard.press("u")
+    kernel = kernel_for(server, path)
+    assert [e[1] for e in wait_for_events(kernel, "proj", 3)] == ["label"] * 3
+    widget.click(position={"x": 5, "y": 5})
+    page.keyboard.press("2")
+    assert wait_for_events(kernel, "proj", 4)[-1] == [3, "label", "drop", None, None]
+    done = widget.locator(".nbl-done")
+    wait_until(lambda: done.is_visible(), 10, "the done screen")
+    assert "All done" in done.inner_text()
+    wait_until(lambda: "4 labeled · 0 skipped" in done.inner_text(), 10, "the summary to count every answer")
+    assert widget.locator(".nbl-summary-label").all_inner_texts() == ["keep", "drop"]
+    kernel.close()
