@@ -42,6 +42,8 @@ EVENT_COLUMNS = (
     "meta",
 )
 _BUSY_TIMEOUT_S = 30.0
+#: PostgreSQL advisory lock key held while creating or migrating the tables.
+_SCHEMA_LOCK = 0x6E626C6162656C  # "nblabel"
 
 _metadata = sa.MetaData()
 _id_type = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -232,6 +234,9 @@ class Store:
     # -- internals ----------------------------------------------------------------------------
     def _prepare(self) -> None:
         with self._writing() as conn:
+            if self.engine.dialect.name == "postgresql":
+                # Kernels opening a new database at once would race to create the tables.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
             _metadata.create_all(conn, checkfirst=True)
             conn.execute(
                 self._insert_ignore(_meta_table, ["key"]).values(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 import nblabel as nl
 
@@ -43,3 +47,38 @@ def project(texts, task, store_path) -> nl.Project:
     proj = nl.Project(texts, task, store=store_path, name="demo")
     yield proj
     proj.close()
+
+
+#: URL of a PostgreSQL database the tests may create schemas in (set by .ci/run).
+POSTGRES_URL = os.environ.get("NBLABEL_TEST_POSTGRES_URL")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """A PostgreSQL URL whose default schema is fresh for this test (dropped afterwards)."""
+    if not POSTGRES_URL:
+        message = "no PostgreSQL server configured: set NBLABEL_TEST_POSTGRES_URL (see .ci/run)"
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path) -> str:
+    """A store location on each engine: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "labels.db")
+    return request.getfixturevalue("postgres_url")
