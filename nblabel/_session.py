@@ -108,6 +108,7 @@ class AnnotatorSession:
             self._handle_retract(message)
         elif kind == "poll":
             self.project.refresh()
+            self.project._renew(self.sent, self.annotator)
             self.flush()
         else:
             log.warning("ignoring unknown message from the browser: %r", message)
@@ -236,12 +237,35 @@ class AnnotatorSession:
         return [self._payload(pos, buffers) for pos in self._top_up()]
 
     def _top_up(self) -> list[int]:
-        """Add positions to the window until it holds ``window`` items; return the new ones."""
-        wanted = self.window - len(self.sent)
-        if wanted <= 0:
-            return []
-        sent = set(self.sent)
-        new = self.cursor.take(wanted, lambda p: p not in self.answers and p not in sent)
+        """Add positions to the window until it holds ``window`` items; return the new ones.
+
+        With an ``overlap``, candidates are reserved in the store (others' reservations and
+        answers may make some unavailable), and once the order is used up it is walked once
+        more for items whose reservations expired elsewhere.
+        """
+        project = self.project
+        taken = set(self.sent)
+        new: list[int] = []
+        restarted = False
+
+        def candidate(pos: int) -> bool:
+            return (
+                pos not in self.answers
+                and pos not in taken
+                and project._available(pos, self.annotator)
+            )
+
+        while len(self.sent) + len(new) < self.window:
+            wanted = self.window - len(self.sent) - len(new)
+            found = self.cursor.take(wanted, candidate)
+            held = project._claim(found, self.annotator)
+            new.extend(held)
+            taken.update(found)
+            if len(found) < wanted and self.cursor.exhausted:
+                if project.overlap is None or restarted:
+                    break
+                self.cursor.restart()
+                restarted = True
         self.sent.extend(new)
         return new
 

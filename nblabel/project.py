@@ -67,6 +67,14 @@ class Project:
     into : str, optional
         Name of a column of ``df`` to keep filled with each item's latest label (created or
         overwritten; must not be a column the task shows).
+    overlap : int, optional
+        Each item is answered by this many distinct annotators, then leaves everyone's queue.
+        Safe across kernels and machines sharing the store: an item on someone's screen is
+        reserved for them for ``lease_seconds``, and an answer that would exceed ``overlap``
+        is refused. Default: every annotator may answer every item.
+    lease_seconds : float, default 600
+        How long an item shown to an annotator stays reserved for them (renewed while their
+        widget is open); after that an unanswered item can go to someone else.
 
     Examples
     --------
@@ -90,6 +98,8 @@ class Project:
         order: str = "index",
         seed: int | None = None,
         into: str | None = None,
+        overlap: int | None = None,
+        lease_seconds: float = 600,
     ) -> None:
         check_frame(df)
         if not isinstance(task, Task):
@@ -113,6 +123,20 @@ class Project:
                     f"into={into!r} is a column the task shows; choose another column name "
                     "for the labels, e.g. into='label'."
                 )
+        if overlap is not None and (
+            isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1
+        ):
+            raise ValueError(
+                f"overlap must be a positive number of annotators per item, got {overlap!r}."
+            )
+        if (
+            isinstance(lease_seconds, bool)
+            or not isinstance(lease_seconds, (int, float))
+            or lease_seconds <= 0
+        ):
+            raise ValueError(f"lease_seconds must be a positive number, got {lease_seconds!r}.")
+        self.overlap = overlap
+        self._lease_us = int(lease_seconds * 1_000_000)
         self.df = df
         self.task = task
         self.name = name
@@ -196,9 +220,7 @@ class Project:
         return labels
 
     @check_kwargs
-    def agreement(
-        self, *, ci: float = 0.95, n: int = 1000, seed: int | None = 0
-    ) -> pd.DataFrame:
+    def agreement(self, *, ci: float = 0.95, n: int = 1000, seed: int | None = 0) -> pd.DataFrame:
         """Return how far annotators agree: overall and per label, with bootstrap intervals.
 
         See :func:`nblabel.agreement.summary` for the statistics (Krippendorff's alpha and
@@ -251,8 +273,17 @@ class Project:
         table["median_seconds"] = answered["duration_ms"].median().astype(float) / 1000.0
         table["last_active"] = events.groupby("annotator")["created_at"].max()
         return table[
-            ["labeled", "skipped", "done", "total", "remaining", "percent", "flagged",
-             "median_seconds", "last_active"]
+            [
+                "labeled",
+                "skipped",
+                "done",
+                "total",
+                "remaining",
+                "percent",
+                "flagged",
+                "median_seconds",
+                "last_active",
+            ]
         ]
 
     # -- writing --------------------------------------------------------------------------------
@@ -292,8 +323,13 @@ class Project:
         pos = self._position(item)
         value = self.task.validate(value)
         return self._record_and_notify(
-            pos, self._annotator(annotator), "label", value,
-            flag=_check_flag(flag), comment=_check_comment(comment), source=_check_source(source),
+            pos,
+            self._annotator(annotator),
+            "label",
+            value,
+            flag=_check_flag(flag),
+            comment=_check_comment(comment),
+            source=_check_source(source),
         )
 
     def skip(self, item: Any, annotator: str | None = None, *, comment: str | None = None) -> int:
@@ -390,7 +426,9 @@ class Project:
             "created_us": now_us(),
         }
         with self._lock:
-            [event_id] = self.store.append(self._project_id, [row])
+            [event_id] = self.store.append(
+                self._project_id, [row], overlap=self.overlap, lease_us=self._lease_us
+            )
             if event_id == self._log.last_id + 1:
                 # Nothing was written in between: mirror the row without reading it back.
                 stored = tuple(event_id if name == "id" else row[name] for name in EVENT_COLUMNS)
@@ -398,6 +436,29 @@ class Project:
             else:
                 self._pull(known={row["item"]: pos})
         return event_id
+
+    def _available(self, pos: int, annotator: str) -> bool:
+        """Whether ``annotator`` may still be given ``pos`` as far as this kernel knows."""
+        if self.overlap is None:
+            return True
+        others = self._by_item.get(pos, {})
+        return annotator in others or len(others) < self.overlap
+
+    def _claim(self, positions: list[int], annotator: str) -> list[int]:
+        """Reserve items for ``annotator`` (with ``overlap``); return the positions held."""
+        if self.overlap is None or not positions:
+            return positions
+        keys = {encode_item(self.df.index[pos]): pos for pos in positions}
+        held = self.store.claim(
+            self._project_id, list(keys), annotator, self.overlap, self._lease_us
+        )
+        return [keys[key] for key in held]
+
+    def _renew(self, positions: list[int], annotator: str) -> None:
+        """Extend ``annotator``'s reservations of ``positions`` (with ``overlap``)."""
+        if self.overlap is not None and positions:
+            keys = [encode_item(self.df.index[pos]) for pos in positions]
+            self.store.renew(self._project_id, keys, annotator, self._lease_us)
 
     def _record_and_notify(self, *args: Any, **kwargs: Any) -> int:
         """Record an event made outside the widgets, then tell the open views about it."""

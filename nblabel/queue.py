@@ -82,3 +82,7 @@ class QueueCursor:
     def exhausted(self) -> bool:
         """True once every position has been passed."""
         return self._next >= len(self._queue.positions)
+
+    def restart(self) -> None:
+        """Walk the order again from the start (to find items that became free since)."""
+        self._next = 0

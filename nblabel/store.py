@@ -9,11 +9,12 @@ share it) and a team's PostgreSQL server share one code path.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pathlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ from sqlalchemy.pool import StaticPool
 from .tasks import Task, task_from_json
 
 #: Version of the table layout; older files are migrated on open, newer ones refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: The default store: a SQLite file in the working directory.
 DEFAULT_STORE = "nblabel.db"
 #: Columns of the events table, in the order :meth:`Store.read` returns them.
@@ -90,12 +91,35 @@ _guidelines = sa.Table(
     sa.Column("created_us", sa.BigInteger, nullable=False),
 )
 
-#: Upgrades from schema version N to N + 1, keyed by N.
-_MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
-
 
 class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says why and what to do."""
+
+
+#: Who holds which of an item's ``overlap`` answer slots: leases while an item is on someone's
+#: screen, kept for good (``done``) once they answered. The primary key caps an item at
+#: ``overlap`` holders and the unique constraint gives each annotator at most one slot per item,
+#: so concurrent kernels can never hand out more than ``overlap`` answers for an item.
+_claims = sa.Table(
+    "nblabel_claims",
+    _metadata,
+    sa.Column("project_id", _id_type, sa.ForeignKey("nblabel_projects.id"), primary_key=True),
+    sa.Column("item", sa.Text, primary_key=True),
+    sa.Column("slot", sa.Integer, primary_key=True),
+    sa.Column("annotator", sa.Text, nullable=False),
+    sa.Column("expires_us", sa.BigInteger, nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("project_id", "item", "annotator", name="uq_nblabel_claims_annotator"),
+)
+
+#: Upgrades from schema version N to N + 1, keyed by N.
+_MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
+    1: lambda conn: _claims.create(conn, checkfirst=True),
+}
+
+
+class ItemFull(StoreError):
+    """An item already has its ``overlap`` answers (or holders); this annotator cannot take it."""
 
 
 def now_us() -> int:
@@ -187,21 +211,168 @@ class Store:
             return [tuple(row) for row in conn.execute(query)]
 
     # -- events -------------------------------------------------------------------------------
-    def append(self, project_id: int, events: Sequence[Mapping[str, Any]]) -> list[int]:
+    def append(
+        self,
+        project_id: int,
+        events: Sequence[Mapping[str, Any]],
+        overlap: int | None = None,
+        lease_us: int = 0,
+    ) -> list[int]:
         """Write ``events`` in one committed transaction and return their ids.
 
         Each event is a mapping with the keys of :data:`EVENT_COLUMNS` except ``id``; ``value``
-        and ``meta`` are JSON-encoded here. Missing ``created_us`` is set to now.
+        and ``meta`` are JSON-encoded here. Missing ``created_us`` is set to now. With
+        ``overlap``, every human ``label`` or ``skip`` event takes (or keeps) one of its item's
+        ``overlap`` slots for good, in the same transaction; if none is left the whole
+        transaction is rolled back and :class:`ItemFull` raised.
         """
         rows = [_event_row(project_id, event) for event in events]
         ids = []
         try:
-            with self._writing() as conn:
+            with self._exclusive(schema=False) as conn:
                 for row in rows:
-                    ids.append(int(conn.execute(_events.insert().values(**row)).inserted_primary_key[0]))
+                    if (
+                        overlap is not None
+                        and row["event"] in ("label", "skip")
+                        and row["source"] == "human"
+                    ):
+                        self._hold_for_good(conn, project_id, row, overlap, lease_us)
+                    ids.append(
+                        int(conn.execute(_events.insert().values(**row)).inserted_primary_key[0])
+                    )
         except sa.exc.DBAPIError as error:
             raise StoreError(_explain(error, self.url)) from error
         return ids
+
+    # -- overlap: answer slots --------------------------------------------------------------
+    def claim(
+        self, project_id: int, items: Sequence[str], annotator: str, overlap: int, lease_us: int
+    ) -> list[str]:
+        """Reserve one of ``overlap`` slots on each item for ``annotator``; return those held.
+
+        An item the annotator already holds (or answered) is renewed and returned; otherwise a
+        free slot is taken, or a slot whose lease expired and that was never answered. Items
+        whose slots are all held by others are left out.
+        """
+        now = now_us()
+        held = []
+        try:
+            with self._exclusive(schema=False) as conn:
+                for item in items:
+                    if self._take_slot(
+                        conn, project_id, item, annotator, overlap, now, now + lease_us
+                    ):
+                        held.append(item)
+        except sa.exc.DBAPIError as error:
+            raise StoreError(_explain(error, self.url)) from error
+        return held
+
+    def renew(self, project_id: int, items: Sequence[str], annotator: str, lease_us: int) -> int:
+        """Extend ``annotator``'s unanswered leases on ``items``; return how many were renewed."""
+        if not items:
+            return 0
+        with self._writing() as conn:
+            result = conn.execute(
+                _claims.update()
+                .where(
+                    _claims.c.project_id == project_id,
+                    _claims.c.annotator == annotator,
+                    _claims.c.item.in_(list(items)),
+                    _claims.c.done.is_(False),
+                )
+                .values(expires_us=now_us() + lease_us)
+            )
+        return int(result.rowcount)
+
+    def claims(self, project_id: int) -> list[tuple[str, int, str, int, bool]]:
+        """Return every slot held: ``(item, slot, annotator, expires_us, done)``."""
+        query = (
+            sa.select(
+                _claims.c.item,
+                _claims.c.slot,
+                _claims.c.annotator,
+                _claims.c.expires_us,
+                _claims.c.done,
+            )
+            .where(_claims.c.project_id == project_id)
+            .order_by(_claims.c.item, _claims.c.slot)
+        )
+        with self._reading() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
+    def _take_slot(
+        self,
+        conn: sa.Connection,
+        project_id: int,
+        item: str,
+        annotator: str,
+        overlap: int,
+        now: int,
+        expires: int,
+    ) -> bool:
+        mine = (
+            (_claims.c.project_id == project_id)
+            & (_claims.c.item == item)
+            & (_claims.c.annotator == annotator)
+        )
+        if conn.execute(_claims.update().where(mine).values(expires_us=expires)).rowcount:
+            return True
+        for slot in range(overlap):
+            taken = conn.execute(
+                self._insert_ignore(_claims).values(
+                    project_id=project_id,
+                    item=item,
+                    slot=slot,
+                    annotator=annotator,
+                    expires_us=expires,
+                    done=False,
+                )
+                # RETURNING, not rowcount: drivers report -1 for an INSERT that did nothing.
+                .returning(_claims.c.slot)
+            )
+            if taken.first() is not None:
+                return True
+        for slot in range(overlap):
+            expired = conn.execute(
+                _claims.update()
+                .where(
+                    _claims.c.project_id == project_id,
+                    _claims.c.item == item,
+                    _claims.c.slot == slot,
+                    _claims.c.done.is_(False),
+                    _claims.c.expires_us < now,
+                )
+                .values(annotator=annotator, expires_us=expires)
+            )
+            if expired.rowcount:
+                return True
+        return False
+
+    def _hold_for_good(
+        self,
+        conn: sa.Connection,
+        project_id: int,
+        row: Mapping[str, Any],
+        overlap: int,
+        lease_us: int,
+    ) -> None:
+        item, annotator = row["item"], row["annotator"]
+        now = now_us()
+        if not self._take_slot(conn, project_id, item, annotator, overlap, now, now + lease_us):
+            raise ItemFull(
+                f"this item already has its {overlap} answers (or annotators holding it) from "
+                "others — your reservation of it had expired; nothing was saved, go on with "
+                "the next item."
+            )
+        conn.execute(
+            _claims.update()
+            .where(
+                _claims.c.project_id == project_id,
+                _claims.c.item == item,
+                _claims.c.annotator == annotator,
+            )
+            .values(done=True)
+        )
 
     def read(self, project_id: int, after: int = 0) -> list[tuple[Any, ...]]:
         """Return the project's events with id > ``after``, oldest first.
@@ -233,16 +404,13 @@ class Store:
 
     # -- internals ----------------------------------------------------------------------------
     def _prepare(self) -> None:
-        with self._writing() as conn:
-            if self.engine.dialect.name == "postgresql":
-                # Kernels opening a new database at once would race to create the tables.
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
-            _metadata.create_all(conn, checkfirst=True)
-            conn.execute(
-                self._insert_ignore(_meta_table, ["key"]).values(
-                    key="schema_version", value=str(SCHEMA_VERSION)
+        with self._exclusive() as conn:
+            if not sa.inspect(conn).has_table(_meta_table.name):
+                _metadata.create_all(conn, checkfirst=True)
+                conn.execute(
+                    _meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
                 )
-            )
+                return
             version = int(
                 conn.execute(
                     sa.select(_meta_table.c.value).where(_meta_table.c.key == "schema_version")
@@ -268,7 +436,8 @@ class Store:
             row = conn.execute(query).first()
         return None if row is None else (row[0], row[1])
 
-    def _insert_ignore(self, table: sa.Table, keys: list[str]) -> Any:
+    def _insert_ignore(self, table: sa.Table, keys: list[str] | None = None) -> Any:
+        """Return an INSERT that does nothing on a conflict (on ``keys``, or any constraint)."""
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
@@ -277,6 +446,27 @@ class Store:
 
     def _writing(self) -> Any:
         return self.engine.begin()
+
+    @contextlib.contextmanager
+    def _exclusive(self, schema: bool = True) -> Iterator[sa.Connection]:
+        """Open a transaction that holds the write lock from its first statement.
+
+        For read-then-write transactions: SQLite's ``BEGIN IMMEDIATE`` (a deferred transaction
+        that read first could not upgrade to writing once another kernel wrote); with
+        ``schema``, PostgreSQL's advisory lock too (kernels creating the tables at once would
+        race). Other PostgreSQL transactions rely on row locks and constraints.
+        """
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif schema and self.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
 
     def _reading(self) -> Any:
         return self.engine.connect()
@@ -394,4 +584,3 @@ def _explain(error: sa.exc.DBAPIError, url: str) -> str:
             "nothing was written. Try again, or check for a stuck process holding the file."
         )
     return f"the store {url} failed: {reason}"
-

@@ -1,0 +1,154 @@
+"""Overlap assignment: each item answered by at most k distinct annotators, across kernels."""
+
+import multiprocessing
+import time
+
+import pandas as pd
+import pytest
+
+import nblabel as nl
+from nblabel.store import ItemFull, Store
+
+
+class View:
+    """Drives one annotator's session as a browser would (see test_widget_protocol.py)."""
+
+    def __init__(self, project, annotator, window=5):
+        self.widget = project.label(annotator, window=window)
+        self.messages = []
+        self.widget.send = lambda content, buffers=None: self.messages.append(content)
+        self.widget._on_message(self.widget, {"kind": "hello", "to": "v"}, [])
+        snapshot = self.messages[-1]
+        self.upcoming = [item["pos"] for item in snapshot["upcoming"]]
+        self.exhausted = snapshot["exhausted"]
+
+    def answer_next(self, value="a"):
+        pos = self.upcoming.pop(0)
+        before = len(self.messages)
+        self.widget._on_message(self.widget, {"kind": "answer", "req": f"r{pos}", "pos": pos, "event": "label", "value": value}, [])
+        for message in self.messages[before:]:
+            if message["kind"] == "ack":
+                self.upcoming += [item["pos"] for item in message["append"]]
+                self.exhausted = message["exhausted"]
+            elif message["kind"] == "append":
+                self.upcoming += [item["pos"] for item in message["items"]]
+        return [m for m in self.messages[before:] if m["kind"] in ("ack", "reject")][0]
+
+
+def frame(n):
+    return pd.DataFrame({"text": [f"item {i}" for i in range(n)]})
+
+
+TASK = nl.Classify(["a", "b"], text="text")
+
+
+def test_each_item_goes_to_k_annotators_then_leaves_the_queue(store_url):
+    proj = nl.Project(frame(6), TASK, store=store_url, overlap=2)
+    ana, ben, cy = View(proj, "ana", 3), View(proj, "ben", 3), View(proj, "cy", 3)
+    assert ana.upcoming == [0, 1, 2] and ben.upcoming == [0, 1, 2]
+    assert cy.upcoming == [3, 4, 5], "items 0-2 are reserved by ana and ben"
+    for view in (ana, ben):
+        for _ in range(3):
+            assert view.answer_next()["kind"] == "ack"
+    assert ana.upcoming == [3, 4, 5], "ana answered 0-2 and now shares 3-5 with cy"
+    assert ben.upcoming == [] and ben.exhausted, "nothing is left for ben: every item has two holders"
+    while cy.upcoming:
+        cy.answer_next()
+    while ana.upcoming:
+        ana.answer_next()
+    assert ana.exhausted and cy.exhausted
+    counts = proj.annotations.groupby("item")["annotator"].nunique()
+    assert counts.max() == 2 and counts.to_dict() == {i: 2 for i in range(6)}
+
+
+def test_expired_reservations_go_to_someone_else(store_url):
+    proj = nl.Project(frame(3), TASK, store=store_url, overlap=1, lease_seconds=0.2)
+    ana = View(proj, "ana", 3)
+    assert ana.upcoming == [0, 1, 2]
+    assert View(proj, "ben", 3).upcoming == [], "everything is reserved by ana"
+    time.sleep(0.3)
+    ben = View(proj, "ben", 3)
+    assert ben.upcoming == [0, 1, 2], "ana's reservations expired"
+    assert ben.answer_next()["kind"] == "ack"
+    reject = ana.answer_next()
+    assert reject["kind"] == "reject" and "already has its 1 answers" in reject["reason"]
+    assert proj.annotations["annotator"].tolist() == ["ben"]
+
+
+def test_renewed_while_the_widget_polls(store_url):
+    proj = nl.Project(frame(2), TASK, store=store_url, overlap=1, lease_seconds=0.5)
+    ana = View(proj, "ana", 2)
+    for _ in range(3):
+        time.sleep(0.25)
+        ana.widget._on_message(ana.widget, {"kind": "poll"}, [])
+    assert View(proj, "ben", 2).upcoming == [], "polling kept ana's reservations alive"
+
+
+def test_answers_from_code_respect_overlap(store_url):
+    proj = nl.Project(frame(2), TASK, store=store_url, overlap=1)
+    proj.add(0, "a", annotator="ana")
+    proj.add(0, "b", annotator="ana")  # re-answering one's own item is fine
+    with pytest.raises(ItemFull, match="already has its 1 answers"):
+        proj.add(0, "a", annotator="ben")
+    proj.add(0, "b", annotator="lead", source="adjudicated")
+    assert len(proj.annotations) == 3
+
+
+def test_overlap_argument_is_checked():
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="overlap must be"):
+            nl.Project(frame(2), TASK, store=":memory:", overlap=bad)
+    with pytest.raises(ValueError, match="lease_seconds"):
+        nl.Project(frame(2), TASK, store=":memory:", overlap=2, lease_seconds=0)
+
+
+def test_old_stores_are_migrated(tmp_path):
+    path = tmp_path / "old.db"
+    store = Store(path)
+    store.open_project("p", TASK)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE nblabel_claims")
+        conn.exec_driver_sql("UPDATE nblabel_meta SET value = '1' WHERE key = 'schema_version'")
+    store.close()
+    proj = nl.Project(frame(2), TASK, store=path, name="p", overlap=1)
+    proj.add(0, "a", annotator="ana")
+    with proj.store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT value FROM nblabel_meta").scalar() == "2"
+    assert proj.store.claims(proj._project_id)[0][:3] == ('0', 0, "ana")
+
+
+def _annotate(url, name, answers, items, overlap, window, results):
+    proj = nl.Project(frame(items), TASK, store=url, name="crowd", overlap=overlap)
+    view = View(proj, name, window=window)
+    acked = rejected = 0
+    while acked < answers and view.upcoming:
+        reply = view.answer_next("a" if hash(name) % 2 else "b")
+        acked += reply["kind"] == "ack"
+        rejected += reply["kind"] == "reject"
+    results[name] = (acked, rejected)
+    proj.close()
+
+
+@pytest.mark.slow
+def test_eight_kernels_never_exceed_overlap(store_url):
+    writers, answers, overlap, window = 8, 500, 2, 10
+    # Room for every answer, plus what the others may hold reserved on their screens at the end.
+    items = writers * answers // overlap + writers * window
+    nl.Project(frame(items), TASK, store=store_url, name="crowd", overlap=overlap).close()
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Manager() as manager:
+        results = manager.dict()
+        procs = [ctx.Process(target=_annotate, args=(store_url, f"annotator{w}", answers, items, overlap, window, results)) for w in range(writers)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(600)
+            assert p.exitcode == 0
+        results = dict(results)
+    proj = nl.Project(frame(items), TASK, store=store_url, name="crowd", overlap=overlap)
+    events = proj.annotations
+    assert len(events) == writers * answers == sum(a for a, _ in results.values())
+    per_item = events.groupby("item")["annotator"].nunique()
+    assert per_item.max() <= overlap
+    assert (per_item == overlap).sum() >= writers * answers // overlap - writers * window
+    assert all(rejected == 0 for _, rejected in results.values()), "leases never expired here"
