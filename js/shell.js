@@ -45,10 +45,14 @@ export function mountLabeler({ model, el, view }) {
     h("div", { class: "nbl-bar", attrs: { role: "progressbar", "aria-label": "progress" } }, bar),
     counts,
     saveState,
+    qualification,
     focusHint,
   );
   const guideline = buildGuideline(model.get("guideline") || {});
   const notice = h("div", { class: "nbl-notice", attrs: { role: "alert" } });
+  const teaching = h("div", { class: "nbl-teach", attrs: { role: "status" } });
+  const qualification = h("span", { class: "nbl-qualification" });
+  let lesson = null; // the gold item just answered in teaching mode, and the answer given
   const position = h("span", { class: "nbl-position" });
   const answerState = h("span", { class: "nbl-answer" });
   const meta = h("div", { class: "nbl-meta" }, position, answerState);
@@ -89,6 +93,7 @@ export function mountLabeler({ model, el, view }) {
     header,
     guideline ? guideline.element : null,
     notice,
+    teaching,
     itemPane,
     waiting,
     done,
@@ -107,6 +112,7 @@ export function mountLabeler({ model, el, view }) {
     renderHeader();
     setText(notice, session.notice);
     show(notice, Boolean(session.notice));
+    renderLesson();
     if (screen === "item") renderItem();
     else if (screen === "done") renderDone();
     else setText(waiting, screen === "loading" ? "Loading items…" : "Waiting for the kernel to send more items…");
@@ -123,6 +129,15 @@ export function mountLabeler({ model, el, view }) {
     const slow = pending && session.oldestPendingAge() > SLOW_KERNEL_MS;
     setText(saveState, pending ? (slow ? `kernel busy — ${pending} waiting to be saved` : `saving ${pending}…`) : "all saved ✓");
     saveState.classList.toggle("nbl-busy", Boolean(slow));
+    const round = progress.qualification;
+    show(qualification, Boolean(round));
+    if (round) {
+      let text = `qualification ${round.done} / ${round.needed}`;
+      if (round.passed === true) text = `qualified ✓ (${round.correct} / ${round.needed} right)`;
+      if (round.passed === false) text = `not qualified (${round.correct} / ${round.needed} right): your answers are kept but not counted`;
+      setText(qualification, text);
+      qualification.classList.toggle("nbl-failed", round.passed === false);
+    }
   }
 
   function renderItem() {
@@ -163,6 +178,20 @@ export function mountLabeler({ model, el, view }) {
     );
   }
 
+  function renderLesson() {
+    show(teaching, Boolean(lesson));
+    if (!lesson) return;
+    const { given, teach } = lesson;
+    const right = sameAnswer(given, teach.expected);
+    teaching.classList.toggle("nbl-right", right);
+    teaching.replaceChildren(
+      h("strong", { text: right ? "✓ Right." : "✗ Not quite." }),
+      ` That was a check question: the answer is “${view.describe({ answer: { value: teach.expected } })}”`,
+      right ? "." : ` (you answered “${view.describe({ answer: { value: given } })}”).`,
+      teach.explanation ? h("div", { class: "nbl-teach-why", text: `Why: ${teach.explanation}` }) : null,
+    );
+  }
+
   function renderLegend() {
     // Toolbar buttons show their own keys; the legend lists the keys that have no button.
     const pairs = [...view.shortcuts(), ...(guideline ? [[keyLabel(keys.guideline[0]), "guidelines"]] : []), ["Esc", "leave the widget"]];
@@ -182,6 +211,13 @@ export function mountLabeler({ model, el, view }) {
     show(commentPane, false);
     root.focus();
     render();
+  }
+
+  /** After an action: if it answered a gold item in teaching mode, keep the lesson to show. */
+  function noteLesson(before) {
+    if (!before || before === session.current()) return;
+    const answer = before.answer;
+    lesson = before.teach && answer && answer.event === "label" && before.status === "pending" ? { given: answer.value, teach: before.teach } : null;
   }
 
   function handleKey(key, event) {
@@ -205,7 +241,9 @@ export function mountLabeler({ model, el, view }) {
         return;
       }
       const key = event.key;
+      const before = session.current();
       const handled = handleKey(key, event);
+      noteLesson(before);
       if (key === "Escape" && !handled) return;
       event.stopPropagation();
       if (handled) {
@@ -240,7 +278,16 @@ export function mountLabeler({ model, el, view }) {
     },
     { signal },
   );
-  root.addEventListener("nbl-action", () => render(), { signal });
+  let clickedFrom = null;
+  root.addEventListener("pointerdown", () => (clickedFrom = session.current()), { signal, capture: true });
+  root.addEventListener(
+    "nbl-action",
+    () => {
+      noteLesson(clickedFrom);
+      render();
+    },
+    { signal },
+  );
 
   // Kernel messages (acks, progress) redraw at most once per frame, so a burst of them never
   // delays the next keypress; keypresses themselves redraw at once.
@@ -316,6 +363,12 @@ function buildGuideline(guideline) {
       return true;
     },
   };
+}
+
+/** Whether an answer equals the expected one (label lists compare as sets). */
+export function sameAnswer(given, expected) {
+  const canonical = (value) => JSON.stringify(Array.isArray(value) && value.every((v) => typeof v !== "object") ? [...value].sort() : value);
+  return canonical(given) === canonical(expected);
 }
 
 function labelSummary(byLabel) {

@@ -9,12 +9,14 @@ Examples
 """
 
 from . import agreement, consensus, datasets
+from .gold import Gold
 from .project import Project, label
 from .store import Store, StoreError
 from .tasks import Classify, Task, TaskMismatchError
 
 __all__ = [
     "Classify",
+    "Gold",
     "Project",
     "Store",
     "StoreError",

@@ -75,8 +75,10 @@ class AnnotatorSession:
         self.counts: Counter[str] = Counter()
         self.sent: list[int] = []
         self.cursor = project.queue.cursor()
+        self.gold_cursor = project.queue.cursor()
         self.listeners: list[Listener] = []
         self._changed: set[int] = set()
+        self._qualification: dict[str, Any] | None = None
         current = project._log.current(annotator).sort_values("event_id")
         columns = ["position", "event", "value", "flag", "comment"]
         for pos, event, value, flag, comment in current[columns].itertuples(index=False):
@@ -182,6 +184,8 @@ class AnnotatorSession:
     # -- events from the project -----------------------------------------------------------
     def apply(self, pos: int, event: str, value: Any, flag: Any, comment: Any) -> None:
         """Take one stored event of this annotator into account (called by the project)."""
+        if self.project.gold is not None and pos in self.project.gold:
+            self._qualification = None
         if event == "retract":
             self._set_answer(pos, None)
             if pos not in self.sent:
@@ -223,8 +227,11 @@ class AnnotatorSession:
         return content, buffers.items
 
     def progress(self) -> dict[str, Any]:
-        """Return this annotator's counts: done, total, labeled, skipped, flagged, by label."""
-        return {
+        """Return this annotator's counts: done, total, labeled, skipped, flagged, by label.
+
+        With a qualification round, also ``qualification``: done, needed, correct, passed.
+        """
+        progress = {
             "done": len(self.answers),
             "total": self.project.n_items,
             "labeled": self.counts["label"],
@@ -232,6 +239,11 @@ class AnnotatorSession:
             "flagged": self.counts["flag"],
             "by_label": {k[6:]: v for k, v in self.counts.items() if k.startswith("label:") and v},
         }
+        if self.project.gold is not None and self.project.gold.spec.qualify:
+            if self._qualification is None:  # recomputed only after a gold answer changed
+                self._qualification = self.project._qualification(self.annotator)
+            progress["qualification"] = self._qualification
+        return progress
 
     def _refill(self, buffers: Buffers) -> list[dict[str, Any]]:
         return [self._payload(pos, buffers) for pos in self._top_up()]
@@ -239,11 +251,13 @@ class AnnotatorSession:
     def _top_up(self) -> list[int]:
         """Add positions to the window until it holds ``window`` items; return the new ones.
 
-        With an ``overlap``, candidates are reserved in the store (others' reservations and
-        answers may make some unavailable), and once the order is used up it is walked once
-        more for items whose reservations expired elsewhere.
+        With gold items, they come first for a qualification round, then every
+        ``gold.period``-th item of the stream. With an ``overlap``, regular candidates are
+        reserved in the store (others' reservations and answers may make some unavailable),
+        and once the order is used up it is walked once more for items whose reservations
+        expired elsewhere.
         """
-        project = self.project
+        project, gold = self.project, self.project.gold
         taken = set(self.sent)
         new: list[int] = []
         restarted = False
@@ -252,11 +266,24 @@ class AnnotatorSession:
             return (
                 pos not in self.answers
                 and pos not in taken
+                and (gold is None or pos not in gold)
                 and project._available(pos, self.annotator)
             )
 
+        def gold_candidate(pos: int) -> bool:
+            return pos in gold and pos not in self.answers and pos not in taken
+
         while len(self.sent) + len(new) < self.window:
             wanted = self.window - len(self.sent) - len(new)
+            if gold is not None:
+                index = len(self.answers) + len(taken)
+                if self._gold_due(index, taken):
+                    found = self.gold_cursor.take(1, gold_candidate)
+                    new.extend(found)
+                    taken.update(found)
+                    if found:
+                        continue
+                wanted = min(wanted, self._regular_run(index))
             found = self.cursor.take(wanted, candidate)
             held = project._claim(found, self.annotator)
             new.extend(held)
@@ -270,17 +297,44 @@ class AnnotatorSession:
         return new
 
     def _exhausted(self) -> bool:
-        return self.cursor.exhausted
+        return self.cursor.exhausted and not self._qualifying()
+
+    def _gold_seen(self, taken: set[int]) -> int:
+        """How many gold items this annotator answered or holds in the window."""
+        gold = self.project.gold
+        return sum(1 for pos in gold.positions if pos in self.answers or pos in taken)
+
+    def _qualifying(self) -> bool:
+        gold = self.project.gold
+        return gold is not None and self._gold_seen(set(self.sent)) < gold.spec.qualify
+
+    def _gold_due(self, index: int, taken: set[int]) -> bool:
+        """Whether the item at stream position ``index`` should be a gold item."""
+        spec = self.project.gold.spec
+        if self._gold_seen(taken) < spec.qualify:
+            return True
+        return spec.period is not None and (index - spec.qualify + 1) % spec.period == 0
+
+    def _regular_run(self, index: int) -> int:
+        """How many regular items may follow stream position ``index`` before a gold one."""
+        spec = self.project.gold.spec
+        if spec.period is None:
+            return self.window
+        return max(1, spec.period - 1 - (index - spec.qualify) % spec.period)
 
     def _payload(self, pos: int, buffers: Buffers) -> dict[str, Any]:
         project = self.project
         item = project.df.index[pos]
-        return {
+        payload = {
             "pos": pos,
             "id": encode_item(item),
             "view": self.item_view(project.task, project.df.iloc[pos], buffers),
             "answer": self.answers.get(pos),
         }
+        teaching = project.gold.teaching(pos) if project.gold is not None else None
+        if teaching is not None:
+            payload["teach"] = teaching
+        return payload
 
     def _set_answer(self, pos: int, answer: dict[str, Any] | None) -> None:
         old = self.answers.pop(pos, None) if answer is None else self.answers.get(pos)

@@ -19,6 +19,7 @@ from ._items import check_frame, encode_item
 from ._log import EventLog
 from ._session import DEFAULT_WINDOW, AnnotatorSession
 from ._util import check_kwargs
+from .gold import Gold, GoldSet, gold_accuracy
 from .queue import Queue
 from .store import EVENT_COLUMNS, Store, now_us
 from .tasks import Classify, Task
@@ -75,6 +76,10 @@ class Project:
     lease_seconds : float, default 600
         How long an item shown to an annotator stays reserved for them (renewed while their
         widget is open); after that an unanswered item can go to someone else.
+    gold : str or Gold, optional
+        Items with known answers, mixed into every annotator's stream: a column of ``df``
+        (missing where unknown) or a :class:`nblabel.Gold` with the rate, teaching mode and
+        qualification round. See :meth:`gold_accuracy` and :meth:`qualified`.
 
     Examples
     --------
@@ -100,6 +105,7 @@ class Project:
         into: str | None = None,
         overlap: int | None = None,
         lease_seconds: float = 600,
+        gold: str | Gold | None = None,
     ) -> None:
         check_frame(df)
         if not isinstance(task, Task):
@@ -137,6 +143,11 @@ class Project:
             raise ValueError(f"lease_seconds must be a positive number, got {lease_seconds!r}.")
         self.overlap = overlap
         self._lease_us = int(lease_seconds * 1_000_000)
+        if gold is not None and not isinstance(gold, (str, Gold)):
+            raise TypeError(f"gold must be a column name or nl.Gold(...), got {gold!r}.")
+        if isinstance(gold, str):
+            gold = Gold(gold)
+        self.gold = None if gold is None else GoldSet(gold, df, task)
         self.df = df
         self.task = task
         self.name = name
@@ -198,16 +209,52 @@ class Project:
             return self._consensus(how)
         self.refresh()
         current = self._log.current(annotator)
+        if annotator is None and self.gold is not None and self.gold.spec.qualify:
+            counted = {a for a in current["annotator"].unique() if self.qualified(a)}
+            current = current[current["annotator"].isin(counted)]
         current = current[(current["event"] == "label") & (current["position"] >= 0)]
         latest = current.sort_values("event_id").drop_duplicates("position", keep="last")
         values = np.full(self.n_items, np.nan, dtype=object)
         values[latest["position"].to_numpy()] = latest["value"].to_numpy()
         return pd.Series(values, index=self.df.index, name=self.into or "label", dtype=object)
 
+    def qualified(self, annotator: str | None = None) -> bool | None:
+        """Whether ``annotator``'s answers count: True, False, or None while qualifying.
+
+        Without a qualification round (``Gold(qualify=0)`` or no gold) everyone counts.
+        Otherwise an annotator counts once at least ``threshold`` of the first ``qualify``
+        gold items they answered are right.
+        """
+        annotator = self._annotator(annotator)
+        if self.gold is None or not self.gold.spec.qualify:
+            return True
+        return self._qualification(annotator)["passed"]
+
+    def gold_accuracy(self, over_time: bool = False) -> pd.DataFrame:
+        """Return each annotator's accuracy on gold items (:func:`nblabel.gold.gold_accuracy`)."""
+        return gold_accuracy(self, over_time=over_time)
+
+    def _qualification(self, annotator: str) -> dict[str, Any]:
+        graded = self.gold.graded(self._log.current(annotator))
+        return self.gold.qualification(graded, annotator)
+
+    def _current(self) -> pd.DataFrame:
+        """Everyone's current answers (with row positions), fresh from the store."""
+        self.refresh()
+        return self._log.current()
+
+    def _counted(self) -> pd.DataFrame:
+        """Return the event log without the answers of annotators who did not (yet) qualify."""
+        events = self.annotations
+        if self.gold is None or not self.gold.spec.qualify:
+            return events
+        keep = [a for a in events["annotator"].unique() if self.qualified(a)]
+        return events[events["annotator"].isin(keep)].reset_index(drop=True)
+
     def _consensus(self, how: str) -> pd.Series:
         from . import consensus
 
-        answers = self.annotations  # reduced to current answers by nblabel.consensus
+        answers = self._counted()  # reduced to current answers by nblabel.consensus
         labels = pd.Series(np.nan, index=self.df.index, name=self.into or "label", dtype=object)
         if not (answers["event"] == "label").any():
             return labels
@@ -247,7 +294,7 @@ class Project:
                 f"agreement() summarises label agreement; for {self.task.kind!r} answers use "
                 "the functions of nblabel.agreement (e.g. span_agreement, kendall_w)."
             )
-        return agreement.summary(self.annotations, list(self.task.labels), ci=ci, n=n, seed=seed)
+        return agreement.summary(self._counted(), list(self.task.labels), ci=ci, n=n, seed=seed)
 
     def progress(self) -> pd.DataFrame:
         """Return counts per annotator.
