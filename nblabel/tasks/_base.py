@@ -92,6 +92,14 @@ class Task(ABC):
             return None
         raise ValueError(f"{type(self).__name__} answers carry no details, got {meta!r}.")
 
+    def tally(self, value: Any) -> list[str]:
+        """Return what an answer counts toward in the annotator's progress (``by_label``).
+
+        A label counts toward itself, a multi-label answer toward each of its labels; tasks
+        with structured answers (rankings, spans) override this to say what to count.
+        """
+        return [str(v) for v in (value if isinstance(value, list) else [value])]
+
     def to_dict(self) -> dict[str, Any]:
         """Return the task as plain, JSON-serialisable data (``{"kind": ..., ...}``)."""
         return {"kind": self.kind, **self._params()}
