@@ -18,6 +18,8 @@ Kernel → browser messages:
     ``reject``   ``{req, pos, reason}``: not stored; the item comes back with the reason.
     ``update``   ``{pos, answer}``: the answer changed elsewhere (code, another view or kernel).
     ``append``   ``{items, exhausted}``: more items for the window.
+An ``answer`` the kernel sends is ``{event, value, flag, comment}``, plus ``meta`` when the view
+recorded details with it.
 """
 
 from __future__ import annotations
@@ -80,10 +82,10 @@ class AnnotatorSession:
         self._changed: set[int] = set()
         self._qualification: dict[str, Any] | None = None
         current = project._log.current(annotator).sort_values("event_id")
-        columns = ["position", "event", "value", "flag", "comment"]
-        for pos, event, value, flag, comment in current[columns].itertuples(index=False):
+        columns = ["position", "event", "value", "flag", "comment", "meta"]
+        for pos, event, value, flag, comment, meta in current[columns].itertuples(index=False):
             if pos >= 0:
-                self._set_answer(int(pos), _answer(event, value, flag, comment))
+                self._set_answer(int(pos), _answer(event, value, flag, comment, meta))
         self._changed.clear()
 
     # -- listeners ----------------------------------------------------------------------------
@@ -182,7 +184,9 @@ class AnnotatorSession:
         return pos
 
     # -- events from the project -----------------------------------------------------------
-    def apply(self, pos: int, event: str, value: Any, flag: Any, comment: Any) -> None:
+    def apply(
+        self, pos: int, event: str, value: Any, flag: Any, comment: Any, meta: Any = None
+    ) -> None:
         """Take one stored event of this annotator into account (called by the project)."""
         if self.project.gold is not None and pos in self.project.gold:
             self._qualification = None
@@ -191,7 +195,7 @@ class AnnotatorSession:
             if pos not in self.sent:
                 self.sent.insert(0, pos)
         else:
-            self._set_answer(pos, _answer(event, value, flag, comment))
+            self._set_answer(pos, _answer(event, value, flag, comment, meta))
             if pos in self.sent:
                 self.sent.remove(pos)
 
@@ -339,10 +343,10 @@ class AnnotatorSession:
     def _set_answer(self, pos: int, answer: dict[str, Any] | None) -> None:
         old = self.answers.pop(pos, None) if answer is None else self.answers.get(pos)
         if old is not None:
-            self.counts.subtract(_count_keys(old))
+            self.counts.subtract(_count_keys(old, self.project.task))
         if answer is not None:
             self.answers[pos] = answer
-            self.counts.update(_count_keys(answer))
+            self.counts.update(_count_keys(answer, self.project.task))
         self._changed.add(pos)
 
     def _broadcast(self, content: dict[str, Any], buffers: list[bytes]) -> None:
@@ -350,17 +354,19 @@ class AnnotatorSession:
             listener.deliver(content, buffers)
 
 
-def _answer(event: str, value: Any, flag: Any, comment: Any) -> dict[str, Any]:
-    return {"event": event, "value": value, "flag": flag, "comment": comment}
+def _answer(event: str, value: Any, flag: Any, comment: Any, meta: Any = None) -> dict[str, Any]:
+    answer = {"event": event, "value": value, "flag": flag, "comment": comment}
+    if meta:  # the details a view recorded (``meta``) go back to the views that show them
+        answer["meta"] = meta
+    return answer
 
 
-def _count_keys(answer: dict[str, Any]) -> list[str]:
+def _count_keys(answer: dict[str, Any], task: Any) -> list[str]:
     keys = [answer["event"]]
     if answer.get("flag"):
         keys.append("flag")
     if answer["event"] == "label":
-        value = answer["value"]
-        keys.extend(f"label:{v}" for v in (value if isinstance(value, list) else [value]))
+        keys.extend(f"label:{v}" for v in task.tally(answer["value"]))
     return keys
 
 
