@@ -109,6 +109,15 @@ class LabelerWidget(anywidget.AnyWidget):
         """
         raise TypeError(f"{type(task).__name__} has no item view")
 
+    @classmethod
+    def item_view_for(cls, annotator: str) -> Callable[[Task, pd.Series, Buffers], dict[str, Any]]:
+        """Return the :meth:`item_view` used in ``annotator``'s session.
+
+        The same for everyone by default; views that show items differently per annotator
+        (e.g. options in an order drawn per annotator) override this.
+        """
+        return cls.item_view
+
 
 def register(kind: str) -> Callable[[W], W]:
     """Class decorator: make a widget class the view of tasks of ``kind``."""
