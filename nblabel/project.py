@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 SOURCES = ("human", "model", "gold", "adjudicated")
 DEFAULT_NAME = "default"
 _LABELS_HOW = ("latest", "majority", "dawid_skene")
+_META_AT = EVENT_COLUMNS.index("meta")
 
 
 def default_annotator() -> str:
@@ -423,7 +424,8 @@ class Project:
         with self._lock:
             session = self._sessions.get(annotator)
             if session is None:
-                session = AnnotatorSession(self, annotator, widget_class.item_view, window)
+                item_view = widget_class.item_view_for(annotator)
+                session = AnnotatorSession(self, annotator, item_view, window)
                 self._sessions[annotator] = session
             session.window = max(session.window, window)
         return widget_class(self, session)
@@ -539,7 +541,7 @@ class Project:
             answers[annotator] = (event_id, event, value)
         session = self._sessions.get(annotator)
         if session is not None:
-            session.apply(pos, event, value, flag, comment)
+            session.apply(pos, event, value, flag, comment, row[_META_AT])
         if self.into is not None:
             labeled = [(eid, v) for eid, ev, v in answers.values() if ev == "label"]
             latest = max(labeled)[1] if labeled else None
