@@ -6,7 +6,10 @@
 // (it is on disk) or rejects it (the item comes back, with the reason). Kernel messages are
 // described in nblabel/_session.py.
 
-/** @typedef {{event: "label"|"skip", value: any, flag: string|null, comment: string|null}} Answer */
+/**
+ * An answer; `meta` (present only when the view recorded details) is what it sent with it.
+ * @typedef {{event: "label"|"skip", value: any, flag: string|null, comment: string|null, meta?: object}} Answer
+ */
 /**
  * The current item's answer in progress. `selected` serves multi-label views; `value` is free for
  * views whose answer is built up over several keys (spans, rankings), seeded from the answer.
@@ -215,6 +218,7 @@ export class LabelSession {
     if (!slot) return false;
     const draft = this.draft();
     const answer = { event, value, flag: draft.flag ? "unsure" : null, comment: draft.comment || null };
+    if (meta !== null) answer.meta = meta;
     const req = this.#request({ kind: "answer", pos: slot.pos, previous: slot.answer });
     const duration = Math.max(0, Math.round(this.now() - this.shownAt));
     slot.answer = answer;
