@@ -309,7 +309,7 @@ export class LabelSession {
 }
 
 function makeSlot(item) {
-  return { pos: item.pos, id: item.id, view: item.view, answer: item.answer || null, status: item.answer ? "acked" : null, reason: null, draft: null };
+  return { pos: item.pos, id: item.id, view: item.view, teach: item.teach || null, answer: item.answer || null, status: item.answer ? "acked" : null, reason: null, draft: null };
 }
 
 /** Text shown for an item id as encoded by the kernel (JSON: a number, a string or {ts}). */

@@ -38,6 +38,7 @@ export function mountLabeler({ model, el, view }) {
   const counts = h("span", { class: "nbl-counts" });
   const saveState = h("span", { class: "nbl-save", attrs: { "aria-live": "polite" } });
   const focusHint = h("span", { class: "nbl-focus-hint" });
+  const qualification = h("span", { class: "nbl-qualification" });
   const header = h(
     "div",
     { class: "nbl-header" },
@@ -51,7 +52,6 @@ export function mountLabeler({ model, el, view }) {
   const guideline = buildGuideline(model.get("guideline") || {});
   const notice = h("div", { class: "nbl-notice", attrs: { role: "alert" } });
   const teaching = h("div", { class: "nbl-teach", attrs: { role: "status" } });
-  const qualification = h("span", { class: "nbl-qualification" });
   let lesson = null; // the gold item just answered in teaching mode, and the answer given
   const position = h("span", { class: "nbl-position" });
   const answerState = h("span", { class: "nbl-answer" });
