@@ -81,6 +81,15 @@ class Task(ABC):
     def validate(self, value: Any) -> Any:
         """Return ``value`` normalised, or raise ``ValueError`` saying what is wrong."""
 
+    def validate_for(self, value: Any, row: Any) -> Any:
+        """Return ``value`` normalised as an answer for one item (``row``, a row of the data).
+
+        The widget and :meth:`nblabel.Project.add` check answers with this. Tasks whose answers
+        depend on the item override it (span offsets must lie inside the item's text); the
+        default is :meth:`validate`.
+        """
+        return self.validate(value)
+
     def validate_meta(self, meta: Any) -> dict[str, Any] | None:
         """Return the details a view records with an answer (``meta``), checked, or None.
 
