@@ -127,7 +127,8 @@ class AnnotatorSession:
             value = None
             if event == "label":
                 try:
-                    value = self.project.task.validate(message.get("value"))
+                    row = self.project.df.iloc[pos]
+                    value = self.project.task.validate_for(message.get("value"), row)
                 except ValueError as error:
                     raise RejectedAnswer(str(error)) from error
             comment = _check_comment(message.get("comment"))
