@@ -9,6 +9,7 @@ Examples
 """
 
 from . import agreement, consensus, datasets
+from ._guidelines import Guideline
 from .gold import Gold
 from .project import Project, label
 from .store import Store, StoreError
@@ -17,6 +18,7 @@ from .tasks import Classify, Task, TaskMismatchError
 __all__ = [
     "Classify",
     "Gold",
+    "Guideline",
     "Project",
     "Store",
     "StoreError",

@@ -141,7 +141,7 @@ def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
     item, annotator, value = columns["item"], columns["annotator"], columns["value"]
     frame = df[[item, annotator, value]]
     if "event" in df.columns:
-        frame = _current_answers(df, item, annotator, value)
+        frame = current_answers(df, item, annotator, value)
     for role in ("item", "annotator"):
         if frame[columns[role]].isna().any():
             raise ValueError(
@@ -165,7 +165,8 @@ def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
     return answers
 
 
-def _current_answers(df: pd.DataFrame, item: str, annotator: str, value: str) -> pd.DataFrame:
+def current_answers(df: pd.DataFrame, item: str, annotator: str, value: str) -> pd.DataFrame:
+    """Reduce an event log to current answers: each pair's latest event, kept if a label."""
     events = df[[item, annotator, value, "event"]]
     if "event_id" in df.columns:
         events = events.iloc[np.argsort(df["event_id"].to_numpy(), kind="stable")]

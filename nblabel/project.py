@@ -20,6 +20,7 @@ from ._log import EventLog
 from ._session import DEFAULT_WINDOW, AnnotatorSession
 from ._util import check_kwargs
 from .gold import Gold, GoldSet, gold_accuracy
+from .pilot import PilotReport, history_table, pilot_report
 from .queue import Queue
 from .store import EVENT_COLUMNS, Store, now_us
 from .tasks import Classify, Task
@@ -251,6 +252,22 @@ class Project:
             return events
         keep = [a for a in events["annotator"].unique() if self.qualified(a)]
         return events[events["annotator"].isin(keep)].reset_index(drop=True)
+
+    def guideline_history(self) -> pd.DataFrame:
+        """Return every guideline version answers were given under, oldest first.
+
+        Columns: ``version`` (content hash, as in ``annotations["guideline"]``), ``name``
+        (from :class:`nblabel.Guideline`), ``first_seen``, ``answers``, ``annotators``,
+        ``items`` and the ``text``.
+        """
+        return history_table(self)
+
+    @check_kwargs
+    def pilot_report(
+        self, *, ci: float = 0.95, n: int = 1000, seed: int | None = 0, top: int = 10
+    ) -> PilotReport:
+        """Compare agreement across guideline versions (see :func:`nblabel.pilot.pilot_report`)."""
+        return pilot_report(self, ci=ci, n=n, seed=seed, top=top)
 
     def _consensus(self, how: str) -> pd.Series:
         from . import consensus

@@ -24,7 +24,7 @@ from sqlalchemy.pool import StaticPool
 from .tasks import Task, task_from_json
 
 #: Version of the table layout; older files are migrated on open, newer ones refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The default store: a SQLite file in the working directory.
 DEFAULT_STORE = "nblabel.db"
 #: Columns of the events table, in the order :meth:`Store.read` returns them.
@@ -89,6 +89,7 @@ _guidelines = sa.Table(
     sa.Column("version", sa.String(64), primary_key=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("created_us", sa.BigInteger, nullable=False),
+    sa.Column("name", sa.Text),
 )
 
 
@@ -112,10 +113,20 @@ _claims = sa.Table(
     sa.UniqueConstraint("project_id", "item", "annotator", name="uq_nblabel_claims_annotator"),
 )
 
+def _add_claims(conn: sa.Connection) -> None:
+    """Add the overlap slots table (schema 2)."""
+    _claims.create(conn, checkfirst=True)
+
+
+def _add_guideline_names(conn: sa.Connection) -> None:
+    """Add a human name to each guideline version (schema 3)."""
+    columns = {column["name"] for column in sa.inspect(conn).get_columns(_guidelines.name)}
+    if "name" not in columns:
+        conn.exec_driver_sql(f"ALTER TABLE {_guidelines.name} ADD COLUMN name TEXT")
+
+
 #: Upgrades from schema version N to N + 1, keyed by N.
-_MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
-    1: lambda conn: _claims.create(conn, checkfirst=True),
-}
+_MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _add_claims, 2: _add_guideline_names}
 
 
 class ItemFull(StoreError):
@@ -183,7 +194,9 @@ class Store:
                     .values(task=task.to_json())
                 )
         if task.guidelines:
-            self.record_guideline(project_id, task.guideline_version, task.guidelines)
+            self.record_guideline(
+                project_id, task.guideline_version, task.guidelines, task.guideline_name
+            )
         return int(project_id)
 
     def projects(self) -> list[str]:
@@ -191,19 +204,38 @@ class Store:
         with self._reading() as conn:
             return [r[0] for r in conn.execute(sa.select(_projects.c.name).order_by("id"))]
 
-    def record_guideline(self, project_id: int, version: str, text: str) -> None:
-        """Keep the text of guideline ``version`` (once) so answers can be traced to it."""
+    def record_guideline(
+        self, project_id: int, version: str, text: str, name: str | None = None
+    ) -> None:
+        """Keep the text of guideline ``version`` (once) so answers can be traced to it.
+
+        A name given later to a version recorded without one is added; names never change.
+        """
         with self._writing() as conn:
             conn.execute(
                 self._insert_ignore(_guidelines, ["project_id", "version"]).values(
-                    project_id=project_id, version=version, text=text, created_us=now_us()
+                    project_id=project_id, version=version, text=text, created_us=now_us(),
+                    name=name,
                 )
             )
+            if name is not None:
+                conn.execute(
+                    _guidelines.update()
+                    .where(
+                        _guidelines.c.project_id == project_id,
+                        _guidelines.c.version == version,
+                        _guidelines.c.name.is_(None),
+                    )
+                    .values(name=name)
+                )
 
-    def guidelines(self, project_id: int) -> list[tuple[str, str, int]]:
-        """Return ``(version, text, created_us)`` of every guideline seen, oldest first."""
+    def guidelines(self, project_id: int) -> list[tuple[str, str, int, str | None]]:
+        """Return ``(version, text, created_us, name)`` of every guideline seen, oldest first."""
         query = (
-            sa.select(_guidelines.c.version, _guidelines.c.text, _guidelines.c.created_us)
+            sa.select(
+                _guidelines.c.version, _guidelines.c.text, _guidelines.c.created_us,
+                _guidelines.c.name,
+            )
             .where(_guidelines.c.project_id == project_id)
             .order_by(_guidelines.c.created_us)
         )

@@ -107,13 +107,14 @@ def test_old_stores_are_migrated(tmp_path):
     store = Store(path)
     store.open_project("p", TASK)
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE nblabel_claims")
+        conn.exec_driver_sql("DROP TABLE nblabel_claims")  # as schema 1 had it
+        conn.exec_driver_sql("ALTER TABLE nblabel_guidelines DROP COLUMN name")
         conn.exec_driver_sql("UPDATE nblabel_meta SET value = '1' WHERE key = 'schema_version'")
     store.close()
     proj = nl.Project(frame(2), TASK, store=path, name="p", overlap=1)
     proj.add(0, "a", annotator="ana")
     with proj.store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT value FROM nblabel_meta").scalar() == "2"
+        assert conn.exec_driver_sql("SELECT value FROM nblabel_meta").scalar() == "3"
     assert proj.store.claims(proj._project_id)[0][:3] == ('0', 0, "ana")
 
 

@@ -73,7 +73,7 @@ def test_guideline_texts_are_kept(store_path):
     pid = store.open_project("p", v1)
     store.open_project("p", nl.Classify(["a"], text="t", guidelines="second"))
     store.open_project("p", v1)
-    assert [(v, t) for v, t, _ in store.guidelines(pid)] == [
+    assert [(v, t) for v, t, _, _ in store.guidelines(pid)] == [
         (v1.guideline_version, "first"),
         (nl.Classify(["a"], text="t", guidelines="second").guideline_version, "second"),
     ]

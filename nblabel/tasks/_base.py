@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from .._guidelines import guideline_version
+from .._guidelines import Guideline, guideline_version
 
 #: Keys the widgets use for navigation and actions; labels cannot be bound to them.
 RESERVED_KEYS: Mapping[str, str] = {
@@ -55,6 +55,12 @@ class Task(ABC):
         self.keys = _check_keys(self.labels, keys)
 
     def _set_guidelines(self, guidelines: Any) -> None:
+        self.guideline_name: str | None = None
+        if isinstance(guidelines, Mapping) and set(guidelines) == {"text", "name"}:
+            guidelines = Guideline(guidelines["text"], guidelines["name"])  # from to_dict()
+        if isinstance(guidelines, Guideline):
+            self.guideline_name = guidelines.name
+            guidelines = guidelines.text
         if guidelines is None:
             self.guidelines = None
         elif isinstance(guidelines, pathlib.Path):
@@ -63,8 +69,8 @@ class Task(ABC):
             self.guidelines = guidelines
         else:
             raise TypeError(
-                "guidelines must be Markdown text (str) or a pathlib.Path to a Markdown file, "
-                f"got {type(guidelines).__name__}."
+                "guidelines must be Markdown text (str), a pathlib.Path to a Markdown file or "
+                f"nl.Guideline(text, name=...), got {type(guidelines).__name__}."
             )
 
     # -- public API --------------------------------------------------------------------------
@@ -111,7 +117,10 @@ class Task(ABC):
 
     def to_dict(self) -> dict[str, Any]:
         """Return the task as plain, JSON-serialisable data (``{"kind": ..., ...}``)."""
-        return {"kind": self.kind, **self._params()}
+        data = {"kind": self.kind, **self._params()}
+        if getattr(self, "guideline_name", None):
+            data["guidelines"] = {"text": self.guidelines, "name": self.guideline_name}
+        return data
 
     def to_json(self) -> str:
         """Return the task as JSON text; :func:`task_from_json` reads it back."""

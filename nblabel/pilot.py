@@ -1,0 +1,204 @@
+"""Guideline pilots: how agreement changed from one guideline version to the next, and why.
+
+A pilot round has several annotators label the same items under one version of the guideline;
+the team reads where they disagreed, revises the guideline, and measures again. Every answer
+records the version (content hash) of the guideline shown, so one project holds every round:
+:func:`pilot_report` splits the answers by version and puts the rounds side by side.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import agreement
+from ._agreement_data import current_answers
+from ._util import check_kwargs
+from .tasks import Classify
+
+if TYPE_CHECKING:
+    import altair as alt
+
+    from .project import Project
+
+
+@dataclass(frozen=True)
+class PilotReport:
+    """Agreement per guideline version, the labels confused most, and the items disagreed on.
+
+    Attributes
+    ----------
+    agreement : pandas.DataFrame
+        :func:`nblabel.agreement.summary` for each version, with ``guideline`` (version hash)
+        and ``name`` columns in front, oldest version first.
+    confusions : pandas.DataFrame
+        Per version, pairs of labels that annotators of the same item gave: ``label_a``,
+        ``label_b``, ``pairs`` (annotator pairs that split this way) and ``share`` (of the
+        version's disagreeing pairs), most frequent first.
+    disagreements : pandas.DataFrame
+        Per version, the items whose answers were not unanimous: ``item``, ``agreement`` (the
+        most common answer's share), ``answers`` (how many), one column per annotator, and the
+        item's text when the task shows one; least agreement first.
+    """
+
+    agreement: pd.DataFrame
+    confusions: pd.DataFrame
+    disagreements: pd.DataFrame
+
+    def chart(self) -> alt.Chart:
+        """Return agreement per label, one colour per guideline version, with intervals."""
+        import altair as alt
+
+        data = self.agreement.assign(
+            version=self.agreement["name"].fillna(self.agreement["guideline"]),
+            label=self.agreement["label"].fillna("(overall)"),
+        )
+        data = data[data["metric"].isin(["kappa", "krippendorff_alpha"])]
+        base = alt.Chart(data).encode(
+            y=alt.Y("label:N", title=None, sort=None),
+            yOffset=alt.YOffset("version:N", sort=None),
+            color=alt.Color("version:N", title="guideline", sort=None),
+        )
+        bars = base.mark_bar().encode(
+            x=alt.X("estimate:Q", title="agreement (α overall, κ per label)"),
+            tooltip=[
+                "version:N",
+                "label:N",
+                "metric:N",
+                alt.Tooltip("estimate:Q", format=".3f"),
+                alt.Tooltip("low:Q", format=".3f"),
+                alt.Tooltip("high:Q", format=".3f"),
+                "items:Q",
+            ],
+        )
+        whiskers = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
+        return (bars + whiskers).properties(title="Agreement by guideline version", width=420)
+
+    def _repr_html_(self) -> str:
+        parts = [
+            "<h4>Agreement by guideline version</h4>",
+            self.agreement.round(3).to_html(index=False),
+            "<h4>Labels confused most</h4>",
+            self.confusions.round(3).to_html(index=False),
+            "<h4>Items disagreed on</h4>",
+            self.disagreements.to_html(index=False),
+        ]
+        return "\n".join(parts)
+
+
+@check_kwargs
+def pilot_report(
+    project: Project, *, ci: float = 0.95, n: int = 1000, seed: int | None = 0, top: int = 10
+) -> PilotReport:
+    """Compare agreement across the guideline versions a project's answers were given under.
+
+    Answers are grouped by the guideline version recorded with them; within a version each
+    annotator's latest answer per item counts (a retract removes it).
+
+    Parameters
+    ----------
+    project : Project
+        A classification project.
+    ci, n, seed
+        Bootstrap intervals, as in :func:`nblabel.agreement.summary`.
+    top : int, default 10
+        Items disagreed on, and confused label pairs, kept per version.
+
+    Returns
+    -------
+    PilotReport
+
+    Examples
+    --------
+    >>> report = proj.pilot_report()  # doctest: +SKIP
+    >>> report.agreement.query("scope == 'overall'")  # doctest: +SKIP
+    """
+    task = project.task
+    if not isinstance(task, Classify) or task.multi:
+        raise TypeError("pilot_report() compares single-label classification rounds.")
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top must be a positive number of rows, got {top!r}.")
+    events = project._counted()
+    history = project.guideline_history()
+    if history.empty:
+        raise ValueError(
+            "no answer was given under a guideline: give the task guidelines= (each version's "
+            "answers are compared)."
+        )
+    labels = list(task.labels)
+    rounds, confused, disputed = [], [], []
+    for version, name in zip(history["version"], history["name"], strict=True):
+        answers = events[events["guideline"] == version]
+        current = current_answers(answers, "item", "annotator", "value")
+        if current["annotator"].nunique() < 2:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", agreement.AgreementWarning)
+            table = agreement.summary(answers, labels, ci=ci, n=n, seed=seed)
+        rounds.append(table.assign(guideline=version, name=name))
+        confused.append(_confusions(current, labels).head(top).assign(guideline=version, name=name))
+        disputed.append(_disagreements(current, project).head(top).assign(guideline=version))
+    if not rounds:
+        raise ValueError("no guideline version has answers from two or more annotators yet.")
+    front = ["guideline", "name"]
+    agreement_table = pd.concat(rounds, ignore_index=True)
+    agreement_table = agreement_table[front + [c for c in agreement_table if c not in front]]
+    confusions = pd.concat(confused, ignore_index=True)
+    confusions = confusions[front + [c for c in confusions if c not in front]]
+    disagreements = pd.concat(disputed, ignore_index=True)
+    disagreements = disagreements[["guideline"] + [c for c in disagreements if c != "guideline"]]
+    return PilotReport(agreement_table, confusions, disagreements)
+
+
+def _confusions(current: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Count annotator pairs that gave two different labels to the same item."""
+    counts = pd.crosstab(current["item"], current["value"]).reindex(columns=labels, fill_value=0)
+    matrix = counts.to_numpy(dtype=np.int64)
+    pairs = matrix.T @ matrix
+    a, b = np.triu_indices(len(labels), k=1)
+    table = pd.DataFrame(
+        {"label_a": np.asarray(labels)[a], "label_b": np.asarray(labels)[b], "pairs": pairs[a, b]}
+    )
+    table = table[table["pairs"] > 0].sort_values("pairs", ascending=False, kind="stable")
+    total = table["pairs"].sum()
+    return table.assign(share=table["pairs"] / total if total else np.nan).reset_index(drop=True)
+
+
+def _disagreements(current: pd.DataFrame, project: Project) -> pd.DataFrame:
+    """Items whose answers differ, least agreement first, with everyone's answer."""
+    wide = current.pivot(index="item", columns="annotator", values="value")
+    answered = wide.notna().sum(axis=1)
+    top_share = wide.apply(lambda row: row.value_counts().iloc[0] / row.count(), axis=1)
+    keep = (answered >= 2) & (top_share < 1)
+    table = pd.DataFrame({"item": wide.index, "agreement": top_share, "answers": answered})[keep]
+    table = table.join(wide[keep].astype(object).where(wide[keep].notna(), None))
+    text = project.task.text
+    if text is not None:
+        table["text"] = project.df[text].reindex(table["item"]).to_numpy()
+    order = table.sort_values(["agreement", "answers"], ascending=[True, False], kind="stable")
+    return order.reset_index(drop=True)
+
+
+def history_table(project: Project) -> pd.DataFrame:
+    """Build :meth:`nblabel.Project.guideline_history` (see there)."""
+    rows: list[dict[str, Any]] = []
+    events = project.annotations
+    for version, text, created_us, name in project.store.guidelines(project._project_id):
+        answered = events[(events["guideline"] == version) & (events["event"] != "retract")]
+        rows.append(
+            {
+                "version": version,
+                "name": name,
+                "first_seen": pd.Timestamp(created_us, unit="us", tz="UTC"),
+                "answers": len(answered),
+                "annotators": answered["annotator"].nunique(),
+                "items": answered["item"].nunique(),
+                "text": text,
+            }
+        )
+    columns = ["version", "name", "first_seen", "answers", "annotators", "items", "text"]
+    return pd.DataFrame(rows, columns=columns)
