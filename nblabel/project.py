@@ -370,7 +370,7 @@ class Project:
         item : index value
             The item's id (its ``df.index`` value).
         value : object
-            The answer, checked and normalised by ``task.validate``.
+            The answer, checked and normalised for this item by ``task.validate_for``.
         annotator : str, optional
             Who answered (default: ``JUPYTERHUB_USER`` or the login name).
         flag : bool or "unsure", optional
@@ -386,7 +386,7 @@ class Project:
             The stored event's id.
         """
         pos = self._position(item)
-        value = self.task.validate(value)
+        value = self.task.validate_for(value, self.df.iloc[pos])
         return self._record_and_notify(
             pos,
             self._annotator(annotator),
