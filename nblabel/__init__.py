@@ -8,7 +8,7 @@ Examples
 >>> proj.label(annotator="ana")  # doctest: +SKIP
 """
 
-from . import agreement, consensus, datasets
+from . import agreement, audit, consensus, datasets
 from ._guidelines import Guideline
 from .gold import Gold
 from .project import Project, label
@@ -25,6 +25,7 @@ __all__ = [
     "Task",
     "TaskMismatchError",
     "agreement",
+    "audit",
     "consensus",
     "datasets",
     "label",

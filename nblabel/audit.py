@@ -1,0 +1,143 @@
+"""The audit trail: who answered what, when, under which guideline, how fast — and how it drifts.
+
+A project's event log (``proj.annotations``) is the trail itself: one row per answer, skip or
+undo with the annotator, the UTC time, the value, the guideline version shown, the time the item
+was on screen and where the answer came from (``source``); nothing in it is ever changed or
+deleted. The functions here summarise it: throughput per annotator over time, and whether an
+annotator's label distribution drifts as they go.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._util import check_kwargs
+
+_NEEDED = ("annotator", "event", "created_at")
+
+
+@check_kwargs
+def throughput(events: pd.DataFrame, freq: str = "1h") -> pd.DataFrame:
+    """Return answers per annotator and period, with their pace.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A project's event log (``proj.annotations``).
+    freq : str, default "1h"
+        Period length, as a pandas frequency ("15min", "1h", "1D", …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per annotator and period in which they answered: ``annotator``, ``period``
+        (start, UTC), ``answers`` (labels and skips given, re-answers included), ``skips``,
+        ``median_seconds`` (time on item) and ``per_hour`` (answers per hour on items).
+
+    Examples
+    --------
+    >>> nl.audit.throughput(proj.annotations, freq="1D")  # doctest: +SKIP
+    """
+    answers = _answers(events, "throughput")
+    try:
+        period = answers["created_at"].dt.floor(freq)
+    except ValueError as error:
+        raise ValueError(
+            f"freq={freq!r} is not a pandas frequency such as '1h' or '1D'."
+        ) from error
+    answers = answers.assign(period=period, seconds=answers["duration_ms"].astype("Float64") / 1000)
+    grouped = answers.groupby(["annotator", "period"], sort=True)
+    table = pd.DataFrame(
+        {
+            "answers": grouped.size(),
+            "skips": grouped["event"].apply(lambda s: int((s == "skip").sum())),
+            "median_seconds": grouped["seconds"].median().astype(float),
+            "busy_seconds": grouped["seconds"].sum().astype(float),
+        }
+    ).reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_hour = np.where(
+            table["busy_seconds"] > 0, 3600 * table["answers"] / table["busy_seconds"], np.nan
+        )
+    return table.drop(columns="busy_seconds").assign(per_hour=per_hour)
+
+
+@check_kwargs
+def label_drift(events: pd.DataFrame, window: int = 50) -> pd.DataFrame:
+    """Return each annotator's label distribution over consecutive windows of their answers.
+
+    Drift is the total variation distance between a window's label shares and the
+    annotator's shares over all their answers: 0 when the window looks like the whole, 1 when
+    it shares no label with it. A rising distance late in a session can mean fatigue or a
+    shifting reading of the guideline.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A project's event log (``proj.annotations``); every label answer counts, in the
+        order given (the trail of what was said, including answers later undone).
+    window : int, default 50
+        Answers per window (the last window of an annotator may be shorter).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``annotator``, ``window`` (0, 1, …), ``start`` (time of its first answer),
+        ``answers``, ``label``, ``share`` and ``drift`` (the window's distance, repeated on
+        each of its rows).
+
+    Examples
+    --------
+    >>> nl.audit.label_drift(proj.annotations, window=20)  # doctest: +SKIP
+    """
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"window must be a positive number of answers, got {window!r}.")
+    labels = _answers(events, "label_drift")
+    labels = labels[labels["event"] == "label"]
+    if "value" not in labels:
+        raise ValueError("label_drift needs the 'value' column of a project's event log.")
+    labels = labels.explode("value").dropna(
+        subset=["value"]
+    )  # multi-label answers count each label
+    rows = []
+    for annotator, mine in labels.groupby("annotator", sort=True):
+        index = np.arange(len(mine)) // window
+        overall = mine["value"].value_counts(normalize=True)
+        for number, part in mine.groupby(index):
+            shares = part["value"].value_counts(normalize=True)
+            drift = 0.5 * shares.subtract(overall, fill_value=0).abs().sum()
+            for label, share in shares.items():
+                rows.append(
+                    (
+                        annotator,
+                        int(number),
+                        part["created_at"].iloc[0],
+                        len(part),
+                        label,
+                        float(share),
+                        float(drift),
+                    )
+                )
+    columns = ["annotator", "window", "start", "answers", "label", "share", "drift"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _answers(events: pd.DataFrame, caller: str) -> pd.DataFrame:
+    """Return every label and skip event, in event order (answers later undone included)."""
+    if not isinstance(events, pd.DataFrame):
+        raise TypeError(
+            f"{caller} takes a project's event log (proj.annotations), got {type(events).__name__}."
+        )
+    missing = [column for column in _NEEDED if column not in events.columns]
+    if missing:
+        raise ValueError(
+            f"{caller} needs the columns {list(_NEEDED)} of a project's event log "
+            f"(proj.annotations); missing: {missing}."
+        )
+    if "event_id" in events:
+        events = events.sort_values("event_id", kind="stable")
+    kept = events[events["event"].isin(["label", "skip"])]
+    if "duration_ms" not in kept:
+        kept = kept.assign(duration_ms=pd.array([pd.NA] * len(kept), dtype="Int64"))
+    return kept
