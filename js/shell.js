@@ -20,6 +20,9 @@ const SLOW_KERNEL_MS = 3000;
  * @property {(slot: object) => string} describe  short text of an answer's value
  * @property {object} [actionKeys]  keys for shell actions this view uses differently, e.g.
  *   {back: ["PageUp"], forward: ["PageDown"]} when the arrows move a caret
+ * @property {(event: KeyboardEvent) => boolean} [claimsModifiedKey]  true for the keys with Ctrl,
+ *   Alt or Meta the view handles itself (e.g. Ctrl+→ to move by word); the others are left to
+ *   the browser and the notebook
  */
 
 /**
@@ -174,7 +177,7 @@ export function mountLabeler({ model, el, view }) {
       ),
       labelSummary(progress.by_label || {}),
       h("div", { class: "nbl-done-save", text: session.pendingCount() ? `saving ${session.pendingCount()} answers…` : "Every answer is saved." }),
-      h("div", { class: "nbl-done-hint", text: "Press ← to go back and review your answers." }),
+      h("div", { class: "nbl-done-hint", text: `Press ${keyLabel(keys.back[0])} to go back and review your answers.` }),
     );
   }
 
@@ -235,7 +238,8 @@ export function mountLabeler({ model, el, view }) {
   root.addEventListener(
     "keydown",
     (event) => {
-      if (hasCommandModifier(event) || event.key === "Tab") return;
+      if (event.key === "Tab") return;
+      if (hasCommandModifier(event) && !(view.claimsModifiedKey && view.claimsModifiedKey(event))) return;
       if (isTyping(event)) {
         event.stopPropagation();
         return;
