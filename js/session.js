@@ -89,10 +89,11 @@ export class LabelSession {
   // ---- actions ---------------------------------------------------------------------------------
   /**
    * Answer the current item with `value`, then move to the next one. `meta` holds details the
-   * task's view records with the answer (checked by the task in the kernel), or null.
+   * task's view records with the answer (checked by the task in the kernel), or null; `fields`
+   * adds session-level fields to the message (e.g. `picked` when adjudicating).
    */
-  answer(value, meta = null) {
-    return this.#submit("label", value, meta);
+  answer(value, meta = null, fields = {}) {
+    return this.#submit("label", value, meta, fields);
   }
 
   /** Skip the current item (it counts as handled, without a label), then move on. */
@@ -213,7 +214,7 @@ export class LabelSession {
   }
 
   // ---- internals -------------------------------------------------------------------------------
-  #submit(event, value, meta = null) {
+  #submit(event, value, meta = null, fields = {}) {
     const slot = this.current();
     if (!slot) return false;
     const draft = this.draft();
@@ -226,7 +227,7 @@ export class LabelSession {
     slot.reason = null;
     slot.draft = null;
     this.notice = null;
-    const message = { kind: "answer", req, pos: slot.pos, event, value, flag: Boolean(answer.flag), comment: answer.comment, duration_ms: duration };
+    const message = { ...fields, kind: "answer", req, pos: slot.pos, event, value, flag: Boolean(answer.flag), comment: answer.comment, duration_ms: duration };
     if (meta !== null) message.meta = meta;
     this.send(message);
     this.#moveTo(this.cursor + 1);
@@ -309,7 +310,8 @@ export class LabelSession {
 }
 
 function makeSlot(item) {
-  return { pos: item.pos, id: item.id, view: item.view, teach: item.teach || null, answer: item.answer || null, status: item.answer ? "acked" : null, reason: null, draft: null };
+  // Everything the kernel sent about the item (view, teach, review, …) plus the session's state.
+  return { ...item, teach: item.teach || null, answer: item.answer || null, status: item.answer ? "acked" : null, reason: null, draft: null };
 }
 
 /** Text shown for an item id as encoded by the kernel (JSON: a number, a string or {ts}). */

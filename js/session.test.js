@@ -140,6 +140,16 @@ test("answers can carry details for the kernel", () => {
   assert.equal("meta" in sent, false);
 });
 
+test("adjudication answers say whose answer was picked; slots keep what the kernel sent", () => {
+  const sent = [];
+  const session = new LabelSession({ send: (m) => sent.push(m) });
+  session.receive({ kind: "snapshot", history: [], upcoming: [{ ...item(0), review: [{ annotator: "ana", value: "x" }] }], exhausted: true });
+  assert.deepEqual(session.current().review, [{ annotator: "ana", value: "x" }]);
+  session.answer("x", null, { picked: "ana" });
+  assert.equal(sent[0].picked, "ana");
+  assert.equal(sent[0].kind, "answer", "fields never override the protocol's own");
+});
+
 test("a draft's value starts as a copy of the stored answer", () => {
   const { session } = started({ history: [5] });
   session.back();

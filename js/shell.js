@@ -18,6 +18,8 @@ const SLOW_KERNEL_MS = 3000;
  * @property {(key: string, event: KeyboardEvent, ctx: object) => boolean} onKey  task keys
  * @property {() => string[][]} shortcuts  extra [key, action] pairs for the legend
  * @property {(slot: object) => string} describe  short text of an answer's value
+ * @property {(value: any, annotator: string, ctx: object) => boolean} [pick]  when adjudicating,
+ *   start from another annotator's answer (default: submit it as the decision)
  * @property {object} [actionKeys]  keys for shell actions this view uses differently, e.g.
  *   {back: ["PageUp"], forward: ["PageDown"]} when the arrows move a caret
  * @property {(event: KeyboardEvent) => boolean} [claimsModifiedKey]  true for the keys with Ctrl,
@@ -60,6 +62,8 @@ export function mountLabeler({ model, el, view }) {
   const answerState = h("span", { class: "nbl-answer" });
   const meta = h("div", { class: "nbl-meta" }, position, answerState);
   const body = h("div", { class: "nbl-body" });
+  const reviewPanel = h("div", { class: "nbl-review", attrs: { role: "list", "aria-label": "answers to review" } });
+  let reviewedSlot = null;
 
   const buttons = {};
   const toolbar = h("div", { class: "nbl-toolbar" });
@@ -84,7 +88,7 @@ export function mountLabeler({ model, el, view }) {
   const legend = h("div", { class: "nbl-legend" });
   const waiting = h("div", { class: "nbl-waiting" });
   const done = h("div", { class: "nbl-done" });
-  const itemPane = h("div", { class: "nbl-item-pane" }, meta, body, commentPane, toolbar);
+  const itemPane = h("div", { class: "nbl-item-pane" }, meta, reviewPanel, body, commentPane, toolbar);
 
   const root = h(
     "div",
@@ -125,7 +129,7 @@ export function mountLabeler({ model, el, view }) {
     const progress = model.get("progress") || {};
     const total = progress.total || 0;
     const doneCount = Math.min(total, (progress.done || 0) + session.pendingNewAnswers());
-    setText(who, model.get("annotator"));
+    setText(who, model.get("review") ? `${model.get("annotator")} · reviewing` : model.get("annotator"));
     bar.style.width = total ? `${(100 * doneCount) / total}%` : "0%";
     setText(counts, `${doneCount} / ${total}`);
     const pending = session.pendingCount();
@@ -163,6 +167,7 @@ export function mountLabeler({ model, el, view }) {
     buttons.comment.classList.toggle("nbl-on", Boolean(draft.comment));
     buttons.back.disabled = session.cursor === 0;
     buttons.forward.disabled = !slot.answer;
+    renderReview(slot);
     view.render(slot, draft, ctx);
   }
 
@@ -181,6 +186,35 @@ export function mountLabeler({ model, el, view }) {
     );
   }
 
+  /** Everyone's answer on an item under review, each with its Shift+number key. */
+  function renderReview(slot) {
+    show(reviewPanel, Boolean(slot.review));
+    if (!slot.review || slot === reviewedSlot) return;
+    reviewedSlot = slot;
+    reviewPanel.replaceChildren(
+      ...slot.review.map((other, index) =>
+        h(
+          "div",
+          { class: "nbl-review-row", attrs: { role: "listitem" }, on: { click: () => pick(index) && render() }, signal },
+          index < 9 ? h("kbd", { text: `⇧${index + 1}` }) : null,
+          h("span", { class: "nbl-review-who", text: other.annotator }),
+          h("span", { class: "nbl-review-value", text: view.describe({ answer: other }) }),
+          other.flag ? h("span", { class: "nbl-review-flag", text: "unsure" }) : null,
+          other.comment ? h("span", { class: "nbl-review-comment", text: `“${other.comment}”` }) : null,
+        ),
+      ),
+    );
+  }
+
+  /** Adjudicate with the `index`-th answer shown (the view may open it for editing instead). */
+  function pick(index) {
+    const slot = session.current();
+    const other = slot && slot.review && slot.review[index];
+    if (!other) return false;
+    if (view.pick) return view.pick(other.value, other.annotator, ctx);
+    return session.answer(other.value, null, { picked: other.annotator });
+  }
+
   function renderLesson() {
     show(teaching, Boolean(lesson));
     if (!lesson) return;
@@ -197,7 +231,8 @@ export function mountLabeler({ model, el, view }) {
 
   function renderLegend() {
     // Toolbar buttons show their own keys; the legend lists the keys that have no button.
-    const pairs = [...view.shortcuts(), ...(guideline ? [[keyLabel(keys.guideline[0]), "guidelines"]] : []), ["Esc", "leave the widget"]];
+    const reviewing = model.get("review") ? [["⇧1–⇧9", "decide with that answer"]] : [];
+    const pairs = [...reviewing, ...view.shortcuts(), ...(guideline ? [[keyLabel(keys.guideline[0]), "guidelines"]] : []), ["Esc", "leave the widget"]];
     legend.replaceChildren(...pairs.map(([key, action]) => h("span", { class: "nbl-legend-item" }, h("kbd", { text: key }), ` ${action}`)));
   }
 
@@ -224,6 +259,10 @@ export function mountLabeler({ model, el, view }) {
   }
 
   function handleKey(key, event) {
+    const digit = /^Digit([1-9])$/.exec(event.code || "");
+    if (digit && event.shiftKey && session.screen() === "item" && session.current().review) {
+      return pick(Number(digit[1]) - 1);
+    }
     // The view goes first: a span view, say, moves its caret with keys other views navigate by.
     if (session.screen() === "item" && view.onKey(key, event, ctx)) return true;
     for (const [name, [, act]] of Object.entries(actions)) if (keys[name].includes(key)) return act();

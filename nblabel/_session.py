@@ -62,6 +62,9 @@ class RejectedAnswer(ValueError):
 class AnnotatorSession:
     """The kernel's state of one annotator's labeling, shared by all their views."""
 
+    #: The ``source`` recorded with this session's answers; its history holds only those.
+    source = "human"
+
     def __init__(
         self,
         project: Project,
@@ -82,6 +85,8 @@ class AnnotatorSession:
         self._changed: set[int] = set()
         self._qualification: dict[str, Any] | None = None
         current = project._log.current(annotator).sort_values("event_id")
+        mine = current["source"] == "adjudicated"
+        current = current[mine if self.source == "adjudicated" else ~mine]
         columns = ["position", "event", "value", "flag", "comment", "meta"]
         for pos, event, value, flag, comment, meta in current[columns].itertuples(index=False):
             if pos >= 0:
@@ -136,6 +141,7 @@ class AnnotatorSession:
                 meta = self.project.task.validate_meta(message.get("meta"))
             except ValueError as error:
                 raise RejectedAnswer(str(error)) from error
+            meta = self._answer_meta(message, pos, meta)
             event_id = self.project._record(
                 pos,
                 self.annotator,
@@ -145,6 +151,7 @@ class AnnotatorSession:
                 comment=comment,
                 duration_ms=_check_duration(message.get("duration_ms")),
                 meta=meta,
+                source=self.source,
             )
         except (RejectedAnswer, StoreError) as error:
             self._broadcast({"kind": "reject", "req": req, "pos": pos, "reason": str(error)}, [])
@@ -162,6 +169,12 @@ class AnnotatorSession:
             self._broadcast({"kind": "reject", "req": req, "pos": pos, "reason": str(error)}, [])
             return
         self._acknowledge(req, pos, event_id)
+
+    def _answer_meta(
+        self, message: dict[str, Any], pos: int, meta: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """Return the details to store with an answer (sessions may add their own)."""
+        return meta
 
     def _acknowledge(self, req: Any, pos: int, event_id: int) -> None:
         self._changed.discard(pos)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,6 +34,8 @@ SOURCES = ("human", "model", "gold", "adjudicated")
 DEFAULT_NAME = "default"
 _LABELS_HOW = ("latest", "majority", "dawid_skene")
 _META_AT = EVENT_COLUMNS.index("meta")
+_SOURCE_AT = EVENT_COLUMNS.index("source")
+CurrentAnswer = tuple[int, str, Any, Any, Any, str]
 
 
 def default_annotator() -> str:
@@ -158,8 +161,10 @@ class Project:
         self.store = store if isinstance(store, Store) else Store(store)
         self._project_id = self.store.open_project(name, task)
         self._log = EventLog(df.index)
-        self._by_item: dict[int, dict[str, tuple[int, str, Any]]] = {}
+        # Current answer per item and annotator: (event_id, event, value, flag, comment, source).
+        self._by_item: dict[int, dict[str, CurrentAnswer]] = {}
         self._sessions: dict[str, AnnotatorSession] = {}
+        self._reviews: dict[str, AnnotatorSession] = {}
         self._lock = threading.RLock()
         if into is not None:
             df[into] = pd.Series(np.full(len(df), None, dtype=object), index=df.index)
@@ -246,12 +251,17 @@ class Project:
         return self._log.current()
 
     def _counted(self) -> pd.DataFrame:
-        """Return the event log without the answers of annotators who did not (yet) qualify."""
+        """Return the answers people gave, without those of annotators not (yet) qualified.
+
+        Model suggestions, imported gold answers and adjudications are left out: agreement
+        and consensus are about the annotators.
+        """
         events = self.annotations
-        if self.gold is None or not self.gold.spec.qualify:
-            return events
-        keep = [a for a in events["annotator"].unique() if self.qualified(a)]
-        return events[events["annotator"].isin(keep)].reset_index(drop=True)
+        events = events[events["source"] == "human"]
+        if self.gold is not None and self.gold.spec.qualify:
+            keep = [a for a in events["annotator"].unique() if self.qualified(a)]
+            events = events[events["annotator"].isin(keep)]
+        return events.reset_index(drop=True)
 
     def guideline_history(self) -> pd.DataFrame:
         """Return every guideline version answers were given under, oldest first.
@@ -270,18 +280,22 @@ class Project:
         return pilot_report(self, ci=ci, n=n, seed=seed, top=top)
 
     def _consensus(self, how: str) -> pd.Series:
+        """Return the consensus label per item; an adjudicated answer settles its item."""
         from . import consensus
 
-        answers = self._counted()  # reduced to current answers by nblabel.consensus
+        votes = self._counted()  # reduced to current answers by nblabel.consensus
         labels = pd.Series(np.nan, index=self.df.index, name=self.into or "label", dtype=object)
-        if not (answers["event"] == "label").any():
-            return labels
-        if how == "majority":
-            table = consensus.majority_vote(answers)
-        else:
-            table = consensus.dawid_skene(answers, seed=0).labels
-        values = table["value"].reindex(self.df.index)
-        labels[values.notna()] = values[values.notna()]
+        if (votes["event"] == "label").any():
+            if how == "majority":
+                table = consensus.majority_vote(votes)
+            else:
+                table = consensus.dawid_skene(votes, seed=0).labels
+            values = table["value"].reindex(self.df.index)
+            labels[values.notna()] = values[values.notna()]
+        for pos, answers in self._by_item.items():
+            decided = [a for a in answers.values() if a[5] == "adjudicated" and a[1] == "label"]
+            if decided:
+                labels.iloc[pos] = max(decided, key=lambda answer: answer[0])[2]
         return labels
 
     @check_kwargs
@@ -447,6 +461,61 @@ class Project:
             session.window = max(session.window, window)
         return widget_class(self, session)
 
+    @check_kwargs
+    def review(
+        self,
+        reviewer: str | None = None,
+        *,
+        which: str | Sequence[str] = "disagreement",
+        threshold: float = 0.75,
+        window: int = DEFAULT_WINDOW,
+    ) -> LabelerWidget:
+        """Return the adjudication view: the items that need a decision, one by one.
+
+        Each item shows every annotator's (and the model's) answer; the reviewer picks one
+        (Shift + its number) or answers anew with the task's keys, and may comment. Decisions
+        are stored with ``source="adjudicated"`` and win in :meth:`labels` with
+        ``how="majority"`` or ``"dawid_skene"``.
+
+        Parameters
+        ----------
+        reviewer : str, optional
+            Who decides (default: ``JUPYTERHUB_USER`` or the login name).
+        which : str or list of str, default "disagreement"
+            Items to review: ``"disagreement"`` (human answers differ), ``"low_confidence"``
+            (the most common answer has less than ``threshold`` of the votes), ``"flagged"``
+            (someone marked their answer unsure); several reasons combine.
+        threshold : float, default 0.75
+            Majority share below which an item counts as low confidence.
+        window : int, default 20
+            Items the browser holds ahead.
+
+        Examples
+        --------
+        >>> proj.review("lead", which=["disagreement", "flagged"])  # doctest: +SKIP
+        """
+        from .review import REASONS, ReviewSession, needs_review
+        from .widgets import view_class
+
+        reviewer = self._annotator(reviewer)
+        reasons = (which,) if isinstance(which, str) else tuple(which)
+        unknown = [reason for reason in reasons if reason not in REASONS]
+        if unknown or not reasons:
+            raise ValueError(f"which={which!r}: choose from {list(REASONS)}.")
+        if not _is_share(threshold):
+            raise ValueError(f"threshold must be a share between 0 and 1, got {threshold!r}.")
+        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 10_000:
+            raise ValueError(f"window must be an int between 1 and 10000, got {window!r}.")
+        widget_class = view_class(self.task)
+        with self._lock:
+            self.refresh()
+            positions = needs_review(self, reasons, float(threshold))
+            session = ReviewSession(
+                self, reviewer, widget_class.item_view_for(reviewer), window, positions
+            )
+            self._reviews[reviewer] = session
+        return widget_class(self, session)
+
     def close(self) -> None:
         """Release the store's connections."""
         self.store.close()
@@ -534,7 +603,7 @@ class Project:
         return event_id
 
     def _notify_views(self) -> None:
-        for session in self._sessions.values():
+        for session in [*self._sessions.values(), *self._reviews.values()]:
             session.flush()
 
     def _pull(self, known: dict[str, int] | None = None) -> int:
@@ -551,16 +620,18 @@ class Project:
 
     def _apply(self, pos: int, row: tuple[Any, ...]) -> None:
         event_id, _item, annotator, event, value, flag, comment = row[:7]
+        source = row[_SOURCE_AT]
         answers = self._by_item.setdefault(pos, {})
         if event == "retract":
             answers.pop(annotator, None)
         else:
-            answers[annotator] = (event_id, event, value)
-        session = self._sessions.get(annotator)
+            answers[annotator] = (event_id, event, value, flag, comment, source)
+        sessions = self._reviews if source == "adjudicated" else self._sessions
+        session = sessions.get(annotator)
         if session is not None:
             session.apply(pos, event, value, flag, comment, row[_META_AT])
         if self.into is not None:
-            labeled = [(eid, v) for eid, ev, v in answers.values() if ev == "label"]
+            labeled = [(a[0], a[2]) for a in answers.values() if a[1] == "label"]
             latest = max(labeled)[1] if labeled else None
             self.df.iat[pos, self.df.columns.get_loc(self.into)] = latest
 
@@ -587,6 +658,30 @@ class Project:
             )
         return annotator
 
+    def preferences(self, *, training: bool = False, how: str = "each") -> pd.DataFrame:
+        """Return the rankings as pairwise preferences, or as training pairs (``Rank`` tasks).
+
+        Parameters
+        ----------
+        training : bool, default False
+            False: one row per annotator and pair of options (``item``, ``annotator``,
+            ``chosen``, ``rejected``, ``tie``, …), see :func:`nblabel.rank.preferences`.
+            True: the ``prompt`` / ``chosen`` / ``rejected`` texts preference-training
+            libraries read, ties left out, see :func:`nblabel.rank.training_pairs`.
+        how : {"each", "majority"}, default "each"
+            With ``training=True``: a row per annotator's preference, or per pair most
+            annotators decided the same way.
+
+        Examples
+        --------
+        >>> proj.preferences()  # doctest: +SKIP
+        >>> pairs = proj.preferences(training=True)  # doctest: +SKIP
+        >>> pairs.to_json("dpo.jsonl", orient="records", lines=True)  # doctest: +SKIP
+        """
+        from . import rank
+
+        return rank.for_project(self, training=training, how=how)
+
 
 def label(
     df: pd.DataFrame, task: Task, annotator: str | None = None, **options: Any
@@ -612,6 +707,10 @@ def label(
         )
     project = Project(df, task, **{k: v for k, v in options.items() if k in project_options})
     return project.label(annotator, **{k: v for k, v in options.items() if k in view_options})
+
+
+def _is_share(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and 0 < value <= 1
 
 
 def _check_flag(flag: Any) -> str | None:

@@ -45,6 +45,13 @@ class Queue:
         self.seed = seed
         self._positions: np.ndarray | None = None
 
+    @classmethod
+    def of(cls, n_items: int, positions: list[int]) -> Queue:
+        """Return a queue that offers exactly ``positions``, in that order."""
+        queue = cls(n_items)
+        queue._positions = np.asarray(positions, dtype=np.int64)
+        return queue
+
     @property
     def positions(self) -> np.ndarray:
         """Row positions in presentation order (computed on first use)."""

@@ -50,6 +50,9 @@ class LabelerWidget(anywidget.AnyWidget):
     guideline = traitlets.Dict(read_only=True).tag(sync=True)
     """The guideline shown: ``{"html": sanitised HTML, "version": content hash}`` (may be empty)."""
 
+    review = traitlets.Bool(False, read_only=True).tag(sync=True)
+    """True in the adjudication view (:meth:`nblabel.Project.review`)."""
+
     progress = traitlets.Dict().tag(sync=True)
     """This annotator's counts: ``done``, ``total``, ``labeled``, ``skipped``, ``flagged``,
     ``by_label``."""
@@ -59,6 +62,7 @@ class LabelerWidget(anywidget.AnyWidget):
         spec.pop("guidelines", None)
         super().__init__()
         self.set_trait("annotator", session.annotator)
+        self.set_trait("review", session.source == "adjudicated")
         self.set_trait("task", spec)
         self.set_trait(
             "guideline",
