@@ -209,8 +209,7 @@ class Rank(Task):
             for option in members:
                 if not isinstance(option, str) or option not in order:
                     raise ValueError(
-                        f"{option!r} is not an option of this task; options: "
-                        f"{list(self.labels)}."
+                        f"{option!r} is not an option of this task; options: {list(self.labels)}."
                     )
                 if option in seen:
                     raise ValueError(
