@@ -682,30 +682,6 @@ class Project:
 
         return rank.for_project(self, training=training, how=how)
 
-    def preferences(self, *, training: bool = False, how: str = "each") -> pd.DataFrame:
-        """Return the rankings as pairwise preferences, or as training pairs (``Rank`` tasks).
-
-        Parameters
-        ----------
-        training : bool, default False
-            False: one row per annotator and pair of options (``item``, ``annotator``,
-            ``chosen``, ``rejected``, ``tie``, …), see :func:`nblabel.rank.preferences`.
-            True: the ``prompt`` / ``chosen`` / ``rejected`` texts preference-training
-            libraries read, ties left out, see :func:`nblabel.rank.training_pairs`.
-        how : {"each", "majority"}, default "each"
-            With ``training=True``: a row per annotator's preference, or per pair most
-            annotators decided the same way.
-
-        Examples
-        --------
-        >>> proj.preferences()  # doctest: +SKIP
-        >>> pairs = proj.preferences(training=True)  # doctest: +SKIP
-        >>> pairs.to_json("dpo.jsonl", orient="records", lines=True)  # doctest: +SKIP
-        """
-        from . import rank
-
-        return rank.for_project(self, training=training, how=how)
-
 
 def label(
     df: pd.DataFrame, task: Task, annotator: str | None = None, **options: Any
