@@ -54,3 +54,44 @@ def test_teaching_and_qualification(lab_server, page):
     assert kernel.eval("proj.gold_accuracy().loc['trainee'].tolist()") == [3, 2, 2 / 3]
     assert kernel.eval("proj.labels().dropna().to_dict()") == {"0": "bug", "1": "bug", "2": "praise", "3": "billing"}
     kernel.close()
+
+
+REVIEW = """
+import pandas as pd, nblabel as nl
+df = pd.DataFrame({"text": ["card charged twice", "app crashes", "love the new editor"]})
+proj = nl.Project(df, nl.Classify(["bug", "billing", "praise"], text="text"), store="review.db")
+for item, given in {0: {"ana": "bug", "ben": "billing"}, 1: {"ana": "bug", "ben": "bug"}, 2: {"ana": "praise", "ben": "bug"}}.items():
+    for annotator, value in given.items():
+        proj.add(item, value, annotator=annotator, comment="hmm <b>" if annotator == "ben" else None)
+proj.review("lead")
+"""
+
+
+def test_adjudication(lab_server, page):
+    server = lab_server
+    path = write_notebook(server, "review.ipynb", [REVIEW])
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    widget = wait_for_widget(page, ".nbl-root")
+    assert widget.locator(".nbl-who").inner_text() == "lead · reviewing"
+    rows = widget.locator(".nbl-review-row")
+    wait_until(lambda: rows.count() == 2, 10, "everyone's answer")
+    assert widget.locator(".nbl-review-who").all_inner_texts() == ["ana", "ben"]
+    assert widget.locator(".nbl-review-value").all_inner_texts() == ["bug", "billing"]
+    assert rows.nth(1).locator("kbd").inner_text() == "⇧2"
+    assert "“hmm <b>”" in rows.nth(1).inner_text(), "comments are shown as text"
+    assert widget.locator(".nbl-text").inner_text() == "card charged twice"
+    widget.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Shift+Digit2")  # take ben's answer: billing
+    wait_until(lambda: widget.locator(".nbl-text").inner_text() == "love the new editor", 10, "the next disputed item")
+    page.keyboard.press("3")  # decide anew with the label key: praise
+    done = widget.locator(".nbl-done")
+    wait_until(lambda: done.is_visible(), 10, "the end of the review")
+    kernel = kernel_for(server, path)
+    wait_until(lambda: kernel.eval("int((proj.annotations['source'] == 'adjudicated').sum())") == 2, 10, "two decisions")
+    decisions = kernel.eval(
+        "proj.annotations[proj.annotations['source'] == 'adjudicated'][['item', 'annotator', 'value', 'meta']].values.tolist()"
+    )
+    assert decisions == [[0, "lead", "billing", {"picked": "ben"}], [2, "lead", "praise", None]]
+    assert kernel.eval("proj.labels(how='majority').tolist()") == ["billing", "bug", "praise"]
+    kernel.close()
