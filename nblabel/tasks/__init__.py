@@ -10,11 +10,13 @@ of task lives in its own module of this package and registers itself by its ``ki
 from ._base import RESERVED_KEYS, Task, TaskMismatchError, task_from_dict, task_from_json
 from .classify import Classify
 from .rank import Rank
+from .spans import Spans
 
 __all__ = [
     "RESERVED_KEYS",
     "Classify",
     "Rank",
+    "Spans",
     "Task",
     "TaskMismatchError",
     "task_from_dict",
