@@ -95,7 +95,8 @@ def _current_answers(answers: Any) -> pd.DataFrame:
         if repeated.any():
             first = frame[repeated].iloc[0]
             raise ValueError(
-                f"item {first['item']!r} has several answers by {first['annotator']!r}; keep one "
+                f"item {_plain(first['item'])!r} has several answers by {first['annotator']!r}; "
+                "keep one "
                 "per annotator (e.g. df.drop_duplicates(['item', 'annotator'], keep='last')), or "
                 "pass a project's event log (with its 'event' column) as is."
             )
