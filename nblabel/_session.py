@@ -64,6 +64,8 @@ class AnnotatorSession:
 
     #: The ``source`` recorded with this session's answers; its history holds only those.
     source = "human"
+    #: Whether items carry a suggested answer (pre-label or model), when there is one.
+    show_suggestions = True
 
     def __init__(
         self,
@@ -352,6 +354,9 @@ class AnnotatorSession:
         teaching = project.gold.teaching(pos) if project.gold is not None else None
         if teaching is not None:
             payload["teach"] = teaching
+        suggestion = project._suggestion(pos) if self.show_suggestions else None
+        if suggestion is not None:
+            payload["suggestion"] = suggestion
         return payload
 
     def _set_answer(self, pos: int, answer: dict[str, Any] | None) -> None:

@@ -436,7 +436,13 @@ class Project:
 
     # -- views -------------------------------------------------------------------------------------
     @check_kwargs
-    def label(self, annotator: str | None = None, *, window: int = DEFAULT_WINDOW) -> LabelerWidget:
+    def label(
+        self,
+        annotator: str | None = None,
+        *,
+        window: int = DEFAULT_WINDOW,
+        show_suggestions: bool = True,
+    ) -> LabelerWidget:
         """Return the labeling widget for ``annotator``.
 
         Parameters
@@ -445,12 +451,17 @@ class Project:
             Who labels (default: ``JUPYTERHUB_USER`` or the login name).
         window : int, default 20
             How many upcoming items the browser holds, so keypresses never wait for the kernel.
+        show_suggestions : bool, default True
+            Show suggested answers (the task's pre-labels, or the model's once it learns),
+            pre-selected so Enter accepts them. False hides them, to avoid anchoring.
         """
         from .widgets import view_class
 
         annotator = self._annotator(annotator)
         if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 10_000:
             raise ValueError(f"window must be an int between 1 and 10000, got {window!r}.")
+        if not isinstance(show_suggestions, bool):
+            raise TypeError(f"show_suggestions must be True or False, got {show_suggestions!r}.")
         widget_class = view_class(self.task)
         with self._lock:
             session = self._sessions.get(annotator)
@@ -459,6 +470,7 @@ class Project:
                 session = AnnotatorSession(self, annotator, item_view, window)
                 self._sessions[annotator] = session
             session.window = max(session.window, window)
+            session.show_suggestions = show_suggestions
         return widget_class(self, session)
 
     @check_kwargs
@@ -571,6 +583,11 @@ class Project:
             else:
                 self._pull(known={row["item"]: pos})
         return event_id
+
+    def _suggestion(self, pos: int) -> dict[str, Any] | None:
+        """Return the answer to suggest for ``pos``: the task's pre-label, if any."""
+        suggestion = self.task.suggestion(self.df.iloc[pos])
+        return None if suggestion is None else {**suggestion, "source": "column"}
 
     def _available(self, pos: int, annotator: str) -> bool:
         """Whether ``annotator`` may still be given ``pos`` as far as this kernel knows."""
@@ -688,8 +705,9 @@ def label(
 ) -> LabelerWidget:
     """Bind ``df`` to ``task`` and return the labeling widget: the one-line way to start.
 
-    ``options`` go to :class:`Project` (``store``, ``name``, ``order``, ``seed``, ``into``) or
-    to :meth:`Project.label` (``window``). The project is the widget's ``project`` attribute.
+    ``options`` go to :class:`Project` (``store``, ``name``, ``order``, ``seed``, ``into``,
+    ``overlap``, ``lease_seconds``, ``gold``) or to :meth:`Project.label` (``window``,
+    ``show_suggestions``). The project is the widget's ``project`` attribute.
 
     Examples
     --------
@@ -697,8 +715,8 @@ def label(
     >>> widget = nl.label(df, nl.Classify(["pos", "neg"], text="review"))  # doctest: +SKIP
     >>> widget  # doctest: +SKIP
     """
-    project_options = {"store", "name", "order", "seed", "into"}
-    view_options = {"window"}
+    project_options = {"store", "name", "order", "seed", "into", "overlap", "lease_seconds", "gold"}
+    view_options = {"window", "show_suggestions"}
     unknown = sorted(set(options) - project_options - view_options)
     if unknown:
         raise TypeError(

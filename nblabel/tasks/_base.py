@@ -96,6 +96,13 @@ class Task(ABC):
         """
         return self.validate(value)
 
+    def suggestion(self, row: Any) -> dict[str, Any] | None:
+        """Return a pre-made answer to offer for ``row`` (``{"value", "confidence"}``), or None.
+
+        Tasks with a column of pre-labels override this; the base offers none.
+        """
+        return None
+
     def validate_meta(self, meta: Any) -> dict[str, Any] | None:
         """Return the details a view records with an answer (``meta``), checked, or None.
 

@@ -28,9 +28,15 @@ class Classify(Task):
     keys : sequence of str or dict, optional
         One single-character key per label (or ``{label: key}``). Defaults to 1–9, then
         letters; keys used for navigation (u, s, c, g, ?, /, space) cannot be bound.
-    guidelines : str or pathlib.Path, optional
+    guidelines : str, pathlib.Path or Guideline, optional
         Markdown guideline shown (collapsible) in the widget; its content hash versions every
         answer.
+    suggest : str, optional
+        Column of pre-labels (e.g. from an LLM or a rule): shown as a suggestion that Enter
+        accepts; each answer records the suggestion and whether it was accepted. Missing or
+        invalid pre-labels are not shown.
+    suggest_confidence : str, optional
+        Column with each pre-label's confidence (0–1), shown beside it.
 
     Examples
     --------
@@ -52,6 +58,8 @@ class Classify(Task):
         multi: bool = False,
         keys: Sequence[str] | Mapping[str, str] | None = None,
         guidelines: str | pathlib.Path | None = None,
+        suggest: str | None = None,
+        suggest_confidence: str | None = None,
     ) -> None:
         self._set_labels(labels, keys)
         self.text = check_column_name(text, "text")
@@ -66,11 +74,49 @@ class Classify(Task):
             raise TypeError(f"multi must be True or False, got {multi!r}.")
         self.multi = multi
         self._set_guidelines(guidelines)
+        self.suggest = check_column_name(suggest, "suggest")
+        self.suggest_confidence = check_column_name(suggest_confidence, "suggest_confidence")
+        if self.suggest_confidence is not None and self.suggest is None:
+            raise ValueError("suggest_confidence= needs suggest='column of pre-labels' too.")
 
     def columns(self) -> list[str]:
         """Return the DataFrame columns this task reads, in display order."""
-        shown = [self.text, self.image, *self.fields.values()]
+        shown = [self.text, self.image, *self.fields.values(), self.suggest, self.suggest_confidence]
         return list(dict.fromkeys(col for col in shown if col is not None))
+
+    def suggestion(self, row: Any) -> dict[str, Any] | None:
+        """Return the pre-label of ``row`` (``{"value", "confidence"}``), or None.
+
+        None when the task has no ``suggest`` column, or the row's pre-label is missing or is
+        not a valid answer.
+        """
+        if self.suggest is None:
+            return None
+        value = row[self.suggest]
+        if not isinstance(value, (list, tuple)) and _missing(value):
+            return None
+        try:
+            value = self.validate(value)
+        except ValueError:
+            return None
+        confidence = None
+        if self.suggest_confidence is not None:
+            raw = row[self.suggest_confidence]
+            if not _missing(raw):
+                confidence = float(raw)
+        return {"value": value, "confidence": confidence}
+
+    def validate_meta(self, meta: Any) -> dict[str, Any] | None:
+        """Accept ``{"suggestion": answer, "accepted": bool}`` recorded when one was shown."""
+        if meta in (None, {}):
+            return None
+        if not isinstance(meta, Mapping) or set(meta) != {"suggestion", "accepted"}:
+            raise ValueError(
+                f"classification answers carry {{'suggestion', 'accepted'}} details, got {meta!r}."
+            )
+        if not isinstance(meta["accepted"], bool):
+            raise ValueError(f"'accepted' must be true or false, got {meta['accepted']!r}.")
+        return {"suggestion": self.validate(meta["suggestion"]), "accepted": meta["accepted"]}
 
     def validate(self, value: Any) -> str | list[str]:
         """Return the answer normalised (multi-label: a sorted list without duplicates).
@@ -115,4 +161,13 @@ class Classify(Task):
             "multi": self.multi,
             "keys": list(self.keys),
             "guidelines": self.guidelines,
+            "suggest": self.suggest,
+            "suggest_confidence": self.suggest_confidence,
         }
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(value is None or value != value)  # NaN is the only value not equal to itself
+    except (TypeError, ValueError):
+        return False

@@ -308,3 +308,35 @@ def test_images_fields_focus_and_done_screen(lab_server, page, tmp_path):
     wait_until(lambda: "4 labeled · 0 skipped" in done.inner_text(), 10, "the summary to count every answer")
     assert widget.locator(".nbl-summary-label").all_inner_texts() == ["keep", "drop"]
     kernel.close()
+
+
+def test_suggestions_enter_accepts_keys_override(lab_server, page):
+    server = lab_server
+    setup = (
+        "import pandas as pd, nblabel as nl\n"
+        "df = pd.DataFrame({'text': ['crash on start', 'charged twice', 'love it'], 'llm': ['bug', 'billing', 'praise'],\n"
+        "                   'conf': [0.92, 0.4, None]})\n"
+        "proj = nl.Project(df, nl.Classify(['bug', 'billing', 'praise'], text='text', suggest='llm', suggest_confidence='conf'), store='s.db')\n"
+        "proj.label('ana')"
+    )
+    path = write_notebook(server, "suggest.ipynb", [setup])
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    widget = wait_for_widget(page, ROOT)
+    hint = widget.locator(".nbl-suggestion")
+    assert hint.inner_text() == "suggested: bug (92%) — Enter accepts"
+    assert widget.locator("button.nbl-suggested").inner_text().endswith("bug")
+    widget.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Enter")  # accept
+    assert hint.inner_text() == "suggested: billing (40%) — Enter accepts"
+    page.keyboard.press("1")  # override with bug
+    assert hint.inner_text() == "suggested: praise — Enter accepts"
+    page.keyboard.press("Enter")
+    kernel = kernel_for(server, path)
+    wait_until(lambda: kernel.eval("len(proj.annotations)") == 3, 10, "three answers")
+    assert kernel.eval("proj.annotations[['value', 'meta']].values.tolist()") == [
+        ["bug", {"suggestion": "bug", "accepted": True}],
+        ["bug", {"suggestion": "billing", "accepted": False}],
+        ["praise", {"suggestion": "praise", "accepted": True}],
+    ]
+    kernel.close()

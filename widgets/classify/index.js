@@ -3,7 +3,7 @@
 
 import { h, setText, show } from "../../js/dom.js";
 import { filterLabels, labelKeymap } from "../../js/keys.js";
-import { mountLabeler } from "../../js/shell.js";
+import { mountLabeler, sameAnswer } from "../../js/shell.js";
 
 function classifyView(task) {
   const labels = task.labels;
@@ -13,20 +13,30 @@ function classifyView(task) {
   let shownSlot = null;
   let filterOpen = false;
 
+  /** What an answer records about the suggestion shown with it (null without one). */
+  function suggestionMeta(slot, value) {
+    if (!slot.suggestion) return null;
+    return { suggestion: slot.suggestion.value, accepted: sameAnswer(value, slot.suggestion.value) };
+  }
+
   function choose(index, ctx) {
     const label = labels[index];
     if (task.multi) ctx.session.toggleSelected(label);
-    else ctx.session.answer(label);
+    else ctx.session.answer(label, suggestionMeta(ctx.session.current(), label));
     return true;
   }
 
   function submit(ctx) {
     const { session } = ctx;
     const slot = session.current();
-    if (task.multi) return session.answer([...session.draft().selected]);
-    if (slot.answer && session.draftChanged()) {
-      return slot.answer.event === "skip" ? session.skip() : session.answer(slot.answer.value);
+    if (task.multi) {
+      const selected = [...session.draft().selected];
+      return session.answer(selected, suggestionMeta(slot, selected));
     }
+    if (slot.answer && session.draftChanged()) {
+      return slot.answer.event === "skip" ? session.skip() : session.answer(slot.answer.value, slot.answer.meta || null);
+    }
+    if (!slot.answer && slot.suggestion) return session.answer(slot.suggestion.value, suggestionMeta(slot, slot.suggestion.value));
     return session.forward();
   }
 
@@ -97,8 +107,9 @@ function classifyView(task) {
       const filterPane = h("div", { class: "nbl-filter-pane" }, filter);
       show(filterPane, false);
       const labelBar = h("div", { class: `nbl-labels${task.multi ? " nbl-multi" : ""}`, attrs: { role: "group", "aria-label": "labels" } }, ...buttons);
-      body.append(content, filterPane, labelBar);
-      parts = { text, fields, image, imageError, content, buttons, filter, filterPane, scrolled: false };
+      const suggestion = h("div", { class: "nbl-suggestion", attrs: { "aria-live": "polite" } });
+      body.append(content, suggestion, filterPane, labelBar);
+      parts = { suggestion, text, fields, image, imageError, content, buttons, filter, filterPane, scrolled: false };
     },
 
     render(slot, draft) {
@@ -106,14 +117,27 @@ function classifyView(task) {
         shownSlot = slot;
         showItem(parts, slot.view);
       }
+      const suggested = slot.suggestion && !slot.answer ? slot.suggestion : null;
+      if (task.multi && suggested && !draft.seeded) {
+        draft.selected = [...suggested.value]; // pre-selected: Enter accepts, keys edit
+        draft.seeded = true;
+      }
       let chosen = [];
       if (task.multi) chosen = draft.selected;
       else if (slot.answer && slot.answer.event === "label") chosen = [slot.answer.value];
+      const hinted = suggested ? (Array.isArray(suggested.value) ? suggested.value : [suggested.value]) : [];
       parts.buttons.forEach((button, index) => {
         const on = chosen.includes(labels[index]);
         button.classList.toggle("nbl-on", on);
+        button.classList.toggle("nbl-suggested", hinted.includes(labels[index]));
         button.setAttribute("aria-pressed", String(on));
       });
+      show(parts.suggestion, Boolean(suggested));
+      if (suggested) {
+        const confidence = suggested.confidence === null || suggested.confidence === undefined ? "" : ` (${Math.round(100 * suggested.confidence)}%)`;
+        const what = Array.isArray(suggested.value) ? suggested.value.join(", ") || "none" : suggested.value;
+        setText(parts.suggestion, `${suggested.source === "model" ? "model suggests" : "suggested"}: ${what}${confidence} — Enter accepts`);
+      }
     },
 
     onKey(key, event, ctx) {
@@ -126,7 +150,7 @@ function classifyView(task) {
     shortcuts() {
       const extra = [];
       if (task.multi) extra.push(["Enter", "submit"]);
-      else extra.push(["Enter", "keep answer"]);
+      else extra.push(["Enter", task.suggest ? "accept suggestion / keep answer" : "keep answer"]);
       if (hasUnkeyed || labels.length > 9) extra.push(["/", "find a label"]);
       return extra;
     },
