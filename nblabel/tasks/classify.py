@@ -81,8 +81,9 @@ class Classify(Task):
 
     def columns(self) -> list[str]:
         """Return the DataFrame columns this task reads, in display order."""
-        shown = [self.text, self.image, *self.fields.values(), self.suggest, self.suggest_confidence]
-        return list(dict.fromkeys(col for col in shown if col is not None))
+        shown = [self.text, self.image, *self.fields.values()]
+        read = [*shown, self.suggest, self.suggest_confidence]
+        return list(dict.fromkeys(col for col in read if col is not None))
 
     def suggestion(self, row: Any) -> dict[str, Any] | None:
         """Return the pre-label of ``row`` (``{"value", "confidence"}``), or None.
