@@ -524,8 +524,9 @@ function rankView(task) {
         text = describeRanking(value, (key) => String(shownKeys(slot).indexOf(key) + 1));
         if (meta.all_bad) text += " (all bad)";
       }
-      const ratings = Object.entries(meta.ratings || {});
-      if (ratings.length) text += ` · rated ${ratings.map(([key, level]) => `${nameOf(slot, key)} ${level}`).join(", ")}`;
+      const ratings = meta.ratings || {};
+      const rated = shownKeys(slot).filter((key) => key in ratings);
+      if (rated.length) text += ` · rated ${rated.map((key) => `${nameOf(slot, key)} ${ratings[key]}`).join(", ")}`;
       return text;
     },
   };
