@@ -82,9 +82,10 @@ class Margin(Strategy):
 
     def score(self, proba: np.ndarray) -> np.ndarray:
         """Return one minus the difference of the two highest class probabilities."""
-        if proba.shape[1] < 2:
+        n_classes = proba.shape[1]
+        if n_classes < 2:
             return np.zeros(proba.shape[0])
-        top2 = np.partition(proba, proba.shape[1] - 2, axis=1)[:, -2:]
+        top2 = np.partition(proba, n_classes - 2, axis=1)[:, -2:]
         return 1.0 - (top2[:, 1] - top2[:, 0])
 
 
@@ -439,9 +440,26 @@ def order_scores(
 
 
 def order_by_score(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return positions sorted by descending ``scores``, ties in random order."""
-    shuffled = rng.permutation(len(scores))
-    return shuffled[np.argsort(-scores[shuffled], kind="stable")]
+    """Return positions sorted by descending ``scores``, ties in random order.
+
+    One unstable sort of the scores; only items that tie are then shuffled among themselves
+    (in an order that does not depend on the sorting algorithm, so a seed gives the same
+    result everywhere).
+    """
+    order = np.argsort(-scores)
+    ranked = scores[order]
+    same = ranked[1:] == ranked[:-1]
+    if not same.any():
+        return order
+    if same.all():
+        return rng.permutation(len(scores))
+    run = np.cumsum(np.r_[True, ~same]) - 1
+    tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+    items, runs = order[tied], run[tied]
+    canonical = np.lexsort((items, runs))
+    items, runs = items[canonical], runs[canonical]
+    order[tied] = items[np.argsort(runs + rng.random(len(items)), kind="stable")]
+    return order
 
 
 def check_proba(proba: Any, committee: bool = False) -> np.ndarray:

@@ -53,7 +53,7 @@ BIN_SELECTION = "select_bin"
 CELL_SELECTION = "select_cell"
 
 _WIDTH = 320
-_MAX_POINTS = 400
+_MAX_POINTS = 200
 _ANSWER_EVENTS = ("label", "skip")
 
 
@@ -124,7 +124,7 @@ def progress(annotations: pd.DataFrame, max_points: int = _MAX_POINTS) -> alt.Ch
     annotations : pandas.DataFrame
         The event log (``proj.annotations``): columns ``created_at``, ``annotator`` and
         ``event``. Answers are ``label`` and ``skip`` events; a retract takes one back.
-    max_points : int, default 400
+    max_points : int, default 200
         Points per annotator at most (evenly spaced in the sequence of answers, the last
         always kept), so the chart stays small with any number of answers.
 
@@ -167,7 +167,9 @@ def progress(annotations: pd.DataFrame, max_points: int = _MAX_POINTS) -> alt.Ch
     )
 
 
-def throughput(annotations: pd.DataFrame, every: str = "5min") -> alt.Chart:
+def throughput(
+    annotations: pd.DataFrame, every: str = "5min", max_windows: int = 60
+) -> alt.Chart:
     """Bar chart of answers per minute, per annotator, in windows of ``every``.
 
     Parameters
@@ -177,6 +179,9 @@ def throughput(annotations: pd.DataFrame, every: str = "5min") -> alt.Chart:
         ``skip`` events are answers).
     every : str, default "5min"
         Window length, a pandas frequency (``"1min"``, ``"15min"``, ``"1h"``).
+    max_windows : int, default 60
+        Only the latest windows with answers are shown (at most this many), so the chart
+        stays small however long labeling has run.
 
     Returns
     -------
@@ -195,12 +200,16 @@ def throughput(annotations: pd.DataFrame, every: str = "5min") -> alt.Chart:
         ) from None
     if window <= pd.Timedelta(0):
         raise ValueError(f"every={every!r} must be a positive time window.")
+    if isinstance(max_windows, bool) or not isinstance(max_windows, int) or max_windows < 1:
+        raise ValueError(f"max_windows= must be a positive int, got {max_windows!r}.")
     events = _events(annotations, ("created_at", "annotator", "event"), "throughput")
     events = events[events["event"].isin(_ANSWER_EVENTS)]
     table = (
         events.assign(window=events["created_at"].dt.floor(window))
         .groupby(["annotator", "window"], sort=True).size().rename("answers").reset_index()
     )
+    latest = np.sort(table["window"].unique())[-max_windows:]
+    table = table[table["window"].isin(latest)].reset_index(drop=True)
     table["per_minute"] = table["answers"] / (window / pd.Timedelta(minutes=1))
     return (
         alt.Chart(table, title=f"Throughput (answers per minute, {every} windows)")
@@ -548,10 +557,15 @@ def confusion(
     given = table[label].to_numpy(dtype=object)
     guessed = table[predicted].to_numpy(dtype=object)
     order = _label_order(pd.Series(np.concatenate([given, guessed])), labels)
-    pairs = pd.DataFrame({"label": given, "predicted": guessed})
-    counts = pairs.groupby(["label", "predicted"]).size()
-    grid = pd.MultiIndex.from_product([order, order], names=["label", "predicted"])
-    data = counts.reindex(grid, fill_value=0).rename("count").reset_index()
+    k = len(order)
+    given_code = pd.Categorical(given, categories=order).codes.astype(np.int64)
+    guessed_code = pd.Categorical(guessed, categories=order).codes.astype(np.int64)
+    counts = np.bincount(given_code * k + guessed_code, minlength=k * k)
+    data = pd.DataFrame({
+        "label": pd.Series(np.repeat(order, k), dtype=object),
+        "predicted": pd.Series(np.tile(np.asarray(order, dtype=object), k), dtype=object),
+        "count": counts,
+    })
     totals = data.groupby("label")["count"].transform("sum")
     data["share"] = np.where(totals > 0, data["count"] / totals.where(totals > 0, 1), 0.0)
     select = alt.selection_point(name=CELL_SELECTION, fields=["label", "predicted"])
@@ -570,7 +584,7 @@ def confusion(
         color=alt.condition(f"datum.count > {peak / 2}", alt.value("white"), alt.value("black")),
     )
     size = max(160, 36 * len(order))
-    return alt.layer(rect, text, title=f"Model vs given label ({len(pairs)} items)").properties(
+    return alt.layer(rect, text, title=f"Model vs given label ({len(given)} items)").properties(
         width=size, height=size
     )
 

@@ -408,7 +408,7 @@ class ActiveLearner:
         started = time.perf_counter()
         rng = np.random.default_rng(None if self.seed is None else [self.seed, attempt])
         seen = _fit.class_counts(y)
-        classes = self.classes or tuple(sorted(seen))
+        classes = self.classes or _sorted_labels(seen)
         model = _fit.fit(self._template, self.features, positions, y)
         proba = _fit.predict_proba(model, self.features, None, classes)
         labeled = np.zeros(len(self._items), dtype=bool)
@@ -469,7 +469,7 @@ class ActiveLearner:
             message=cold_message(len(labels), missing, self.min_classes, every),
             version=0 if previous is None else previous.version,
             n_labels=len(labels),
-            classes=self.classes or tuple(sorted(seen)),
+            classes=self.classes or _sorted_labels(seen),
             items=self._items,
             labels=frozen(self._label_array(positions, y)),
             proba=None,
@@ -531,13 +531,13 @@ class ActiveLearner:
         return int(pos)
 
     def _check_label(self, label: Any) -> Any:
-        if label is None or (isinstance(label, float) and np.isnan(label)):
-            return None
         if isinstance(label, (list, tuple, set, frozenset, dict, np.ndarray)):
             raise TypeError(
                 f"the model loop learns one label per item; got {label!r}. Multi-label, span "
                 "and ranking answers are not supported."
             )
+        if label is None or pd.isna(label):
+            return None
         if self.classes is not None and label not in self.classes:
             raise ValueError(f"{label!r} is not one of the classes {list(self.classes)}.")
         return label
@@ -552,6 +552,14 @@ def _check_classes(classes: Sequence[Any] | None) -> tuple[Any, ...] | None:
     if len(classes) < 2 or len(set(classes)) != len(classes):
         raise ValueError(f"classes= needs two or more distinct labels, got {list(classes)}.")
     return classes
+
+
+def _sorted_labels(labels: Iterable[Any]) -> tuple[Any, ...]:
+    labels = list(labels)
+    try:
+        return tuple(sorted(labels))
+    except TypeError:  # labels of mixed types
+        return tuple(sorted(labels, key=repr))
 
 
 def _positive_int(value: Any, name: str) -> int:

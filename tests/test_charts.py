@@ -116,6 +116,8 @@ def test_throughput_counts_answers_per_window(annotations):
     assert spec(chart)["encoding"]["y"]["field"] == "per_minute"
     with pytest.raises(ValueError, match="not a time window"):
         charts.throughput(annotations, every="soon")
+    latest = charts.throughput(annotations, every="1min", max_windows=2).data
+    assert sorted(latest["window"].unique()) == [start + pd.Timedelta(minutes=m) for m in (3, 7)]
 
 
 # -- agreement ---------------------------------------------------------------------------------
