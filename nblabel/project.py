@@ -529,7 +529,14 @@ class Project:
         return widget_class(self, session)
 
     def close(self) -> None:
-        """Release the store's connections."""
+        """Give back the items reserved on this kernel's screens, then release the store.
+
+        With an ``overlap``, the items shown to this kernel's annotators but not answered go
+        back to the others at once instead of when their leases expire.
+        """
+        if self.overlap is not None:
+            for annotator in set(self._sessions) | set(self._reviews):
+                self.store.release(self._project_id, annotator)
         self.store.close()
 
     def __enter__(self) -> Project:

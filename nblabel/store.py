@@ -316,6 +316,22 @@ class Store:
             )
         return int(result.rowcount)
 
+    def release(self, project_id: int, annotator: str) -> int:
+        """Give back ``annotator``'s unanswered leases; return how many were released.
+
+        Answered slots stay held for good; the released items go to the next annotator who
+        asks instead of waiting for the leases to expire.
+        """
+        with self._writing() as conn:
+            result = conn.execute(
+                _claims.delete().where(
+                    _claims.c.project_id == project_id,
+                    _claims.c.annotator == annotator,
+                    _claims.c.done.is_(False),
+                )
+            )
+        return int(result.rowcount)
+
     def claims(self, project_id: int) -> list[tuple[str, int, str, int, bool]]:
         """Return every slot held: ``(item, slot, annotator, expires_us, done)``."""
         query = (

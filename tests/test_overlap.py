@@ -34,6 +34,14 @@ class View:
                 self.upcoming += [item["pos"] for item in message["items"]]
         return [m for m in self.messages[before:] if m["kind"] in ("ack", "reject")][0]
 
+    def poll(self):
+        """What the widget does on its timer: other kernels' answers and released items come in."""
+        before = len(self.messages)
+        self.widget._on_message(self.widget, {"kind": "poll"}, [])
+        for message in self.messages[before:]:
+            if message["kind"] == "append":
+                self.upcoming += [item["pos"] for item in message["items"]]
+
 
 def frame(n):
     return pd.DataFrame({"text": [f"item {i}" for i in range(n)]})
@@ -94,6 +102,18 @@ def test_answers_from_code_respect_overlap(store_url):
     assert len(proj.annotations) == 3
 
 
+def test_closing_a_kernel_gives_its_reservations_back(store_url):
+    proj = nl.Project(frame(3), TASK, store=store_url, name="p", overlap=1)
+    ana = View(proj, "ana", 3)
+    ana.answer_next()
+    other = nl.Project(frame(3), TASK, store=store_url, name="p", overlap=1)
+    ben = View(other, "ben", 3)
+    assert ben.upcoming == [], "ana holds every item"
+    proj.close()
+    ben.poll()
+    assert ben.upcoming == [1, 2], "ana's unanswered items came back; her answered one stays hers"
+
+
 def test_overlap_argument_is_checked():
     for bad in (0, -1, 1.5, True):
         with pytest.raises(ValueError, match="overlap must be"):
@@ -121,8 +141,15 @@ def test_old_stores_are_migrated(tmp_path):
 def _annotate(url, name, answers, items, overlap, window, results):
     proj = nl.Project(frame(items), TASK, store=url, name="crowd", overlap=overlap)
     view = View(proj, name, window=window)
-    acked = rejected = 0
-    while acked < answers and view.upcoming:
+    acked = rejected = polls = 0
+    while acked < answers:
+        if not view.upcoming:
+            if polls == 200:  # ten seconds of the widget's polling without a free item
+                break
+            time.sleep(0.05)
+            view.poll()
+            polls += 1
+            continue
         reply = view.answer_next("a" if hash(name) % 2 else "b")
         acked += reply["kind"] == "ack"
         rejected += reply["kind"] == "reject"
