@@ -104,7 +104,7 @@ def label_distribution(
         )
     order = _label_order(table["label"], labels)
     return (
-        alt.Chart(table, title="Labels given")
+        alt.Chart(_safe(table), title="Labels given")
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=order, scale=alt.Scale(domain=order), title=None),
@@ -155,7 +155,7 @@ def progress(annotations: pd.DataFrame, max_points: int = _MAX_POINTS) -> alt.Ch
         {"annotator": object, "created_at": "datetime64[us, UTC]", "answers": "int64"}
     )
     return (
-        alt.Chart(table, title="Progress")
+        alt.Chart(_safe(table), title="Progress")
         .mark_line(point=len(table) < 60, interpolate="step-after")
         .encode(
             x=alt.X("created_at:T", title="time"),
@@ -212,7 +212,7 @@ def throughput(
     table = table[table["window"].isin(latest)].reset_index(drop=True)
     table["per_minute"] = table["answers"] / (window / pd.Timedelta(minutes=1))
     return (
-        alt.Chart(table, title=f"Throughput (answers per minute, {every} windows)")
+        alt.Chart(_safe(table), title=f"Throughput (answers per minute, {every} windows)")
         .mark_bar()
         .encode(
             x=alt.X("window:T", title="time"),
@@ -255,7 +255,7 @@ def agreement(summary: pd.DataFrame) -> alt.LayerChart:
     low = min(0.0, float(np.nanmin(table[["estimate", "low"]].to_numpy(dtype=float),
                                    initial=0.0)))
     x_scale = alt.Scale(domain=[low, 1.0])
-    base = alt.Chart(table).encode(
+    base = alt.Chart(_safe(table)).encode(
         y=alt.Y("row:N", sort=rows, title=None),
         yOffset=alt.YOffset("metric:N"),
         color=alt.Color("metric:N"),
@@ -304,7 +304,7 @@ def pairwise_heatmap(matrix: pd.DataFrame, metric: str = "agreement") -> alt.Lay
          "annotator_b": np.asarray(names, dtype=object)[b[off]],
          "value": values[off]}
     )
-    base = alt.Chart(table).encode(
+    base = alt.Chart(_safe(table)).encode(
         x=alt.X("annotator_b:N", sort=names, title=None),
         y=alt.Y("annotator_a:N", sort=names, title=None),
     )
@@ -364,7 +364,7 @@ def uncertainty_histogram(
     table = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
     select = alt.selection_point(name=BIN_SELECTION, fields=["bin_start", "bin_end"])
     return (
-        alt.Chart(table, title=f"Pool {column} ({int(counts.sum())} items)")
+        alt.Chart(_safe(table), title=f"Pool {column} ({int(counts.sum())} items)")
         .mark_bar(cursor="pointer")
         .encode(
             x=alt.X("bin_start:Q", bin="binned", title=column, scale=alt.Scale(domain=[low, high])),
@@ -429,7 +429,7 @@ def learning_curve(
     table["high"] = table["mean"] + table["sd"]
     table["series"] = table["strategy"].astype(str) if keys else table["metric"]
     table = table.drop(columns="sd")
-    base = alt.Chart(table).encode(
+    base = alt.Chart(_safe(table)).encode(
         x=alt.X("n_labels:Q", title="labels"),
         color=alt.Color("series:N", title="strategy" if keys else "metric"),
     )
@@ -504,7 +504,7 @@ def calibration(
     diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0]})).mark_line(
         strokeDash=[4, 4], color="gray"
     ).encode(x=alt.X("x:Q", scale=axis), y=alt.Y("x:Q", scale=axis))
-    curve = alt.Chart(data).mark_line().encode(
+    curve = alt.Chart(_safe(data)).mark_line().encode(
         x=alt.X("confidence:Q", scale=axis, title="confidence (mean in bin)"),
         y=alt.Y("accuracy:Q", scale=axis, title="accuracy"),
         tooltip=[alt.Tooltip("bin_start:Q", format=".2f"), alt.Tooltip("bin_end:Q", format=".2f"),
@@ -569,7 +569,7 @@ def confusion(
     totals = data.groupby("label")["count"].transform("sum")
     data["share"] = np.where(totals > 0, data["count"] / totals.where(totals > 0, 1), 0.0)
     select = alt.selection_point(name=CELL_SELECTION, fields=["label", "predicted"])
-    base = alt.Chart(data).encode(
+    base = alt.Chart(_safe(data)).encode(
         x=alt.X("predicted:N", sort=order, title="model"),
         y=alt.Y("label:N", sort=order, title="given label"),
     )
@@ -732,6 +732,18 @@ def _evenly(n: int, limit: int) -> np.ndarray:
     if n <= limit:
         return np.arange(n)
     return np.unique(np.linspace(0, n - 1, limit).round().astype(int))
+
+
+def _safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` with text columns that have gaps as string dtype.
+
+    altair turns the None of an object column into NaN, which is not valid JSON (and a chart
+    widget refuses it); a string column keeps the gap as null.
+    """
+    gaps = [c for c in table.columns if table[c].dtype == object and table[c].isna().any()]
+    if not gaps:
+        return table
+    return table.assign(**{c: table[c].astype("string") for c in gaps})
 
 
 def _empty(dtypes: dict[str, Any]) -> pd.DataFrame:

@@ -291,3 +291,15 @@ def test_charts_export_to_png_and_svg_offline(tmp_path, predictions):
     svg = (tmp_path / "model.svg").read_text()
     assert svg.startswith("<svg") and "select" not in svg.split(">")[0]
     assert "Model vs given label" in svg
+
+
+def test_chart_data_is_valid_json_with_gaps(annotations):
+    """Gaps (the overall rows of an agreement summary have no label; a metric may be NaN)
+    must reach Vega as null: NaN is not JSON, and a chart widget refuses the spec."""
+    import json
+
+    summary = nl.agreement.summary(annotations, ["pos", "neg", "neutral"], n=20, seed=0)
+    history = pd.DataFrame({"n_labels": [10, 20], "accuracy": [0.5, np.nan], "f1": np.nan})
+    for chart in (charts.agreement(summary), charts.learning_curve(history)):
+        json.dumps(chart.to_dict(), allow_nan=False)
+        json.dumps(alt.JupyterChart(chart).spec, allow_nan=False)
