@@ -188,6 +188,7 @@ export class LabelSession {
         break;
       case "ack":
         this.#acknowledge(message);
+        dropped.push(...this.#drop(message.drop || []));
         this.#append(message.append || [], message.exhausted);
         break;
       case "reject":
@@ -203,6 +204,7 @@ export class LabelSession {
         break;
       }
       case "append":
+        dropped.push(...this.#drop(message.drop || []));
         this.#append(message.items || [], message.exhausted);
         break;
       default:
@@ -278,6 +280,16 @@ export class LabelSession {
       if (!this.#slot(item.pos)) this.slots.push(makeSlot(item));
     }
     if (exhausted !== undefined) this.exhausted = Boolean(exhausted);
+  }
+
+  /** Take the kernel's dropped items out of the window, except one on screen or answered. */
+  #drop(positions) {
+    if (!positions.length) return [];
+    const gone = new Set(positions);
+    const keep = (slot, index) => index <= this.cursor || !gone.has(slot.pos) || slot.answer || this.#awaiting(slot.pos);
+    const dropped = this.slots.filter((slot, index) => !keep(slot, index));
+    this.slots = this.slots.filter(keep);
+    return dropped;
   }
 
   #trim() {

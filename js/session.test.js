@@ -57,6 +57,18 @@ test("appended items already in the window are not duplicated", () => {
   assert.equal(session.exhausted, true);
 });
 
+test("a re-ranked window drops upcoming items but never the one on screen or an answered one", () => {
+  const { session } = started({ upcoming: [0, 1, 2, 3, 4] });
+  session.answer("a"); // item 0 answered, item 1 on screen
+  session.answer("b"); // item 1 answered (in flight), item 2 on screen
+  const dropped = session.receive(acked("r1", 0, { event: "label", value: "a", flag: null, comment: null }, { drop: [1, 2, 3, 4], append: [item(9), item(8)] }));
+  assert.deepEqual(session.slots.map((slot) => slot.pos), [0, 1, 2, 9, 8]);
+  assert.deepEqual(dropped.map((slot) => slot.pos), [3, 4]);
+  assert.equal(session.current().pos, 2);
+  session.receive({ kind: "append", items: [], drop: [9], exhausted: false });
+  assert.deepEqual(session.slots.map((slot) => slot.pos), [0, 1, 2, 8]);
+});
+
 test("reject brings the item back with the reason and restores the previous answer", () => {
   const { session } = started();
   session.answer("bad");

@@ -44,6 +44,7 @@ export function mountLabeler({ model, el, view }) {
   const saveState = h("span", { class: "nbl-save", attrs: { "aria-live": "polite" } });
   const focusHint = h("span", { class: "nbl-focus-hint" });
   const qualification = h("span", { class: "nbl-qualification" });
+  const modelLine = h("div", { class: "nbl-model", attrs: { role: "status" } });
   const header = h(
     "div",
     { class: "nbl-header" },
@@ -98,6 +99,7 @@ export function mountLabeler({ model, el, view }) {
       attrs: { tabindex: "0", role: "application", "aria-label": `nblabel: ${ctx.task.kind} labeling`, "data-lm-suppress-shortcuts": "true" },
     },
     header,
+    modelLine,
     guideline ? guideline.element : null,
     notice,
     teaching,
@@ -136,6 +138,10 @@ export function mountLabeler({ model, el, view }) {
     const slow = pending && session.oldestPendingAge() > SLOW_KERNEL_MS;
     setText(saveState, pending ? (slow ? `kernel busy — ${pending} waiting to be saved` : `saving ${pending}…`) : "all saved ✓");
     saveState.classList.toggle("nbl-busy", Boolean(slow));
+    const state = model.get("model") || {};
+    show(modelLine, Boolean(state.message));
+    setText(modelLine, state.message || "");
+    modelLine.dataset.status = state.status || "";
     const round = progress.qualification;
     show(qualification, Boolean(round));
     if (round) {
@@ -346,6 +352,7 @@ export function mountLabeler({ model, el, view }) {
   const disconnect = connectSession(model, session, scheduleRender);
   const onProgress = () => scheduleRender();
   model.on("change:progress", onProgress);
+  model.on("change:model", onProgress);
   let ticks = 0;
   const timer = setInterval(() => {
     ticks += 1;
@@ -361,6 +368,7 @@ export function mountLabeler({ model, el, view }) {
     clearInterval(timer);
     if (frame !== null) cancelAnimationFrame(frame);
     model.off("change:progress", onProgress);
+    model.off("change:model", onProgress);
     disconnect();
     root.remove();
   };

@@ -17,7 +17,9 @@ Kernel → browser messages:
     ``ack``      ``{req, pos, answer, event_id, append, exhausted}``: stored; more items.
     ``reject``   ``{req, pos, reason}``: not stored; the item comes back with the reason.
     ``update``   ``{pos, answer}``: the answer changed elsewhere (code, another view or kernel).
-    ``append``   ``{items, exhausted}``: more items for the window.
+    ``append``   ``{items, exhausted, drop}``: more items for the window.
+``ack`` and ``append`` may carry ``drop``: upcoming items to take out of the window (a newer
+model re-ranked them); the browser keeps any it already shows or answered.
 An ``answer`` the kernel sends is ``{event, value, flag, comment}``, plus ``meta`` when the view
 recorded details with it.
 """
@@ -42,6 +44,8 @@ log = logging.getLogger(__name__)
 DEFAULT_WINDOW = 20
 #: How many answered items a snapshot sends back for ←/back navigation.
 HISTORY_IN_SNAPSHOT = 30
+#: Upcoming items kept when a newer model re-ranks the window: the one on screen and the next.
+KEPT_ON_RERANK = 2
 MAX_COMMENT_CHARS = 10_000
 
 
@@ -86,6 +90,7 @@ class AnnotatorSession:
         self.listeners: list[Listener] = []
         self._changed: set[int] = set()
         self._qualification: dict[str, Any] | None = None
+        self._ranked_by: int | None = None  # model version that ordered the window
         current = project._log.current(annotator).sort_values("event_id")
         mine = current["source"] == "adjudicated"
         current = current[mine if self.source == "adjudicated" else ~mine]
@@ -181,6 +186,7 @@ class AnnotatorSession:
     def _acknowledge(self, req: Any, pos: int, event_id: int) -> None:
         self._changed.discard(pos)
         buffers = Buffers()
+        dropped = self._rerank()
         appended = self._refill(buffers)
         content = {
             "kind": "ack",
@@ -191,6 +197,8 @@ class AnnotatorSession:
             "append": appended,
             "exhausted": self._exhausted(),
         }
+        if dropped:
+            content["drop"] = dropped
         self._broadcast(content, buffers.items)
         self.flush()
 
@@ -221,12 +229,13 @@ class AnnotatorSession:
         for pos in changed:
             self._broadcast({"kind": "update", "pos": pos, "answer": self.answers.get(pos)}, [])
         buffers = Buffers()
+        dropped = self._rerank()
         appended = self._refill(buffers)
-        if appended:
-            self._broadcast(
-                {"kind": "append", "items": appended, "exhausted": self._exhausted()},
-                buffers.items,
-            )
+        if appended or dropped:
+            content = {"kind": "append", "items": appended, "exhausted": self._exhausted()}
+            if dropped:
+                content["drop"] = dropped
+            self._broadcast(content, buffers.items)
         progress = self.progress()
         for listener in list(self.listeners):
             listener.show_progress(progress)
@@ -235,9 +244,10 @@ class AnnotatorSession:
     def snapshot(self) -> tuple[dict[str, Any], list[bytes]]:
         """Return the whole window: recent history and upcoming items."""
         buffers = Buffers()
-        self.sent = [pos for pos in self.sent if pos not in self.answers]
+        self.sent = [pos for pos in self.sent if not self._settled(pos)]
+        self._rerank()
         self._top_up()
-        recent = list(self.answers)[-HISTORY_IN_SNAPSHOT:]
+        recent = self._history()[-HISTORY_IN_SNAPSHOT:]
         content = {
             "kind": "snapshot",
             "history": [self._payload(pos, buffers) for pos in recent],
@@ -304,7 +314,7 @@ class AnnotatorSession:
                     if found:
                         continue
                 wanted = min(wanted, self._regular_run(index))
-            found = self.cursor.take(wanted, candidate)
+            found = self._take(wanted, candidate)
             held = project._claim(found, self.annotator)
             new.extend(held)
             taken.update(found)
@@ -315,6 +325,51 @@ class AnnotatorSession:
                 restarted = True
         self.sent.extend(new)
         return new
+
+    def _take(self, wanted: int, candidate: Callable[[int], bool]) -> list[int]:
+        """Take up to ``wanted`` candidates: first in the model's order, then the queue's."""
+        found: list[int] = []
+        loop = self.project._loop
+        if loop is not None:
+            for pos in loop.order().tolist():
+                if candidate(pos):
+                    found.append(pos)
+                    if len(found) == wanted:
+                        return found
+        if len(found) < wanted:
+            chosen = set(found)
+            found += self.cursor.take(
+                wanted - len(found), lambda pos: pos not in chosen and candidate(pos)
+            )
+        return found
+
+    def _rerank(self) -> list[int]:
+        """Drop the upcoming items an older model chose; return them (the window refills).
+
+        The first :data:`KEPT_ON_RERANK` upcoming items stay (one is on screen) and so do gold
+        items; the rest are picked again in the newest model's order.
+        """
+        loop = self.project._loop
+        if loop is None:
+            return []
+        version = loop.state.version
+        if version == self._ranked_by:
+            return []
+        self._ranked_by = version
+        gold = self.project.gold
+        dropped = [pos for pos in self.sent[KEPT_ON_RERANK:] if gold is None or pos not in gold]
+        if dropped:
+            gone = set(dropped)
+            self.sent = [pos for pos in self.sent if pos not in gone]
+        return dropped
+
+    def _settled(self, pos: int) -> bool:
+        """Whether ``pos`` no longer belongs among the upcoming items."""
+        return pos in self.answers
+
+    def _history(self) -> list[int]:
+        """Positions answered in this session's history, oldest first."""
+        return list(self.answers)
 
     def _exhausted(self) -> bool:
         return self.cursor.exhausted and not self._qualifying()
@@ -403,3 +458,69 @@ def _check_duration(duration: Any) -> int | None:
     if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0:
         return None
     return int(duration)
+
+
+class FocusSession(AnnotatorSession):
+    """An annotator's session over chosen items, answered before or not ("relabel these").
+
+    The window holds exactly ``positions``, in that order; an item answered before shows its
+    answer, which a key replaces and Enter keeps. Progress counts the items answered since
+    the session opened.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        annotator: str,
+        item_view: Callable[[Any, Any, Buffers], dict[str, Any]],
+        window: int,
+        positions: list[int],
+    ) -> None:
+        from .queue import Queue
+
+        super().__init__(project, annotator, item_view, window)
+        self.positions = positions
+        self.cursor = Queue.of(project.n_items, positions).cursor()
+        self._chosen = set(positions)
+        self._touched: dict[int, None] = {}  # chosen items answered here, in answer order
+
+    def apply(
+        self, pos: int, event: str, value: Any, flag: Any, comment: Any, meta: Any = None
+    ) -> None:
+        """Take one stored event into account; an answer to a chosen item counts as done."""
+        if pos not in self._chosen:  # another item of this annotator's: only the answer changes
+            self._set_answer(
+                pos, None if event == "retract" else _answer(event, value, flag, comment, meta)
+            )
+            return
+        super().apply(pos, event, value, flag, comment, meta)
+        if event == "retract":
+            self._touched.pop(pos, None)
+        else:
+            self._touched[pos] = None
+
+    def _top_up(self) -> list[int]:
+        taken = set(self.sent)
+        wanted = max(0, self.window - len(self.sent))
+        new = self.cursor.take(wanted, lambda pos: pos not in taken and pos not in self._touched)
+        self.sent.extend(new)
+        return new
+
+    def _rerank(self) -> list[int]:
+        return []  # the chosen order stands
+
+    def _settled(self, pos: int) -> bool:
+        return pos in self._touched
+
+    def _history(self) -> list[int]:
+        return [pos for pos in self._touched if pos in self.answers]
+
+    def _exhausted(self) -> bool:
+        return self.cursor.exhausted
+
+    def progress(self) -> dict[str, Any]:
+        """Return the annotator's counts, with the chosen items as the total."""
+        progress = super().progress()
+        progress["done"] = len(self._touched)
+        progress["total"] = len(self.positions)
+        return progress

@@ -8,9 +8,10 @@ order, so the mirror is always the store's log and reads never re-scan the store
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 
 from ._items import check_frame, encode_item
 from ._log import EventLog
-from ._session import DEFAULT_WINDOW, AnnotatorSession
+from ._session import DEFAULT_WINDOW, AnnotatorSession, FocusSession
 from ._util import check_kwargs
 from .gold import Gold, GoldSet, gold_accuracy
 from .pilot import PilotReport, history_table, pilot_report
@@ -27,7 +28,11 @@ from .store import EVENT_COLUMNS, Store, now_us
 from .tasks import Classify, Task
 
 if TYPE_CHECKING:
+    from ._model_loop import ModelLoop
+    from .learn import ActiveLearner
     from .widgets import LabelerWidget
+
+log = logging.getLogger("nblabel")
 
 #: Where answers come from.
 SOURCES = ("human", "model", "gold", "adjudicated")
@@ -165,6 +170,9 @@ class Project:
         self._by_item: dict[int, dict[str, CurrentAnswer]] = {}
         self._sessions: dict[str, AnnotatorSession] = {}
         self._reviews: dict[str, AnnotatorSession] = {}
+        self._focused: list[AnnotatorSession] = []
+        self._listeners: list[Callable[[], Any]] = []
+        self._loop: ModelLoop | None = None
         self._lock = threading.RLock()
         if into is not None:
             df[into] = pd.Series(np.full(len(df), None, dtype=object), index=df.index)
@@ -434,12 +442,135 @@ class Project:
                 self._notify_views()
             return count
 
+    def add_listener(self, callback: Callable[[], Any]) -> Callable[[], Any]:
+        """Call ``callback()`` after new events reach this project; return ``callback``.
+
+        It runs in the kernel's thread right after events were stored through this project
+        (widget answers, :meth:`add`, :meth:`skip`, :meth:`retract`, adjudications) or pulled
+        from other kernels by :meth:`refresh`. Keep it short (e.g. schedule a redraw); an
+        exception in it is logged and never costs an answer.
+
+        Examples
+        --------
+        >>> proj.add_listener(lambda: print(len(proj.annotations)))  # doctest: +SKIP
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {type(callback).__name__}.")
+        with self._lock:
+            self._listeners.append(callback)
+        return callback
+
+    def remove_listener(self, callback: Callable[[], Any]) -> None:
+        """Stop calling ``callback`` (added with :meth:`add_listener`)."""
+        with self._lock:
+            if callback not in self._listeners:
+                raise ValueError("that callback is not a listener of this project.")
+            self._listeners.remove(callback)
+
+    # -- the model -----------------------------------------------------------------------------
+    @check_kwargs
+    def learn(
+        self,
+        estimator: Any,
+        features: Any = None,
+        *,
+        strategy: Any = "margin",
+        retrain_every: int = 10,
+        batch_size: int = 1,
+        seed: int | None = None,
+        cv: int = 5,
+    ) -> ActiveLearner:
+        """Put a model in the loop: it learns from the answers and picks what to label next.
+
+        A clone of ``estimator`` retrains in a background thread every ``retrain_every``
+        answers (labeling never waits for it; requests made while it runs coalesce into one).
+        After each retrain, every annotator's upcoming items follow the ``strategy``'s order
+        and show the model's suggestion with its confidence, pre-selected so Enter accepts it
+        (``label(show_suggestions=False)`` hides it). Until every label has an example, items
+        come in random order and the widgets say so. A failing ``fit`` is shown in the widgets
+        with its message; labeling goes on. Calling ``learn`` again replaces the model.
+
+        The label an item is trained with is the adjudicated answer if there is one, otherwise
+        the most common answer of the annotators (ties: the latest).
+
+        Parameters
+        ----------
+        estimator : scikit-learn classifier or pipeline
+            Anything with ``fit`` and ``predict_proba``; it is cloned, never changed.
+        features : str, list of str, array-like or sparse matrix, optional
+            What the model reads (see :func:`nblabel.learn.resolve_features`): a text column
+            gets a TF-IDF vectoriser in front of the estimator. Default: the task's ``text``.
+        strategy : {"margin", "least_confident", "entropy", "random", "committee", "diverse"}
+            How unlabeled items are ranked, or a Strategy object or callable
+            ``f(proba) -> scores`` (higher first), see :func:`nblabel.learn.get_strategy`.
+        retrain_every : int, default 10
+            Answers between retrains.
+        batch_size : int, default 1
+            Items a batch strategy picks together.
+        seed : int, optional
+            Seed of the cold-start order, tie-breaks and cross-validation folds.
+        cv : int, default 5
+            Folds of the cross-validation scored after each retrain (0: none).
+
+        Returns
+        -------
+        nblabel.learn.ActiveLearner
+            Also kept as :attr:`learner`: its ``state`` (predictions, status message) and
+            ``history`` (the learning curve: labels, cross-validated accuracy and F1, version).
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> proj.learn(LogisticRegression(max_iter=1000))  # doctest: +SKIP
+        >>> proj.label("ana")  # doctest: +SKIP
+        """
+        from ._model_loop import ModelLoop
+        from .learn import ActiveLearner
+
+        if not isinstance(self.task, Classify) or self.task.multi:
+            raise TypeError(
+                "learn() needs a single-label classification task (nl.Classify without "
+                f"multi=True); this project's task is {self.task!r}."
+            )
+        if features is None:
+            if self.task.text is None:
+                raise ValueError(
+                    "the task shows no text column, so say what the model reads: "
+                    "features='column', a list of columns, or an array aligned to df.index."
+                )
+            features = self.task.text
+        learner = ActiveLearner(
+            estimator,
+            self.df,
+            features,
+            classes=self.task.labels,
+            strategy=strategy,
+            retrain_every=retrain_every,
+            batch_size=batch_size,
+            seed=seed,
+            cv=cv,
+        )
+        with self._lock:
+            if self._loop is not None:
+                self._loop.close()
+            self.refresh()
+            self._loop = ModelLoop(self, learner)
+            self._notify_views()
+        self._loop._on_state(learner.state)
+        return learner
+
+    @property
+    def learner(self) -> ActiveLearner | None:
+        """The model in the loop (see :meth:`learn`), or None."""
+        return None if self._loop is None else self._loop.learner
+
     # -- views -------------------------------------------------------------------------------------
     @check_kwargs
     def label(
         self,
         annotator: str | None = None,
         *,
+        items: Sequence[Any] | pd.Index | None = None,
         window: int = DEFAULT_WINDOW,
         show_suggestions: bool = True,
     ) -> LabelerWidget:
@@ -449,6 +580,10 @@ class Project:
         ----------
         annotator : str, optional
             Who labels (default: ``JUPYTERHUB_USER`` or the login name).
+        items : list of index values, optional
+            Label exactly these items, in this order, answered before or not ("relabel
+            these", e.g. from :func:`nblabel.analysis.label_issues` or a dashboard selection):
+            an earlier answer shows and a key replaces it. Default: the project's queue.
         window : int, default 20
             How many upcoming items the browser holds, so keypresses never wait for the kernel.
         show_suggestions : bool, default True
@@ -463,6 +598,14 @@ class Project:
         if not isinstance(show_suggestions, bool):
             raise TypeError(f"show_suggestions must be True or False, got {show_suggestions!r}.")
         widget_class = view_class(self.task)
+        if items is not None:
+            positions = self._positions(items)
+            with self._lock:
+                item_view = widget_class.item_view_for(annotator)
+                session = FocusSession(self, annotator, item_view, window, positions)
+                session.show_suggestions = show_suggestions
+                self._focused.append(session)
+            return widget_class(self, session)
         with self._lock:
             session = self._sessions.get(annotator)
             if session is None:
@@ -480,6 +623,7 @@ class Project:
         *,
         which: str | Sequence[str] = "disagreement",
         threshold: float = 0.75,
+        items: Sequence[Any] | pd.Index | None = None,
         window: int = DEFAULT_WINDOW,
     ) -> LabelerWidget:
         """Return the adjudication view: the items that need a decision, one by one.
@@ -499,6 +643,9 @@ class Project:
             (someone marked their answer unsure); several reasons combine.
         threshold : float, default 0.75
             Majority share below which an item counts as low confidence.
+        items : list of index values, optional
+            Review exactly these items instead (e.g. the rows of
+            :func:`nblabel.analysis.label_issues`); ``which`` and ``threshold`` are not used.
         window : int, default 20
             Items the browser holds ahead.
 
@@ -521,7 +668,11 @@ class Project:
         widget_class = view_class(self.task)
         with self._lock:
             self.refresh()
-            positions = needs_review(self, reasons, float(threshold))
+            positions = (
+                needs_review(self, reasons, float(threshold))
+                if items is None
+                else self._positions(items)
+            )
             session = ReviewSession(
                 self, reviewer, widget_class.item_view_for(reviewer), window, positions
             )
@@ -534,8 +685,10 @@ class Project:
         With an ``overlap``, the items shown to this kernel's annotators but not answered go
         back to the others at once instead of when their leases expire.
         """
+        if self._loop is not None:
+            self._loop.close()
         if self.overlap is not None:
-            for annotator in set(self._sessions) | set(self._reviews):
+            for annotator in {session.annotator for session in self._all_sessions()}:
                 self.store.release(self._project_id, annotator)
         self.store.close()
 
@@ -592,9 +745,11 @@ class Project:
         return event_id
 
     def _suggestion(self, pos: int) -> dict[str, Any] | None:
-        """Return the answer to suggest for ``pos``: the task's pre-label, if any."""
+        """Return the answer to suggest for ``pos``: the task's pre-label, else the model's."""
         suggestion = self.task.suggestion(self.df.iloc[pos])
-        return None if suggestion is None else {**suggestion, "source": "column"}
+        if suggestion is not None:
+            return {**suggestion, "source": "column"}
+        return None if self._loop is None else self._loop.suggestion(pos)
 
     def _available(self, pos: int, annotator: str) -> bool:
         """Whether ``annotator`` may still be given ``pos`` as far as this kernel knows."""
@@ -627,8 +782,12 @@ class Project:
         return event_id
 
     def _notify_views(self) -> None:
-        for session in [*self._sessions.values(), *self._reviews.values()]:
+        for session in self._all_sessions():
             session.flush()
+
+    def _all_sessions(self) -> list[AnnotatorSession]:
+        """Every annotator's, reviewer's and chosen-items session opened on this kernel."""
+        return [*self._sessions.values(), *self._reviews.values(), *self._focused]
 
     def _pull(self, known: dict[str, int] | None = None) -> int:
         with self._lock:
@@ -637,10 +796,19 @@ class Project:
             return len(rows)
 
     def _ingest(self, rows: list[tuple[Any, ...]], known: dict[str, int] | None) -> None:
-        """Append stored rows (id order) to the mirror and apply them to sessions and write-back."""
+        """Append stored rows (id order) to the mirror and apply them to sessions and write-back.
+
+        Then the listeners (see :meth:`add_listener`) hear of it.
+        """
         for pos, row in self._log.extend(rows, known):
             if pos >= 0:
                 self._apply(pos, row)
+        if rows:
+            for callback in list(self._listeners):
+                try:
+                    callback()
+                except Exception:  # a broken listener must never cost an answer
+                    log.exception("nblabel: a project listener failed")
 
     def _apply(self, pos: int, row: tuple[Any, ...]) -> None:
         event_id, _item, annotator, event, value, flag, comment = row[:7]
@@ -650,14 +818,31 @@ class Project:
             answers.pop(annotator, None)
         else:
             answers[annotator] = (event_id, event, value, flag, comment, source)
-        sessions = self._reviews if source == "adjudicated" else self._sessions
-        session = sessions.get(annotator)
-        if session is not None:
-            session.apply(pos, event, value, flag, comment, row[_META_AT])
+        adjudicated = source == "adjudicated"
+        for session in self._all_sessions():
+            if session.annotator == annotator and (session.source == "adjudicated") == adjudicated:
+                session.apply(pos, event, value, flag, comment, row[_META_AT])
+        if self._loop is not None:
+            self._loop.answered(pos)
         if self.into is not None:
             labeled = [(a[0], a[2]) for a in answers.values() if a[1] == "label"]
             latest = max(labeled)[1] if labeled else None
             self.df.iat[pos, self.df.columns.get_loc(self.into)] = latest
+
+    def _positions(self, items: Any) -> list[int]:
+        """Return the row positions of ``items`` (a list or Index of index values), checked."""
+        if isinstance(items, (str, bytes)) or not isinstance(
+            items, (Sequence, pd.Index, np.ndarray)
+        ):
+            raise TypeError(
+                f"items must be a list of index values (e.g. df.index[:10]), got {items!r}."
+            )
+        positions = [self._position(item) for item in items]
+        if not positions:
+            raise ValueError("items is empty: pass at least one index value to label.")
+        if len(set(positions)) != len(positions):
+            raise ValueError("items lists an item more than once; pass each item once.")
+        return positions
 
     def _position(self, item: Any) -> int:
         try:

@@ -57,6 +57,10 @@ class LabelerWidget(anywidget.AnyWidget):
     """This annotator's counts: ``done``, ``total``, ``labeled``, ``skipped``, ``flagged``,
     ``by_label``."""
 
+    model = traitlets.Dict().tag(sync=True)
+    """The model in the loop (:meth:`nblabel.Project.learn`): ``status`` (cold, ready or
+    failed), ``message`` (shown under the header), ``version`` and ``error``; empty without."""
+
     def __init__(self, project: Project, session: AnnotatorSession) -> None:
         spec = project.task.to_dict()
         spec.pop("guidelines", None)
@@ -73,6 +77,8 @@ class LabelerWidget(anywidget.AnyWidget):
         )
         self.project = project
         self._session = session
+        if project._loop is not None:
+            self.model = project._loop.status()
         self.on_msg(self._on_message)
         session.attach(self)
 
@@ -84,6 +90,10 @@ class LabelerWidget(anywidget.AnyWidget):
     def show_progress(self, progress: dict[str, Any]) -> None:
         """Show the annotator's progress."""
         self.progress = progress
+
+    def show_model(self, status: dict[str, Any]) -> None:
+        """Show the model's status (called from the learner's thread after each retrain)."""
+        self.model = status
 
     # -- browser messages ----------------------------------------------------------------------
     def _on_message(self, _widget: Any, content: Any, _buffers: list[bytes]) -> None:
