@@ -8,26 +8,49 @@ Examples
 >>> proj.label(annotator="ana")  # doctest: +SKIP
 """
 
+import importlib
+from typing import Any
+
 from . import agreement, audit, consensus, datasets
 from ._guidelines import Guideline
 from .gold import Gold
 from .project import Project, label
 from .store import Store, StoreError
-from .tasks import Classify, Task, TaskMismatchError
+from .tasks import Classify, Rank, Spans, Task, TaskMismatchError
+
+#: Modules that import scikit-learn or altair, loaded on first use to keep ``import nblabel`` fast.
+_LAZY_MODULES = ("analysis", "charts", "learn", "rank", "spans")
 
 __all__ = [
     "Classify",
     "Gold",
     "Guideline",
     "Project",
+    "Rank",
+    "Spans",
     "Store",
     "StoreError",
     "Task",
     "TaskMismatchError",
     "agreement",
+    "analysis",
     "audit",
+    "charts",
     "consensus",
     "datasets",
     "label",
+    "learn",
+    "rank",
+    "simulate",
+    "spans",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the heavier submodules (and ``simulate``) when first used."""
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "simulate":
+        return importlib.import_module(".learn", __name__).simulate
+    raise AttributeError(f"module 'nblabel' has no attribute {name!r}")
 __version__ = "0.1.0"

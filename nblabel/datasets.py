@@ -6,7 +6,14 @@ from importlib.resources import files
 
 import pandas as pd
 
-__all__ = ["SUPPORT_TICKET_INTENTS", "load_support_tickets"]
+from ._preference_data import load_answer_judgments, load_answer_pairs
+
+__all__ = [
+    "SUPPORT_TICKET_INTENTS",
+    "load_answer_judgments",
+    "load_answer_pairs",
+    "load_support_tickets",
+]
 
 SUPPORT_TICKET_INTENTS: tuple[str, ...] = (
     "bug",
