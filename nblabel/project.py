@@ -570,7 +570,7 @@ class Project:
         self,
         annotator: str | None = None,
         *,
-        items: Sequence[Any] | pd.Index | None = None,
+        items: Sequence[Any] | pd.Index | pd.Series | None = None,
         window: int = DEFAULT_WINDOW,
         show_suggestions: bool = True,
     ) -> LabelerWidget:
@@ -580,7 +580,7 @@ class Project:
         ----------
         annotator : str, optional
             Who labels (default: ``JUPYTERHUB_USER`` or the login name).
-        items : list of index values, optional
+        items : list, Index or Series of index values, optional
             Label exactly these items, in this order, answered before or not ("relabel
             these", e.g. from :func:`nblabel.analysis.label_issues` or a dashboard selection):
             an earlier answer shows and a key replaces it. Default: the project's queue.
@@ -623,7 +623,7 @@ class Project:
         *,
         which: str | Sequence[str] = "disagreement",
         threshold: float = 0.75,
-        items: Sequence[Any] | pd.Index | None = None,
+        items: Sequence[Any] | pd.Index | pd.Series | None = None,
         window: int = DEFAULT_WINDOW,
     ) -> LabelerWidget:
         """Return the adjudication view: the items that need a decision, one by one.
@@ -643,7 +643,7 @@ class Project:
             (someone marked their answer unsure); several reasons combine.
         threshold : float, default 0.75
             Majority share below which an item counts as low confidence.
-        items : list of index values, optional
+        items : list, Index or Series of index values, optional
             Review exactly these items instead (e.g. the rows of
             :func:`nblabel.analysis.label_issues`); ``which`` and ``threshold`` are not used.
         window : int, default 20
@@ -830,12 +830,15 @@ class Project:
             self.df.iat[pos, self.df.columns.get_loc(self.into)] = latest
 
     def _positions(self, items: Any) -> list[int]:
-        """Return the row positions of ``items`` (a list or Index of index values), checked."""
+        """Return the row positions of ``items`` (index values, in order), checked."""
+        if isinstance(items, pd.Series):
+            items = items.tolist()  # e.g. the ``item`` column of label_issues()
         if isinstance(items, (str, bytes)) or not isinstance(
             items, (Sequence, pd.Index, np.ndarray)
         ):
             raise TypeError(
-                f"items must be a list of index values (e.g. df.index[:10]), got {items!r}."
+                "items must be a list, Index or Series of index values (e.g. df.index[:10]), "
+                f"got {type(items).__name__}."
             )
         positions = [self._position(item) for item in items]
         if not positions:

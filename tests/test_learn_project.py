@@ -181,7 +181,7 @@ def test_relabel_chosen_items_answered_or_not(reviews, tmp_path):
         proj.label("ana", items=[5, 1000])
     with pytest.raises(ValueError, match="more than once"):
         proj.label("ana", items=[5, 5])
-    with pytest.raises(TypeError, match="list of index values"):
+    with pytest.raises(TypeError, match="list, Index or Series of index values"):
         proj.label("ana", items=5)
 
 
