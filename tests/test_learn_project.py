@@ -220,3 +220,17 @@ def test_listeners_hear_of_new_events_and_cannot_cost_an_answer(reviews, tmp_pat
         proj.remove_listener(broken)
     with pytest.raises(TypeError, match="callable"):
         proj.add_listener("print")
+
+
+@pytest.mark.parametrize("strategy", ["random", "entropy", "committee", "diverse", lambda proba: -proba.max(axis=1)])
+def test_every_strategy_orders_the_queue(reviews, tmp_path, strategy):
+    proj = project(reviews, tmp_path)
+    for item in reviews.index[:12]:
+        proj.add(item, reviews.at[item, "truth"], annotator="ana")
+    learner = proj.learn(LogisticRegression(), strategy=strategy, batch_size=4, seed=0, cv=0)
+    assert learner.wait(60) and learner.state.status == "ready"
+    snap = Browser(proj.label("ana", window=8)).hello()
+    upcoming = [item["pos"] for item in snap["upcoming"]]
+    assert upcoming == learner.state.order.tolist()[:8]
+    assert all(item["suggestion"]["source"] == "model" for item in snap["upcoming"])
+    proj.close()
