@@ -1,0 +1,152 @@
+"""Throttled redraws: a burst of changes becomes at most one redraw per interval, the last one kept.
+
+A :class:`Throttle` is poked from any thread (the kernel's, after stored answers; a learner's
+worker, after a retrain). Pokes only set a flag and hand a callback to a :class:`Scheduler`; the
+redraw itself always runs where the scheduler runs callbacks — in a kernel, the kernel's own event
+loop on the main thread, so widgets are only ever changed from one thread. The first poke after a
+quiet spell redraws at once (leading edge); pokes within ``min_interval`` of the last redraw set
+one timer for the end of the interval (trailing edge), which redraws the latest state once, however
+many pokes came in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+log = logging.getLogger("nblabel")
+
+
+class Scheduler(Protocol):
+    """Where and when throttled callbacks run."""
+
+    def now(self) -> float:
+        """Seconds on a monotonic clock."""
+
+    def soon(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` as soon as possible; callable from any thread."""
+
+    def later(self, delay: float, callback: Callable[[], None]) -> Any:
+        """Run ``callback`` after ``delay`` seconds; only called from a ``soon`` callback."""
+
+
+class LoopScheduler:
+    """Runs callbacks on a tornado IOLoop (the kernel's), whatever thread asks."""
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def soon(self, callback: Callable[[], None]) -> None:
+        self.loop.add_callback(callback)  # thread-safe in tornado
+
+    def later(self, delay: float, callback: Callable[[], None]) -> Any:
+        return self.loop.call_later(delay, callback)
+
+
+class ThreadScheduler:
+    """Outside a kernel (a script, a test): run at once, delays on timer threads, one at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def soon(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            callback()
+
+    def later(self, delay: float, callback: Callable[[], None]) -> Any:
+        def run() -> None:
+            with self._lock:
+                callback()
+
+        timer = threading.Timer(delay, run)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+
+def default_scheduler() -> Scheduler:
+    """Return the kernel's loop scheduler when running in a Jupyter kernel, else a thread one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return ThreadScheduler()
+    kernel = getattr(get_ipython(), "kernel", None)
+    loop = getattr(kernel, "io_loop", None)
+    return ThreadScheduler() if loop is None else LoopScheduler(loop)
+
+
+class Throttle:
+    """Call ``redraw`` after pokes, at most once per ``min_interval`` seconds, last state last.
+
+    Parameters
+    ----------
+    redraw : callable
+        Called with no arguments on the scheduler's thread.
+    min_interval : float
+        Least time between two redraws, in seconds (0: every poke redraws, still never two at
+        once and never a queue of them).
+    scheduler : Scheduler
+        Where callbacks run and what the clock says.
+    """
+
+    def __init__(self, redraw: Callable[[], None], min_interval: float, scheduler: Scheduler):
+        self.redraw = redraw
+        self.min_interval = float(min_interval)
+        self.scheduler = scheduler
+        self.redraws = 0
+        self._lock = threading.Lock()
+        self._queued = False
+        self._timer: Any = None
+        self._last: float | None = None
+        self._closed = False
+
+    def poke(self) -> None:
+        """Ask for a redraw (from any thread); cheap, and never queues more than one callback."""
+        with self._lock:
+            if self._queued or self._closed:
+                return
+            self._queued = True
+        self.scheduler.soon(self._run)
+
+    def draw(self) -> None:
+        """Redraw now, on the caller's thread; the interval starts again from here."""
+        self._draw()
+
+    def close(self) -> None:
+        """Stop redrawing: pending and later pokes are dropped."""
+        with self._lock:
+            self._closed = True
+
+    def _run(self) -> None:
+        with self._lock:
+            self._queued = False
+            if self._closed or self._timer is not None:
+                return  # the trailing timer will draw the latest state
+            now = self.scheduler.now()
+            wait = 0.0 if self._last is None else self._last + self.min_interval - now
+        if wait <= 0:
+            self._draw()
+        else:
+            self._timer = self.scheduler.later(wait, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = None
+        if not self._closed:
+            self._draw()
+
+    def _draw(self) -> None:
+        self.redraws += 1
+        try:
+            self.redraw()
+        except Exception:  # a failing chart must not stop later redraws
+            log.exception("nblabel: the dashboard could not redraw")
+        self._last = self.scheduler.now()

@@ -1,0 +1,430 @@
+"""The live dashboard, kernel side: what is drawn when, throttling, clicks to items, escaping."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import nblabel as nl
+from nblabel import charts
+from nblabel._dashboard_throttle import ThreadScheduler, Throttle, default_scheduler
+from nblabel.dashboard import Dashboard, dashboard
+
+INTENTS = list(nl.datasets.SUPPORT_TICKET_INTENTS)
+
+
+class FakeScheduler:
+    """A clock that only moves when told, a queue of callbacks and timers run on demand."""
+
+    def __init__(self) -> None:
+        self.time = 100.0
+        self.queue: list = []
+        self.timers: list[list] = []
+
+    def now(self) -> float:
+        return self.time
+
+    def soon(self, callback) -> None:
+        self.queue.append(callback)
+
+    def later(self, delay, callback):
+        timer = [self.time + delay, callback]
+        self.timers.append(timer)
+        return timer
+
+    def run(self) -> None:
+        while self.queue:
+            self.queue.pop(0)()
+
+    def advance(self, seconds: float) -> None:
+        self.time += seconds
+        self.run()
+        for timer in [t for t in self.timers if t[0] <= self.time]:
+            self.timers.remove(timer)
+            timer[1]()
+        self.run()
+
+
+@pytest.fixture
+def clock() -> FakeScheduler:
+    return FakeScheduler()
+
+
+@pytest.fixture
+def tickets(tmp_path):
+    df = nl.datasets.load_support_tickets()
+    proj = nl.Project(df, nl.Classify(INTENTS, text="text"), store=tmp_path / "t.db", name="t")
+    yield proj
+    proj.close()
+
+
+def make(project, clock, **options) -> Dashboard:
+    return Dashboard(project, scheduler=clock, **options)
+
+
+def label_truth(proj, n: int, annotator: str = "ana", start: int = 0) -> None:
+    for item, intent in proj.df["intent"].iloc[start : start + n].items():
+        proj.add(item, intent, annotator)
+
+
+def chart_data(dash: Dashboard, name: str) -> pd.DataFrame:
+    spec = dash.slots[name].spec
+    datasets = spec["datasets"]
+    return pd.DataFrame(next(iter(datasets.values())))
+
+
+# -- the throttle -------------------------------------------------------------------------------
+def test_throttle_draws_at_once_then_once_more_at_the_end_of_the_interval(clock):
+    seen = []
+    state = {"n": 0}
+    throttle = Throttle(lambda: seen.append(state["n"]), 1.0, clock)
+    state["n"] = 1
+    throttle.poke()
+    clock.run()
+    assert seen == [1]  # leading edge: at once
+    for n in range(2, 500):  # a burst within the interval
+        state["n"] = n
+        throttle.poke()
+        assert len(clock.queue) <= 1  # never a queue of redraws
+        clock.run()
+    assert seen == [1] and len(clock.timers) == 1
+    clock.advance(0.5)
+    assert seen == [1]
+    clock.advance(0.5)
+    assert seen == [1, 499]  # trailing edge: the last state, once
+    assert clock.timers == []
+    clock.advance(5.0)
+    state["n"] = 500
+    throttle.poke()
+    clock.run()
+    assert seen == [1, 499, 500]  # after a quiet spell: at once again
+
+
+def test_throttle_counts_the_interval_from_the_end_of_a_slow_redraw(clock):
+    seen = []
+
+    def slow():
+        seen.append(clock.time)
+        clock.time += 3.0  # the redraw itself took 3 s
+
+    throttle = Throttle(slow, 1.0, clock)
+    throttle.poke()
+    clock.run()
+    throttle.poke()
+    clock.run()
+    assert len(seen) == 1 and clock.timers and clock.timers[0][0] == seen[0] + 4.0
+
+
+def test_pokes_from_many_threads_queue_one_redraw(clock):
+    throttle = Throttle(lambda: None, 1.0, clock)
+    threads = [threading.Thread(target=lambda: [throttle.poke() for _ in range(200)])
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(clock.queue) == 1
+    clock.run()
+    assert throttle.redraws == 1
+
+
+def test_a_failing_redraw_is_logged_and_later_pokes_still_draw(clock, caplog):
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+
+    throttle = Throttle(flaky, 0.0, clock)
+    throttle.poke()
+    clock.run()
+    throttle.poke()
+    clock.run()
+    assert len(calls) == 2
+    assert "could not redraw" in caplog.text
+
+
+def test_closed_throttle_drops_pokes(clock):
+    throttle = Throttle(lambda: None, 0.0, clock)
+    throttle.close()
+    throttle.poke()
+    assert clock.queue == []
+
+
+def test_outside_a_kernel_redraws_run_on_the_caller_and_timer_threads():
+    assert isinstance(default_scheduler(), ThreadScheduler)
+    done = threading.Event()
+    seen = []
+    throttle = Throttle(lambda: (seen.append(1), done.set()), 0.05, ThreadScheduler())
+    throttle.poke()
+    assert seen == [1]
+    done.clear()
+    throttle.poke()
+    throttle.poke()
+    assert done.wait(5)
+    assert seen == [1, 1]
+
+
+# -- what is drawn when -------------------------------------------------------------------------
+def test_before_answers_overlap_and_a_model_the_dashboard_says_what_is_missing(project, clock):
+    dash = make(project, clock)
+    assert dash.draws["labels"] == 1 and dash.draws["progress"] == 1
+    assert set(chart_data(dash, "labels").columns) >= {"label", "annotator", "count"} or (
+        chart_data(dash, "labels").empty
+    )
+    assert "needs two annotators on the same items" in dash.slots["agreement"].note.value
+    assert dash.slots["agreement"].widget is None and dash.slots["pairs"].widget is None
+    assert 'data-status="none"' in dash.status.value
+    assert "proj.learn(estimator)" in dash.status.value
+    assert all(dash.slots[name].widget is None for name in ("uncertainty", "confusion"))
+    dash.close()
+
+
+def test_agreement_appears_once_two_annotators_answer_the_same_item(project, clock):
+    dash = make(project, clock, min_interval=0, agreement_resamples=20)
+    project.add("t0", "pos", "ana")
+    project.add("t1", "neg", "ben")
+    clock.run()
+    assert "no item has answers from two annotators yet (2 annotators" in (
+        dash.slots["agreement"].note.value
+    )
+    project.add("t0", "pos", "ben")
+    project.add("t1", "neg", "ana")
+    project.add("t2", "neutral", "ana")
+    project.add("t2", "pos", "ben")
+    clock.run()
+    assert dash.slots["agreement"].widget is not None
+    rows = set(chart_data(dash, "agreement")["row"])
+    assert {"overall", "pos", "neg"} <= rows
+    pairs = chart_data(dash, "pairs")
+    assert set(pairs["annotator_a"]) == {"ana", "ben"}
+    dash.close()
+
+
+def test_a_burst_of_answers_redraws_twice_and_shows_the_last_state(project, clock):
+    dash = make(project, clock, min_interval=1.0)
+    assert dash.throttle.redraws == 1
+    clock.advance(5.0)  # a quiet spell after the first draw
+    for i in range(40):
+        project.add(f"t{i % 8}", ["pos", "neg", "neutral"][i % 3], f"a{i // 8}")
+        clock.run()
+    assert dash.throttle.redraws == 2  # the first answer at once, the rest wait
+    clock.advance(1.0)
+    assert dash.throttle.redraws == 3  # one trailing redraw
+    counts = chart_data(dash, "labels").groupby("label")["count"].sum()
+    expected = project.annotations.drop_duplicates(["item", "annotator"], keep="last")
+    assert counts.to_dict() == expected["value"].value_counts().to_dict()
+    assert chart_data(dash, "progress").groupby("annotator")["answers"].max().sum() == 40
+    dash.close()
+
+
+def test_without_changes_nothing_is_sent_again(project, clock):
+    dash = make(project, clock, min_interval=0)
+    project.add("t0", "pos", "ana")
+    clock.run()
+    before = dash.draws
+    dash.refresh()
+    dash.refresh()
+    assert dash.draws == before
+
+
+def test_model_charts_follow_the_learner_and_only_they_redraw_after_a_retrain(tickets, clock):
+    dash = make(tickets, clock, min_interval=0, agreement_resamples=20)
+    label_truth(tickets, 60)
+    clock.run()
+    learner = tickets.learn(LogisticRegression(max_iter=300), retrain_every=1000, seed=0, cv=3)
+    tickets.add(tickets.df.index[60], tickets.df["intent"].iloc[60], "ana")  # the dashboard hears
+    clock.run()
+    assert learner.wait(60)
+    clock.run()
+    assert dash.slots["confusion"].widget is not None, dash.status.value
+    assert 'data-status="ready"' in dash.status.value and "Model v" in dash.status.value
+    labeling = {name: dash.draws[name] for name in ("labels", "progress", "throughput")}
+    model = {name: dash.draws[name] for name in ("confusion", "learning_curve")}
+    before = dash.draws
+    learner.request()  # a retrain with no new answers
+    assert learner.wait(60)
+    assert clock.queue, "the learner's listener asks for a redraw"
+    assert dash.draws == before  # nothing drawn on the learner's thread
+    clock.run()
+    assert {name: dash.draws[name] for name in labeling} == labeling
+    assert dash.draws["learning_curve"] == model["learning_curve"] + 1
+    assert len(chart_data(dash, "learning_curve")["n_labels"]) >= 2
+    assert chart_data(dash, "confusion")["count"].sum() == 61
+    assert chart_data(dash, "uncertainty")["count"].sum() == len(tickets.df) - 61
+    dash.close()
+
+
+def test_a_failing_fit_shows_its_message(project, clock):
+    class Broken(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            raise ValueError("the <GPU> is on fire")
+
+    dash = make(project, clock, min_interval=0)
+    learner = project.learn(Broken(), retrain_every=1, cv=0)
+    for item, label in zip(["t0", "t1", "t2"], ["pos", "neg", "neutral"], strict=True):
+        project.add(item, label, "ana")
+    assert learner.wait(30)
+    clock.run()
+    assert 'data-status="failed"' in dash.status.value
+    assert "ValueError: the &lt;GPU&gt; is on fire" in dash.status.value
+    assert "Shown once a model is trained." in dash.slots["confusion"].note.value
+    dash.close()
+
+
+def test_cold_model_says_so(project, clock):
+    dash = make(project, clock, min_interval=0)
+    project.learn(LogisticRegression(), retrain_every=1, cv=0)
+    project.add("t0", "pos", "ana")
+    project.learner.wait(30)
+    clock.run()
+    assert 'data-status="cold"' in dash.status.value and "Cold start" in dash.status.value
+    assert "starts with the first trained model" in dash.slots["learning_curve"].note.value
+    dash.close()
+
+
+# -- clicks to items ----------------------------------------------------------------------------
+def click(dash: Dashboard, name: str, points: list[dict]) -> None:
+    """Do what altair's front end does when marks are clicked: set the selection trait."""
+    widget = dash.slots[name].widget
+    selection = next(iter(widget._vl_selections))
+    widget._vl_selections = {selection: {"value": {"vlPoint": {"or": points}}, "store": []}}
+
+
+@pytest.fixture
+def trained(tickets, clock):
+    dash = make(tickets, clock, min_interval=0, agreement_resamples=20)
+    label_truth(tickets, 60)
+    learner = tickets.learn(LogisticRegression(max_iter=300), retrain_every=1000, seed=0, cv=3)
+    learner.request()
+    assert learner.wait(60)
+    dash.refresh()
+    clock.run()
+    yield dash
+    dash.close()
+
+
+def test_clicking_a_confusion_cell_lists_its_items(trained):
+    dash = trained
+    predictions = tickets_predictions(dash)
+    given = predictions[predictions["label"].notna()]
+    cell = given.groupby(["label", "heldout"]).size().idxmax()
+    click(dash, "confusion", [{"label": cell[0], "predicted": cell[1]}])
+    expected = given.index[(given["label"] == cell[0]) & (given["heldout"] == cell[1])]
+    assert dash.selected.tolist() == expected.tolist()
+    assert f"{len(expected)} items: given {cell[0]}, model {cell[1]}" in dash.caption.value
+    html = dash.table.outputs[0]["data"]["text/html"]
+    assert expected[0] in html and "suggestion" in html and "confidence" in html
+    assert not dash.relabel_button.disabled
+
+
+def test_clicking_histogram_bars_lists_their_pool_items(trained):
+    dash = trained
+    bars = chart_data(dash, "uncertainty")
+    bars = bars[bars["count"] > 0].head(2)
+    click(dash, "uncertainty", bars[["bin_start", "bin_end"]].to_dict("records"))
+    assert len(dash.selected) == bars["count"].sum()
+    pool = tickets_predictions(dash)
+    assert pool.loc[dash.selected, "label"].isna().all()
+
+
+def test_a_redraw_that_empties_the_selection_keeps_the_list(trained):
+    dash = trained
+    click(dash, "confusion", [{"label": "bug", "predicted": "bug"}])
+    chosen = dash.selected.tolist()
+    widget = dash.slots["confusion"].widget
+    widget._vl_selections = {"select_cell": {"value": None, "store": []}}
+    assert dash.selected.tolist() == chosen
+
+
+def test_relabel_these_opens_a_labeling_widget_over_exactly_those_items(trained):
+    dash = trained
+    click(dash, "confusion", [{"label": "bug", "predicted": "bug"}])
+    chosen = dash.selected.tolist()
+    dash.relabel_button.click()
+    view = dash.opened
+    assert dash.below.children == (view,)
+    assert view.annotator == nl.project.default_annotator()
+    df = dash.project.df
+    assert [df.index[pos] for pos in view._session.positions] == chosen
+    dash.review_button.click()
+    assert dash.below.children == (dash.opened,) and dash.opened is not view
+    review = dash.opened._session
+    assert review.review_total == len(chosen)
+    assert [df.index[pos] for pos in review.sent] == chosen[: len(review.sent)]
+
+
+def tickets_predictions(dash: Dashboard) -> pd.DataFrame:
+    return dash.project.learner.state.predictions()
+
+
+def test_relabel_without_a_selection_says_what_to_do(project, clock):
+    dash = make(project, clock, annotator="lead")
+    with pytest.raises(ValueError, match="click a confusion cell"):
+        dash.relabel()
+    assert dash.relabel_button.disabled
+
+
+def test_listed_text_is_never_html(project, clock):
+    dash = make(project, clock, annotator="lead")
+    table = dash.select(["t6", "t2"], "<b>why</b>")
+    html = dash.table.outputs[0]["data"]["text/html"]
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;why&lt;/b&gt;" in dash.caption.value
+    assert table.index.tolist() == ["t6", "t2"]
+    long = "x" * 300
+    project.df.loc["t7", "text"] = long
+    assert len(dash.select(["t7"]).loc["t7", "text"]) == 80
+    with pytest.raises(ValueError, match="not in the project's DataFrame"):
+        dash.select(["nope"])
+
+
+# -- arguments and lifetime ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"min_interval": -1}, ValueError, "min_interval must be seconds"),
+        ({"bins": 0}, ValueError, "bins must be an int"),
+        ({"every": "often"}, ValueError, "is not a time window"),
+        ({"agreement_resamples": 0}, ValueError, "agreement_resamples"),
+        ({"annotator": " "}, ValueError, "annotator must be"),
+        ({"colour": "red"}, TypeError, "valid ones are"),
+    ],
+)
+def test_bad_options_say_what_is_wrong(project, options, error, message):
+    with pytest.raises(error, match=message):
+        dashboard(project, **options)
+
+
+def test_a_project_is_required():
+    with pytest.raises(TypeError, match="must be an nl.Project"):
+        dashboard(pd.DataFrame())
+
+
+def test_closing_stops_listening(project, clock):
+    dash = make(project, clock, min_interval=0)
+    dash.close()
+    project.add("t0", "pos", "ana")
+    assert clock.queue == []
+    assert dash.draws["labels"] == 1
+
+
+def test_dashboard_of_a_spans_project_draws_progress(tmp_path, texts, clock):
+    proj = nl.Project(texts, nl.Spans(["PER"], text="text"), store=tmp_path / "s.db", name="s")
+    dash = make(proj, clock, min_interval=0)
+    proj.add("t0", [{"start": 0, "end": 5, "label": "PER"}], "ana")
+    clock.run()
+    assert "classification tasks" in dash.slots["labels"].note.value
+    assert dash.slots["progress"].draws == 2
+    dash.close()
+    proj.close()
+
+
+def test_charts_module_selection_names_match(trained):
+    assert charts.CELL_SELECTION in trained.slots["confusion"].widget._vl_selections
+    assert charts.BIN_SELECTION in trained.slots["uncertainty"].widget._vl_selections
