@@ -29,6 +29,7 @@ from .tasks import Classify, Task
 
 if TYPE_CHECKING:
     from ._model_loop import ModelLoop
+    from .dashboard import Dashboard
     from .learn import ActiveLearner
     from .widgets import LabelerWidget
 
@@ -563,6 +564,22 @@ class Project:
     def learner(self) -> ActiveLearner | None:
         """The model in the loop (see :meth:`learn`), or None."""
         return None if self._loop is None else self._loop.learner
+
+    def dashboard(self, **options: Any) -> Dashboard:
+        """Return a live dashboard: labels, progress, agreement and the model, as they change.
+
+        Charts follow the answers (redrawn at most once per ``min_interval``) and, after
+        :meth:`learn`, the model: pool uncertainty, learning curve, calibration and the
+        model-vs-label confusion matrix, whose cells and bars select items to relabel or
+        review. Options are those of :func:`nblabel.dashboard.dashboard`.
+
+        Examples
+        --------
+        >>> proj.dashboard(min_interval=2)  # doctest: +SKIP
+        """
+        from .dashboard import dashboard
+
+        return dashboard(self, **options)
 
     # -- views -------------------------------------------------------------------------------------
     @check_kwargs
