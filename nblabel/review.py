@@ -9,6 +9,7 @@ with ``source="adjudicated"`` by the reviewer, and the consensus labels of the p
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -61,6 +62,28 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def _reviewed(project: Project, annotator: str, answer: Any) -> dict[str, Any]:
+    """Return one annotator's answer as the review panel shows it, with its details if any."""
+    shown = {"annotator": annotator, "value": answer[2], "flag": answer[3], "comment": answer[4]}
+    meta = _meta_of(project, answer[0])
+    if meta:
+        shown["meta"] = meta
+    return shown
+
+
+def _meta_of(project: Project, event_id: int) -> Any:
+    """Return the details (``meta``) stored with event ``event_id``, e.g. a ranking's shown order.
+
+    Events are mirrored in increasing id order, so a binary search finds it.
+    """
+    columns = project._log._columns
+    ids = columns["id"]
+    at = bisect.bisect_left(ids, event_id)
+    if at == len(ids) or ids[at] != event_id:
+        return None
+    return columns["meta"][at]
+
+
 class ReviewSession(AnnotatorSession):
     """A reviewer's session: the items to settle, with everyone's answers in each payload."""
 
@@ -92,7 +115,7 @@ class ReviewSession(AnnotatorSession):
         payload = super()._payload(pos, buffers)
         answers = self.project._by_item.get(pos, {})
         payload["review"] = [
-            {"annotator": annotator, "value": answer[2], "flag": answer[3], "comment": answer[4]}
+            _reviewed(self.project, annotator, answer)
             for annotator, answer in sorted(answers.items(), key=lambda kv: kv[1][0])
             if answer[5] != "adjudicated" and answer[1] == "label"
         ]
