@@ -22,10 +22,18 @@ class OfflineChart(alt.JupyterChart):
     """
 
 
+#: vega-embed options: SVG (marks carry ARIA labels a screen reader, or a test, can read) and
+#: an actions menu that exports PNG/SVG but links to no online editor.
+EMBED_OPTIONS = {
+    "renderer": "svg",
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+}
+
+
 def offline_chart(chart: alt.TopLevelMixin) -> OfflineChart:
     """Return a chart widget for ``chart`` whose JavaScript is bundled, not fetched."""
     OfflineChart.enable_offline()  # bundles once per process (a few seconds), then a no-op
-    return OfflineChart(chart)
+    return OfflineChart(chart, embed_options=EMBED_OPTIONS)
 
 
 def note_html(text: str, kind: str = "note") -> str:

@@ -1,0 +1,151 @@
+"""The live dashboard in JupyterLab and Chromium: charts follow answers and the model, clicks pick items."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .lab import (
+    kernel_for,
+    open_notebook,
+    run_all_cells,
+    wait_for_widget,
+    wait_until,
+    write_notebook,
+)
+
+pytestmark = pytest.mark.browser
+
+SETUP = """
+import nblabel as nl
+from nblabel.dashboard import dashboard
+from sklearn.linear_model import LogisticRegression
+df = nl.datasets.load_support_tickets()
+intents = list(nl.datasets.SUPPORT_TICKET_INTENTS)
+proj = nl.Project(df, nl.Classify(intents, text="text"), store="dash.db", name="dash")
+seed = df["intent"].groupby(df["intent"]).head(8)  # a colleague labeled 8 of each intent
+for item, intent in seed.items():
+    proj.add(item, intent, "ben")
+proj.learn(LogisticRegression(max_iter=300), retrain_every=3, seed=0, cv=3)
+assert proj.learner.wait(60)
+dash = dashboard(proj, annotator="cy", min_interval=0.5, agreement_resamples=20)
+dash
+"""
+
+LABEL = 'proj.label("ana", window=6)'
+CLICKED = "[str(dash.slots['confusion'].widget._vl_selections), dash.selected.tolist()]"
+COUNTS = (
+    "(f := dash.project.learner.state.predictions(), "
+    "nl.charts.confusion(f[f['label'].notna()], intents).data['count'].tolist())[1]"
+)
+SLOT = ".nbl-dashboard .nbl-dash-slot-{}"
+
+
+def marks(page, slot: str, role: str) -> list[str]:
+    """The ARIA labels of the marks Vega drew in a chart of the dashboard (its SVG)."""
+    return page.locator(f"{SLOT.format(slot)} svg path[aria-roledescription='{role}']").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('aria-label'))"
+    )
+
+
+def drawn_counts(page) -> list[int]:
+    return [int(field(m, "count")) for m in marks(page, "confusion", "rect mark")]
+
+
+def field(label: str, name: str) -> str:
+    return re.search(rf"(?:^|; ){re.escape(name)}: ([^;]*)", label).group(1)
+
+
+def answers_drawn(page, annotator: str) -> int:
+    bars = [b for b in marks(page, "labels", "bar") if field(b, "annotator") == annotator]
+    return sum(int(field(b, "count")) for b in bars)
+
+
+def shown_item(widget) -> str:
+    return widget.locator(".nbl-position").inner_text().removeprefix("item ")
+
+
+def test_dashboard_follows_answers_and_model_and_clicks_pick_items(lab_server, page):
+    server = lab_server
+    path = write_notebook(server, "dash.ipynb", [SETUP, LABEL])
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    wait_for_widget(page, ".nbl-dashboard")
+    labeler = wait_for_widget(page, ".nbl-root")
+    kernel = kernel_for(server, path)
+    truth = kernel.eval("df['intent'].to_dict()")
+    keys = {label: str(i + 1) for i, label in enumerate(kernel.eval("intents"))}
+
+    # Drawn from the start: the colleague's answers, the trained model, and the agreement note.
+    wait_until(lambda: answers_drawn(page, "ben") == 48, 60, "ben's 48 answers in the label chart")
+    assert answers_drawn(page, "ana") == 0
+    note = page.locator(SLOT.format("agreement"))
+    assert "needs two annotators on the same items" in note.inner_text()
+    wait_until(lambda: marks(page, "confusion", "rect mark"), 30, "the confusion matrix")
+    status = page.locator(".nbl-dashboard .nbl-dash-status")
+    assert status.get_attribute("data-status") == "ready" and status.inner_text().startswith("Model v")
+    curve = marks(page, "learning_curve", "line mark") + marks(page, "learning_curve", "circle")
+    assert curve, "the learning curve is drawn"
+    versions = kernel.eval("int(proj.learner.state.version)")
+
+    # Answers given in the labeling widget reach the chart in the browser; the model retrains.
+    labeler.click(position={"x": 5, "y": 5})
+    for _ in range(7):
+        page.keyboard.press(keys[truth[shown_item(labeler)]])
+    wait_until(lambda: kernel.eval("len(proj.annotations)") == 55, 20, "ana's 7 answers stored")
+    assert kernel.eval("bool(proj.learner.history['accuracy'].notna().all())")
+    wait_until(lambda: answers_drawn(page, "ana") == 7, 20, "ana's 7 answers in the label chart")
+    wait_until(lambda: kernel.eval("int(proj.learner.state.version)") > versions, 60, "a retrain")
+    assert kernel.eval("proj.learner.wait(60)")
+    n_labels = kernel.eval("int(proj.learner.state.n_labels)")
+    wait_until(
+        lambda: sum(int(field(m, "count")) for m in marks(page, "confusion", "rect mark")) == n_labels,
+        30,
+        "the confusion matrix of the retrained model",
+    )
+
+    # Once two annotators answered the same item, agreement and the pair heatmap appear.
+    kernel.execute("for i, v in zip(seed.index[[0, 8, 16]], ['billing', 'bug', 'praise']): proj.add(i, v, 'ana')")
+    wait_until(lambda: marks(page, "pairs", "rect mark"), 30, "the annotator-pair heatmap")
+    assert "needs two annotators" not in note.inner_text()
+
+    # Clicking a confusion cell lists its items in the table below (once the retrain those
+    # answers caused is drawn, so the click lands on the chart that stays).
+    assert kernel.eval("proj.learner.wait(60)")
+    wait_until(lambda: drawn_counts(page) == kernel.eval(COUNTS), 30, "the latest confusion matrix")
+    cells = page.locator(f"{SLOT.format('confusion')} svg path[aria-roledescription='rect mark']")
+    labels = cells.evaluate_all("nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    busiest = max(range(len(labels)), key=lambda i: int(field(labels[i], "count")))
+    cell = labels[busiest]
+    given, predicted, count = field(cell, "label"), field(cell, "predicted"), int(field(cell, "count"))
+    cells.nth(busiest).scroll_into_view_if_needed()
+    box = cells.nth(busiest).bounding_box()
+    page.mouse.click(box["x"] + 4, box["y"] + 4)  # off the centred count text
+    kernel.execute("f = proj.learner.state.predictions(); given = f[f['label'].notna()]")
+    expected = kernel.eval(f"nl.charts.cell_items(given, [{{'label': {given!r}, 'predicted': {predicted!r}}}]).tolist()")
+    assert len(expected) == count
+    wait_until(
+        lambda: kernel.eval("dash.selected.tolist()") == expected,
+        20,
+        lambda: f"the click in the kernel: {kernel.eval(CLICKED)}, expected {expected}",
+    )
+    caption = page.locator(".nbl-dashboard .nbl-dash-caption")
+    wait_until(lambda: caption.count() and caption.inner_text().startswith(f"{count} item"), 20, "the caption")
+    assert f"given {given}, model {predicted}" in caption.inner_text()
+    table = page.locator(".nbl-dashboard .jp-OutputArea-output table.dataframe")
+    wait_until(lambda: table.count() == 1, 20, "the table of chosen items")
+    rows = table.locator("tbody th").all_inner_texts()
+    assert rows == expected[: len(rows)] and len(rows) == min(count, 60)
+    headers = table.locator("thead th").all_inner_texts()
+    assert {"text", "label", "suggestion", "confidence"} <= set(headers)
+
+    # "Relabel these" opens a labeling widget over exactly those items, right below.
+    page.get_by_role("button", name="Relabel these").click()
+    relabel = page.locator(".nbl-dashboard .nbl-root")
+    wait_until(lambda: relabel.count() == 1, 30, "the relabeling widget in the dashboard")
+    wait_until(lambda: shown_item(relabel) == expected[0], 20, "the first chosen item on screen")
+    positions = kernel.eval("[str(df.index[p]) for p in dash.opened._session.positions]")
+    assert positions == expected
+    assert kernel.eval("dash.opened.annotator") == "cy"
+    kernel.close()
