@@ -296,3 +296,26 @@ def test_undo_then_answer_again(answers_df, three):
     browser.answer(0, ["model_c", "model_b", "model_a"], meta={"shown": OPTIONS, "ratings": {"model_c": 5}})
     assert proj.annotations["event"].tolist() == ["label", "retract", "label"]
     assert browser.widget.progress["by_label"] == {"model_c": 1}
+
+
+def test_review_shows_each_ranking_with_its_details_and_stores_the_pick(answers_df, three):
+    proj = nl.Project(answers_df, three, store=":memory:")
+    ana, ben = Browser(proj.label("ana")), Browser(proj.label("ben"))
+    ana.hello(), ben.hello()
+    ana.answer(0, ["model_a", "model_b", "model_c"], meta={"shown": three.order_for("q0", "ana"), "ratings": {"model_a": 5}})
+    ben.answer(0, [OPTIONS], meta={"shown": three.order_for("q0", "ben"), "all_bad": True})
+    ben.answer(1, ["model_c", "model_b", "model_a"])  # nobody else answered q1: nothing to settle
+    lead = Browser(proj.review("lead"))
+    [item] = lead.hello()["upcoming"]
+    assert item["review"] == [
+        {"annotator": "ana", "value": [["model_a"], ["model_b"], ["model_c"]], "flag": None, "comment": None,
+         "meta": {"shown": three.order_for("q0", "ana"), "ratings": {"model_a": 5}}},
+        {"annotator": "ben", "value": [OPTIONS], "flag": None, "comment": None,
+         "meta": {"shown": three.order_for("q0", "ben"), "all_bad": True}},
+    ]
+    shown = [key for key, _ in item["view"]["options"]]
+    [ack] = lead.answer(0, [OPTIONS], meta={"shown": shown, "all_bad": True}, picked="ben")
+    assert ack["kind"] == "ack"
+    decision = proj.annotations.iloc[-1]
+    assert (decision["annotator"], decision["source"]) == ("lead", "adjudicated")
+    assert decision["meta"] == {"shown": shown, "all_bad": True, "picked": "ben"}

@@ -264,6 +264,86 @@ def test_notebook7_pair_key_and_drag(notebook_server, page):
         wait_for_events(kernel, "trio", [["i1", "label", [[t[1]], [t[2]], [t[0]]], {"shown": t}, None, None]])
 
 
+REVIEW_SETUP = """
+from nblabel import Project
+from nblabel.tasks import Rank
+from nblabel._preference_data import load_answer_pairs
+team = Project(load_answer_pairs().head(3), Rank(["brief", "thorough"], prompt="prompt", rating=(1, 5)), store="team.db")
+VERDICTS = {  # as each annotator's widget sends them: value and the details it records
+    "ana": {"P01": ([["brief"], ["thorough"]], {"ratings": {"brief": 4, "thorough": 2}}),
+            "P02": ([["thorough"], ["brief"]], {}), "P03": ([["thorough"], ["brief"]], {})},
+    "ben": {"P01": ([["brief", "thorough"]], {"all_bad": True}),
+            "P02": ([["brief"], ["thorough"]], {}), "P03": ([["thorough"], ["brief"]], {})},
+}
+for annotator, verdicts in VERDICTS.items():
+    widget = team.label(annotator)
+    widget._on_message(widget, {"kind": "hello", "to": annotator}, [])
+    for item, (value, meta) in verdicts.items():
+        shown = team.task.order_for(item, annotator)
+        widget._on_message(widget, {"kind": "answer", "req": item, "pos": int(team.df.index.get_loc(item)),
+                                    "event": "label", "value": value, "meta": {"shown": shown, **meta}}, [])
+assert len(team.annotations) == 6
+team.review("lead")
+"""
+
+
+def test_adjudicating_rankings(lab_server, page):
+    server = lab_server
+    path = write_notebook(server, "rank_review.ipynb", [REVIEW_SETUP])
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    widget = wait_for_widget(page, ".nbl-rank-pane").locator("xpath=ancestor::*[contains(@class, 'nbl-root')][1]")
+    assert widget.locator(".nbl-who").inner_text() == "lead · reviewing"
+    wait_item(widget, "P01")
+
+    def name(item: str, option: str) -> str:  # the option's side on the reviewer's screen
+        return "AB"[AB.order_for(item, "lead").index(option)]
+
+    # Each annotator's verdict reads as the reviewer sees the pair: sides, ratings, "both bad".
+    rows = widget.locator(".nbl-review-row")
+    wait_until(lambda: rows.count() == 2, 10, "both annotators' answers")
+    assert widget.locator(".nbl-review-who").all_inner_texts() == ["ana", "ben"]
+    rated = ", ".join(f"{side} {4 if name('P01', 'brief') == side else 2}" for side in "AB")
+    assert widget.locator(".nbl-review-value").all_inner_texts() == [f"{name('P01', 'brief')} better · rated {rated}", "both bad"]
+    assert [rows.nth(i).locator("kbd").inner_text() for i in (0, 1)] == ["⇧1", "⇧2"]
+    assert "⇧1–⇧9" in widget.locator(".nbl-legend").inner_text()
+
+    widget.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Shift+Digit2")  # take ben's verdict: both bad
+    wait_item(widget, "P02")
+    assert widget.locator(".nbl-review-value").all_inner_texts() == [f"{name('P02', 'thorough')} better", f"{name('P02', 'brief')} better"]
+    for key in ["r", "5", "3", "1"]:  # a verdict of one's own: rate A 5 and B 3, then A is better
+        page.keyboard.press(key)
+    wait_until(lambda: widget.locator(".nbl-done").is_visible(), 10, "the end of the review (P03 was agreed on)")
+
+    # Back on P01, the reviewer changes their mind and takes ana's verdict, ratings included.
+    page.keyboard.press("ArrowLeft")
+    wait_item(widget, "P02")
+    assert "answered: A better · rated A 5, B 3" in widget.locator(".nbl-answer").inner_text()
+    page.keyboard.press("ArrowLeft")
+    wait_item(widget, "P01")
+    assert "answered: both bad" in widget.locator(".nbl-answer").inner_text()
+    assert widget.locator(".nbl-rank-actions button[aria-pressed='true'] .nbl-label-text").all_inner_texts() == ["both bad"]
+    page.keyboard.press("Shift+Digit1")
+    wait_item(widget, "P02")
+
+    s1, s2 = AB.order_for("P01", "lead"), AB.order_for("P02", "lead")
+    expected = [
+        ["P01", "label", [BOTH], {"shown": s1, "all_bad": True, "picked": "ben"}],
+        ["P02", "label", [[s2[0]], [s2[1]]], {"shown": s2, "ratings": {s2[0]: 5, s2[1]: 3}}],
+        ["P01", "label", [["brief"], ["thorough"]], {"shown": s1, "ratings": {"brief": 4, "thorough": 2}, "picked": "ana"}],
+    ]
+    with kernel_for(server, path) as kernel:
+        decisions = (
+            "team.annotations.query('source == \"adjudicated\"')"
+            "[['item', 'event', 'value', 'meta']].values.tolist()"
+        )
+        wait_until(lambda: len(kernel.eval(decisions)) == 3, 20, "three decisions in the kernel")
+        assert kernel.eval(decisions) == expected
+        assert kernel.eval("team.annotations.query('source == \"adjudicated\"')['annotator'].unique().tolist()") == ["lead"]
+        assert kernel.eval("len(team.annotations)") == 9, "the annotators' own answers stay as they were"
+
+
 def _brightness(css_color: str) -> float:
     inside = css_color[css_color.index("(") + 1 : css_color.index(")")]
     return sum(float(c) for c in inside.split(",")[:3]) / 3

@@ -33,6 +33,7 @@ function rankView(task) {
   const pairwise = keymap.pairwise;
   const levels = ratingLevels(task.rating);
   let parts = null;
+  let mounted = null; // the shell's context, once mounted
   let shownSlot = null;
   let rating = null; // while rating: {at: index into the options as shown}
   let diffOn = false;
@@ -183,6 +184,7 @@ function rankView(task) {
 
   // ---- building the item area ----------------------------------------------------------------
   function mount(body, ctx) {
+    mounted = ctx;
     const prompt = h("div", { class: "nbl-rank-prompt nbl-text" });
     const status = h("div", { class: "nbl-rank-status", attrs: { "aria-live": "polite" } });
     const note = h("div", { class: "nbl-rank-note" });
@@ -511,23 +513,41 @@ function rankView(task) {
       return keymap.legend;
     },
 
+    /**
+     * An answer in the names shown on screen. An answer that comes without its item (another
+     * annotator's in the review panel, a check question's) is told in the current item's order.
+     */
     describe(slot) {
       const answer = slot.answer;
       const meta = answer.meta || {};
       const value = answer.value;
-      if (!slot.view) return describeRanking(value, (key) => key);
+      const current = mounted && mounted.session.screen() === "item" ? mounted.session.current() : null;
+      const on = slot.view ? slot : current && current.view ? current : null;
+      if (!on) return describeRanking(value, (key) => key);
       let text;
       if (pairwise) {
-        const verdict = pairVerdict(answer, shownKeys(slot));
+        const verdict = pairVerdict(answer, shownKeys(on));
         text = verdict === "bad" ? "both bad" : verdict === "tie" ? "tie" : `${optionName(Number(verdict.slice(7)), true)} better`;
       } else {
-        text = describeRanking(value, (key) => String(shownKeys(slot).indexOf(key) + 1));
+        text = describeRanking(value, (key) => String(shownKeys(on).indexOf(key) + 1));
         if (meta.all_bad) text += " (all bad)";
       }
       const ratings = meta.ratings || {};
-      const rated = shownKeys(slot).filter((key) => key in ratings);
-      if (rated.length) text += ` · rated ${rated.map((key) => `${nameOf(slot, key)} ${ratings[key]}`).join(", ")}`;
+      const rated = shownKeys(on).filter((key) => key in ratings);
+      if (rated.length) text += ` · rated ${rated.map((key) => `${nameOf(on, key)} ${ratings[key]}`).join(", ")}`;
       return text;
+    },
+
+    /** Adjudicating: decide with another annotator's ranking, its verdict and ratings included. */
+    pick(value, annotator, ctx) {
+      const { session } = ctx;
+      const slot = session.current();
+      const other = (slot.review || []).find((entry) => entry.annotator === annotator) || {};
+      const theirs = other.meta || {};
+      const st = state(slot, session.draft()); // the draft follows the decision
+      st.ranking = initialRanking(shownKeys(slot), value);
+      st.ratings = { ...(theirs.ratings || {}) };
+      return session.answer(value, answerMeta(slot, st, Boolean(theirs.all_bad)), { picked: annotator });
     },
   };
 }
