@@ -6,7 +6,8 @@ redraw itself always runs where the scheduler runs callbacks — in a kernel, th
 loop on the main thread, so widgets are only ever changed from one thread. The first poke after a
 quiet spell redraws at once (leading edge); pokes within ``min_interval`` of the last redraw set
 one timer for the end of the interval (trailing edge), which redraws the latest state once, however
-many pokes came in between.
+many pokes came in between. The interval runs from the end of a redraw and is at least as long as
+that redraw took, so slow redraws (a large project) never keep the kernel more than half busy.
 """
 
 from __future__ import annotations
@@ -92,8 +93,10 @@ class Throttle:
     redraw : callable
         Called with no arguments on the scheduler's thread.
     min_interval : float
-        Least time between two redraws, in seconds (0: every poke redraws, still never two at
-        once and never a queue of them).
+        Least time between the end of a redraw and the start of the next, in seconds; a redraw
+        that took longer than this waits as long as it took, so redraws never keep the kernel
+        more than half busy. With 0, pokes arriving while a redraw is queued or running still
+        coalesce into one.
     scheduler : Scheduler
         Where callbacks run and what the clock says.
     """
@@ -107,6 +110,7 @@ class Throttle:
         self._queued = False
         self._timer: Any = None
         self._last: float | None = None
+        self._cost = 0.0
         self._closed = False
 
     def poke(self) -> None:
@@ -132,7 +136,8 @@ class Throttle:
             if self._closed or self._timer is not None:
                 return  # the trailing timer will draw the latest state
             now = self.scheduler.now()
-            wait = 0.0 if self._last is None else self._last + self.min_interval - now
+            gap = max(self.min_interval, self._cost)
+            wait = 0.0 if self._last is None else self._last + gap - now
         if wait <= 0:
             self._draw()
         else:
@@ -145,8 +150,10 @@ class Throttle:
 
     def _draw(self) -> None:
         self.redraws += 1
+        start = self.scheduler.now()
         try:
             self.redraw()
         except Exception:  # a failing chart must not stop later redraws
             log.exception("nblabel: the dashboard could not redraw")
         self._last = self.scheduler.now()
+        self._cost = self._last - start
