@@ -22,8 +22,16 @@ test("changed words are marked on each side, the rest is kept", () => {
 
 test("insertions and deletions", () => {
   const { left, right } = diffTexts("one two three", "one three four");
-  assert.deepEqual(changed(left), ["two "]);
-  assert.deepEqual(changed(right), [" four"]);
+  assert.deepEqual(changed(left), ["two"]);
+  assert.deepEqual(changed(right), ["four"]);
+});
+
+test("a changed phrase is one highlight; white space alone is not a change", () => {
+  const { left, right } = diffTexts("keep it short and clear, please", "keep it  long and very vague, please");
+  assert.deepEqual(changed(left), ["short", "clear"]);
+  assert.deepEqual(changed(right), ["long", "very vague"]);
+  assert.equal(joined(right), "keep it  long and very vague, please");
+  assert.deepEqual(diffTexts("a  b\n", "a b").left, [["a  b\n", false]]);
 });
 
 test("identical, empty and missing texts", () => {

@@ -39,6 +39,7 @@ function rankView(task) {
   let diffOn = false;
   let expanded = false;
   const diffs = new WeakMap(); // slot → its two texts' differences
+  let ahead = null; // cancels the idle-time diff of the next pair, while one is scheduled
 
   // ---- state -------------------------------------------------------------------------------
   const shownKeys = (slot) => slot.view.options.map(([key]) => key);
@@ -185,6 +186,7 @@ function rankView(task) {
   // ---- building the item area ----------------------------------------------------------------
   function mount(body, ctx) {
     mounted = ctx;
+    ctx.signal.addEventListener("abort", () => ahead && ahead(), { once: true });
     const prompt = h("div", { class: "nbl-rank-prompt nbl-text" });
     const status = h("div", { class: "nbl-rank-status", attrs: { "aria-live": "polite" } });
     const note = h("div", { class: "nbl-rank-note" });
@@ -397,11 +399,7 @@ function rankView(task) {
     }
     if (pairwise) {
       const [[, a], [, b]] = view.options;
-      let segments = null;
-      if (diffOn) {
-        if (!diffs.has(slot)) diffs.set(slot, diffTexts(a, b));
-        segments = diffs.get(slot);
-      }
+      const segments = diffOn ? differences(slot) : null;
       parts.panes.forEach((pane, side) => {
         const text = side === 0 ? a : b;
         pane.text.classList.toggle("nbl-missing", text === null);
@@ -424,12 +422,44 @@ function rankView(task) {
     }
   }
 
+  /** The two texts' differences, computed once per item. */
+  function differences(slot) {
+    if (!diffs.has(slot)) {
+      const [[, a], [, b]] = slot.view.options;
+      diffs.set(slot, diffTexts(a, b));
+    }
+    return diffs.get(slot);
+  }
+
+  /**
+   * While highlighting is on, compare the next pair when the browser is idle, so the keypress
+   * that brings it on screen only has to paint it.
+   */
+  function diffNextWhenIdle(ctx) {
+    const { session, signal } = ctx;
+    if (!pairwise || !diffOn || ahead || signal.aborted) return;
+    const next = session.slots[session.cursor + 1];
+    if (!next || !next.view || diffs.has(next)) return;
+    const run = () => {
+      ahead = null;
+      if (diffOn && !signal.aborted) differences(next);
+    };
+    if (typeof requestIdleCallback === "function") {
+      const handle = requestIdleCallback(run, { timeout: 1000 });
+      ahead = () => cancelIdleCallback(handle);
+    } else {
+      const handle = setTimeout(run, 0);
+      ahead = () => clearTimeout(handle);
+    }
+  }
+
   function render(slot, draft, ctx) {
     if (slot !== shownSlot) {
       rating = null;
       showItem(slot, ctx);
       shownSlot = slot;
     }
+    diffNextWhenIdle(ctx);
     const st = state(slot, draft);
     const shown = shownKeys(slot);
     const stored = slot.answer && slot.answer.event === "label" ? slot.answer : null;
