@@ -57,7 +57,8 @@ def events(kernel, project: str) -> list[list]:
 
 def wait_for_events(kernel, project: str, expected: list[list]) -> None:
     wait_until(lambda: len(events(kernel, project)) >= len(expected), 20, f"{len(expected)} events in {project}")
-    assert events(kernel, project) == expected
+    stored = events(kernel, project)
+    assert stored == expected, "the kernel's events:\n" + "\n".join(map(repr, stored)) + "\nexpected:\n" + "\n".join(map(repr, expected))
 
 
 def shown_item(widget) -> str:
