@@ -142,12 +142,12 @@ def summary(name: str, records: list[dict], wire: tuple[int, int], answers: int)
     return row
 
 
-def judge_with_keys(page, wire: Wire, count: int, kernel, done_before: int) -> tuple[list[dict], tuple[int, int]]:
+def judge_with_keys(page, wire: Wire, count: int, kernel, done_before: int, pause: float) -> tuple[list[dict], tuple[int, int]]:
     lab.install_paint_latency_probe(page, ".jp-OutputArea-output .nbl-body")
     up, down = wire.mark()
     for i in range(count):
         page.keyboard.press("12"[i % 2])
-        time.sleep(0.05)
+        time.sleep(pause)
     records = [r for r in lab.read_paint_latencies(page, wait=10) if r["key"] in "12"]
     lab.wait_until(lambda: kernel.eval("len(proj.annotations)") >= done_before + count, 120, "every answer to be saved")
     time.sleep(1.0)  # the last refills and progress updates arrive
@@ -175,6 +175,7 @@ def judge_naive(page, wire: Wire, count: int, kernel) -> tuple[list[dict], tuple
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=60, help="answers per run")
+    parser.add_argument("--pause", type=float, default=0.05, help="seconds between keypresses")
     args = parser.parse_args()
     n = args.pairs
     setup = SETUP.replace("PAIRS", str(2 * n + 21))  # each answer refills the window of 20
@@ -190,16 +191,19 @@ def main() -> None:
         lab.wait_for_widget(page, ".naive-pane")
         kernel = lab.kernel_for(server, path)
         lengths = kernel.eval("sorted({len(t) for t in df.a} | {len(t) for t in df.b})")
-        print(f"JupyterLab + Chromium (headless); {n} answers per run; options of {min(lengths):,}–{max(lengths):,} characters")
+        print(
+            f"JupyterLab + Chromium (headless); {n} answers per run, keys {args.pause * 1000:.0f} ms apart; "
+            f"options of {min(lengths):,}–{max(lengths):,} characters"
+        )
 
         rows = {}
         widget.scroll_into_view_if_needed()
         widget.click(position={"x": 5, "y": 5})
-        records, moved = judge_with_keys(page, wire, n, kernel, 0)
+        records, moved = judge_with_keys(page, wire, n, kernel, 0, args.pause)
         rows["nb_off"] = summary("nblabel, highlighting off", records, moved, n)
         page.keyboard.press("d")
         lab.wait_until(lambda: widget.locator(".nbl-rank-changed").count() > 0, 10, "differences to be highlighted")
-        records, moved = judge_with_keys(page, wire, n, kernel, n)
+        records, moved = judge_with_keys(page, wire, n, kernel, n, args.pause)
         rows["nb_on"] = summary("nblabel, highlighting on", records, moved, n)
 
         page.locator("button.naive-a").first.scroll_into_view_if_needed()
