@@ -4,7 +4,9 @@ Measured in JupyterLab + Chromium (headless), inside the page (tests/browser/lab
 from the input event's ``timeStamp`` to the first DOM mutation in the item area and to the next
 animation frame, the paint), with difference highlighting off and on. The view renders the next
 pair from the window of items the browser already holds and diffs the two texts in the browser
-(words, longest common subsequence after trimming the common start and end).
+(words, longest common subsequence after trimming the common start and end); while highlighting
+is on it compares the next pair when the browser is idle, so at a human pace the keypress only
+paints. ``--pause`` sets the time between keypresses (default 50 ms, faster than anyone reads).
 
 Beside it, in the same run and page: the common notebook comparison built from ipywidgets — two
 ``HTML`` panes and "A better" / "B better" buttons whose click handler records the verdict and
