@@ -149,3 +149,29 @@ def test_dashboard_follows_answers_and_model_and_clicks_pick_items(lab_server, p
     assert positions == expected
     assert kernel.eval("dash.opened.annotator") == "cy"
     kernel.close()
+
+
+def test_notebook7_dashboard_updates_and_a_click_lists_items(notebook_server, page):
+    server = notebook_server
+    path = write_notebook(server, "dash7.ipynb", [SETUP])
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    wait_for_widget(page, ".nbl-dashboard")
+    kernel = kernel_for(server, path)
+    wait_until(lambda: answers_drawn(page, "ben") == 48, 60, "ben's 48 answers in the label chart")
+    kernel.execute("for i, v in seed.iloc[[0, 8]].items(): proj.add(i, v, 'ana')")
+    wait_until(lambda: answers_drawn(page, "ana") == 2, 20, "answers from code in the label chart")
+    assert kernel.eval("proj.learner.wait(60)")
+    wait_until(lambda: drawn_counts(page) == kernel.eval(COUNTS), 30, "the latest confusion matrix")
+    cells = page.locator(f"{SLOT.format('confusion')} svg path[aria-roledescription='rect mark']")
+    labels = cells.evaluate_all("nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    first = next(i for i, label in enumerate(labels) if int(field(label, "count")) > 0)
+    cells.nth(first).scroll_into_view_if_needed()
+    box = cells.nth(first).bounding_box()
+    page.mouse.click(box["x"] + 4, box["y"] + 4)
+    count = int(field(labels[first], "count"))
+    wait_until(lambda: len(kernel.eval("dash.selected.tolist()")) == count, 20, "the click in the kernel")
+    table = page.locator(".nbl-dashboard .jp-OutputArea-output table.dataframe")
+    wait_until(lambda: table.count() == 1, 20, "the table of chosen items")
+    assert table.locator("tbody th").all_inner_texts() == kernel.eval("dash.selected.tolist()")[:60]
+    kernel.close()
