@@ -277,7 +277,12 @@ class Dashboard(widgets.VBox):
         column = "heldout" if given["heldout"].notna().any() else "suggestion"
         self._frames["confusion"] = (given, column)
         labels = list(self.project.task.labels)
-        self.slots["confusion"].update(charts.confusion(given, labels, predicted=column))
+        matrix = charts.confusion(given, labels, predicted=column)
+        if column == "suggestion":  # no cross-validated predictions: say the view is in-sample
+            matrix = matrix.properties(
+                title=f"Model vs given label ({len(given)} items, in-sample: no cross-validation)"
+            )
+        self.slots["confusion"].update(matrix)
         if column == "heldout":
             self.slots["calibration"].update(charts.calibration(given))
         else:

@@ -281,6 +281,19 @@ def test_a_failing_fit_shows_its_message(project, clock):
     dash.close()
 
 
+def test_without_cross_validation_the_confusion_matrix_says_it_is_in_sample(tickets, clock):
+    dash = make(tickets, clock, min_interval=0, agreement_resamples=20)
+    label_truth(tickets, 40)
+    learner = tickets.learn(LogisticRegression(max_iter=300), retrain_every=1000, seed=0, cv=0)
+    learner.request()
+    assert learner.wait(60)
+    clock.run()
+    assert "in-sample" in dash.slots["confusion"].spec["title"]
+    assert chart_data(dash, "confusion")["count"].sum() == 40
+    assert "needs cross-validated predictions" in dash.slots["calibration"].note.value
+    dash.close()
+
+
 def test_cold_model_says_so(project, clock):
     dash = make(project, clock, min_interval=0)
     project.learn(LogisticRegression(), retrain_every=1, cv=0)
