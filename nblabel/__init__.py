@@ -19,7 +19,7 @@ from .store import Store, StoreError
 from .tasks import Classify, Rank, Spans, Task, TaskMismatchError
 
 #: Modules that import scikit-learn or altair, loaded on first use to keep ``import nblabel`` fast.
-_LAZY_MODULES = ("analysis", "charts", "learn", "rank", "spans")
+_LAZY_MODULES = ("analysis", "charts", "dashboard", "learn", "rank", "spans")
 
 __all__ = [
     "Classify",
@@ -37,6 +37,7 @@ __all__ = [
     "audit",
     "charts",
     "consensus",
+    "dashboard",
     "datasets",
     "label",
     "learn",

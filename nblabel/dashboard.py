@@ -85,7 +85,7 @@ def dashboard(
 
     Examples
     --------
-    >>> dash = nl.dashboard(proj, min_interval=2)  # doctest: +SKIP
+    >>> dash = nl.dashboard.dashboard(proj, min_interval=2)  # doctest: +SKIP
     >>> dash  # doctest: +SKIP
     """
     return Dashboard(

@@ -448,8 +448,9 @@ class Project:
 
         It runs in the kernel's thread right after events were stored through this project
         (widget answers, :meth:`add`, :meth:`skip`, :meth:`retract`, adjudications) or pulled
-        from other kernels by :meth:`refresh`. Keep it short (e.g. schedule a redraw); an
-        exception in it is logged and never costs an answer.
+        from other kernels by :meth:`refresh`, and when :meth:`learn` puts a model in the
+        loop. Keep it short (e.g. schedule a redraw); an exception in it is logged and never
+        costs an answer.
 
         Examples
         --------
@@ -558,6 +559,7 @@ class Project:
             self._loop = ModelLoop(self, learner)
             self._notify_views()
         self._loop._on_state(learner.state)
+        self._tell_listeners()  # e.g. a dashboard shows the new model's panel at once
         return learner
 
     @property
@@ -821,11 +823,14 @@ class Project:
             if pos >= 0:
                 self._apply(pos, row)
         if rows:
-            for callback in list(self._listeners):
-                try:
-                    callback()
-                except Exception:  # a broken listener must never cost an answer
-                    log.exception("nblabel: a project listener failed")
+            self._tell_listeners()
+
+    def _tell_listeners(self) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback()
+            except Exception:  # a broken listener must never cost an answer
+                log.exception("nblabel: a project listener failed")
 
     def _apply(self, pos: int, row: tuple[Any, ...]) -> None:
         event_id, _item, annotator, event, value, flag, comment = row[:7]

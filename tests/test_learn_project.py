@@ -234,3 +234,12 @@ def test_every_strategy_orders_the_queue(reviews, tmp_path, strategy):
     assert upcoming == learner.state.order.tolist()[:8]
     assert all(item["suggestion"]["source"] == "model" for item in snap["upcoming"])
     proj.close()
+
+
+def test_listeners_hear_when_a_model_joins(reviews, tmp_path):
+    proj = project(reviews, tmp_path)
+    heard = []
+    proj.add_listener(lambda: heard.append(proj.learner))
+    learner = proj.learn(LogisticRegression(), cv=0)
+    assert heard == [learner]
+    proj.close()
