@@ -21,6 +21,7 @@ const EXCERPT = 40;
 export class SpanDoc {
   #history = [];
   #nextId = 1;
+  #changedAt = [-1, false];
 
   /**
    * @param {object} options
@@ -126,7 +127,8 @@ export class SpanDoc {
 
   /** True when the spans differ from the answer the item was opened with. */
   changed() {
-    return JSON.stringify(this.value()) !== this.initial;
+    if (this.#changedAt[0] !== this.version) this.#changedAt = [this.version, JSON.stringify(this.value()) !== this.initial];
+    return this.#changedAt[1];
   }
 
   /**

@@ -530,7 +530,8 @@ function spansView(task) {
         [`${keyLabel("PageUp")} ${keyLabel("PageDown")}`, "previous / next item"],
       ];
       if (task.suggest !== null && task.suggest !== undefined) {
-        pairs.splice(5, 0, ["Space", "accept suggestion"], ["Enter", "accept all suggestions"]);
+        pairs.splice(5, 0, ["Space", "accept suggestion"]);
+        pairs[pairs.findIndex(([key]) => key === "Enter")] = ["Enter", "accept all suggestions, then submit"];
       }
       return pairs;
     },
@@ -556,8 +557,9 @@ function spansView(task) {
       rules.push(`::highlight(${prefix}-l${index}-2) { background-color: color-mix(in srgb, ${c} 22%, transparent); text-decoration: overline solid ${c} 3px; }`);
       rules.push(`::highlight(${prefix}-s${index}) { background-color: color-mix(in srgb, ${c} 10%, transparent); text-decoration: underline dashed ${c} 2px; }`);
     });
-    rules.push(`::highlight(${prefix}-selection) { background-color: color-mix(in srgb, var(--nbl-accent, #0969da) 35%, transparent); }`);
-    rules.push(`::highlight(${prefix}-focus) { background-color: var(--nbl-accent, #0969da); color: var(--nbl-accent-fg, #ffffff); }`);
+    // The selection and the focused span must stand out from every label colour: grey and ink.
+    rules.push(`::highlight(${prefix}-selection) { background-color: color-mix(in srgb, var(--nbl-fg) 22%, transparent); text-decoration: underline solid var(--nbl-fg) 2px; }`);
+    rules.push(`::highlight(${prefix}-focus) { background-color: var(--nbl-fg); color: var(--nbl-bg); }`);
     return rules.join("\n");
   }
 }
