@@ -45,6 +45,7 @@ EVENT_COLUMNS = (
 _BUSY_TIMEOUT_S = 30.0
 #: PostgreSQL advisory lock key held while creating or migrating the tables.
 _SCHEMA_LOCK = 0x6E626C6162656C  # "nblabel"
+_EVENTS_LOCK = 0x6E626C  # "nbl", with the project's id as the second key
 
 _metadata = sa.MetaData()
 _id_type = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -262,6 +263,14 @@ class Store:
         ids = []
         try:
             with self._exclusive(schema=False) as conn:
+                if self.engine.dialect.name == "postgresql":
+                    # Ids come from a sequence: without this lock a writer could commit id 7
+                    # after another committed id 8, and a kernel that had read up to 8 would
+                    # never see 7. One writer at a time per project keeps commits in id order
+                    # (SQLite's BEGIN IMMEDIATE already does).
+                    conn.exec_driver_sql(
+                        f"SELECT pg_advisory_xact_lock({_EVENTS_LOCK}, {int(project_id)})"
+                    )
                 for row in rows:
                     if (
                         overlap is not None

@@ -73,6 +73,28 @@ def _writer(url, name, count):
     store.close()
 
 
+def test_a_reader_following_concurrent_writers_misses_nothing(store_url):
+    """Events become visible in id order, so reading "after the last id seen" is complete."""
+    ctx = multiprocessing.get_context("spawn")
+    store = Store(store_url)
+    pid = store.open_project("shared", nl.Classify(["a", "b"], text="t"))
+    workers = [ctx.Process(target=_writer, args=(store_url, f"w{i}", 150)) for i in range(4)]
+    for w in workers:
+        w.start()
+    seen, last = [], 0
+    while any(w.is_alive() for w in workers) or len(seen) < 600:
+        rows = store.read(pid, after=last)
+        seen += [r[0] for r in rows]
+        last = seen[-1] if seen else 0
+        if not rows and not any(w.is_alive() for w in workers):
+            break
+    for w in workers:
+        w.join(180)
+        assert w.exitcode == 0
+    assert seen == [r[0] for r in store.read(pid)] and len(seen) == 600
+    store.close()
+
+
 def test_concurrent_writers(store_url):
     ctx = multiprocessing.get_context("spawn")
     workers = [ctx.Process(target=_writer, args=(store_url, f"w{i}", 100)) for i in range(4)]
