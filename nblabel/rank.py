@@ -633,7 +633,11 @@ def bradley_terry(
 
 # -- projects -------------------------------------------------------------------------------------
 def for_project(project: Project, *, training: bool = False, how: str = "each") -> pd.DataFrame:
-    """Return a ranking project's pairwise table, or its training pairs (``training=True``)."""
+    """Return a ranking project's pairwise table, or its training pairs (``training=True``).
+
+    Only the annotators' own answers count, as in agreement and consensus: a reviewer's
+    adjudications and model answers would otherwise weigh as extra annotators.
+    """
     from .tasks import Rank
 
     if not isinstance(project.task, Rank):
@@ -648,8 +652,8 @@ def for_project(project: Project, *, training: bool = False, how: str = "each") 
             raise ValueError(
                 "how= chooses how training pairs combine annotators; pass training=True."
             )
-        return preferences(project.annotations)
-    return training_pairs(project.annotations, project.df, project.task.prompt, how=how)
+        return preferences(project._counted())
+    return training_pairs(project._counted(), project.df, project.task.prompt, how=how)
 
 
 def _check_ci(ci: Any) -> None:

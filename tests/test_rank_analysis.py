@@ -169,6 +169,11 @@ def test_project_preferences(texts):
         proj.preferences(how="majority")
     with pytest.raises(TypeError, match="training must be True or False"):
         proj.preferences(training="yes")
+    # A reviewer's adjudication and a model's answer are not extra annotators' preferences.
+    proj.add("p2", [["short"], ["long"], ["odd"]], annotator="lead", source="adjudicated")
+    proj.add("p2", [["odd"], ["long"], ["short"]], annotator="model", source="model")
+    assert set(proj.preferences()["annotator"]) == {"ana"}
+    assert proj.preferences(training=True)["chosen"].tolist() == ["Four.", "Four.", "4"]
     labels = nl.Project(texts, nl.Classify(["x"], text="short"), store=":memory:")
     with pytest.raises(TypeError, match="preferences\\(\\) reads rankings"):
         labels.preferences()
