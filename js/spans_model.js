@@ -273,7 +273,7 @@ export class SpanDoc {
       this.notice = this.hasSelection() ? this.#emptyReason() : "Select some text first: drag over it, double-click a word, or hold Shift and move with the arrow keys.";
       return false;
     }
-    const span = this.#make(range[0], range[1], label, null);
+    let span = this.#make(range[0], range[1], label, null);
     const existing = this.#find(span);
     if (existing) {
       this.focusItem({ kind: "span", item: existing });
@@ -281,6 +281,10 @@ export class SpanDoc {
       return false;
     }
     const removed = this.overlap ? [] : this.#conflicts(span);
+    // Reselecting over one accepted suggestion changes its extent: the new span is that
+    // suggestion, edited (not a rejection of it and a span from nowhere).
+    const resized = removed.filter((other) => other.from !== null);
+    if (resized.length === 1) span = this.#make(span.start, span.end, label, resized[0].from);
     this.#commit({ added: [span], removed });
     this.focus = { kind: "span", item: span };
     this.anchor = null;

@@ -240,6 +240,25 @@ test("suggestions: accept, reject and edit one at a time", () => {
   assert.deepEqual(d.value(), [{ start: 8, end: 11, label: "ORG" }]);
 });
 
+test("reselecting over an accepted suggestion edits its extent", () => {
+  const text = "Ana Lima met Bob";
+  const d = doc(text, { suggestions: [[0, 3, "PER"], [13, 16, "PER"]], source: "column:guess", overlap: false });
+  d.focusNext(1);
+  d.acceptFocused();
+  d.clearSelection();
+  selectByKeys(d, 0, 8);
+  assert.ok(d.applyLabel("PER"));
+  const meta = d.meta().suggestions;
+  assert.deepEqual([meta.accepted, meta.edited, meta.rejected, meta.ignored], [[], [0], [], [1]]);
+  assert.deepEqual(d.value(), [{ start: 0, end: 8, label: "PER" }]);
+  // A span over two accepted suggestions replaces both: neither is its origin.
+  const both = doc("Ana Bob", { suggestions: [[0, 3, "PER"], [4, 7, "PER"]], source: "column:guess", overlap: false });
+  both.acceptAll();
+  selectByKeys(both, 0, 7);
+  both.applyLabel("ORG");
+  assert.deepEqual(both.meta().suggestions.rejected, [0, 1]);
+});
+
 test("suggestions that overlap spans stay pending on accept-all without overlap", () => {
   const d = doc("New York City", { suggestions: [[0, 8, "LOC"], [4, 13, "ORG"], [9, 13, "LOC"]] });
   assert.equal(d.acceptAll(), 2);

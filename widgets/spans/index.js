@@ -299,11 +299,12 @@ function spansView(task) {
     show(parts.notice, Boolean(doc.notice));
     const pending = doc.pending().length;
     const count = `${doc.spans.length} span${doc.spans.length === 1 ? "" : "s"}`;
+    const unchanged = slot.answer && slot.status !== "rejected" && !doc.changed();
     let next = "Enter submits";
-    if (pending) next = `${pending} suggestion${pending === 1 ? "" : "s"} to review — Enter accepts all`;
-    else if (slot.answer && !doc.changed()) next = "Enter goes on (unchanged)";
+    if (unchanged) next = "Enter goes on (unchanged)";
+    else if (pending) next = `${pending} suggestion${pending === 1 ? "" : "s"} to review — Enter accepts all`;
     setText(parts.counts, `${count}${doc.changed() && slot.answer ? " (edited)" : ""} · ${next}`);
-    show(parts.acceptAll, pending > 0);
+    show(parts.acceptAll, pending > 0 && !unchanged);
     show(parts.accept, Boolean(doc.focus && doc.focus.kind === "suggestion"));
     show(parts.remove, Boolean(doc.focus));
     setText(parts.removeText, doc.focus && doc.focus.kind === "suggestion" ? " reject" : " delete");
@@ -317,13 +318,15 @@ function spansView(task) {
   // ---- actions -------------------------------------------------------------------------------------
   function enter(ctx) {
     const doc = currentDoc(ctx);
-    if (doc.pending().length && doc.acceptAll()) return true;
     const { session } = ctx;
     const slot = session.current();
+    // On an answered item left as it was, Enter keeps the answer, as in every view: suggestions
+    // the annotator passed over stay passed over instead of changing the stored answer.
     if (slot.answer && slot.status !== "rejected" && !doc.changed()) {
       if (!session.draftChanged()) return session.forward();
       if (slot.answer.event === "skip") return session.skip();
     }
+    if (doc.pending().length && doc.acceptAll()) return true;
     submitted.set(slot.pos, doc);
     if (submitted.size > KEPT_SUBMISSIONS) submitted.delete(submitted.keys().next().value);
     return session.answer(doc.value(), doc.meta());
