@@ -224,6 +224,14 @@ class Project:
                 raise ValueError(f"how={how!r} combines annotators; do not pass annotator=.")
             return self._consensus(how)
         self.refresh()
+        if annotator is not None:
+            annotator = self._annotator(annotator)
+            known = set(self._log.frame()["annotator"]) | set(self._sessions)
+            if annotator not in known:
+                raise ValueError(
+                    f"no answers by {annotator!r} in this project; annotators so far: "
+                    f"{sorted(known)}. Check the spelling, or leave annotator= out for everyone's."
+                )
         current = self._log.current(annotator)
         if annotator is None and self.gold is not None and self.gold.spec.qualify:
             counted = {a for a in current["annotator"].unique() if self.qualified(a)}

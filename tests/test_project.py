@@ -45,6 +45,10 @@ def test_current_answer_rules(project):
     project.add("t0", "neutral", annotator="bob")
     assert project.labels(annotator="ana")["t0"] == "neg"
     assert project.labels()["t0"] == "neutral"
+    with pytest.raises(ValueError, match=r"no answers by 'anna' in this project; annotators so far: \['ana', 'bob'\]"):
+        project.labels(annotator="anna")
+    with pytest.raises(ValueError, match="annotator must be a non-empty name"):
+        project.labels(annotator=3)
     project.retract("t0", annotator="bob")
     assert project.labels()["t0"] == "neg"
     project.skip("t0", annotator="ana")
