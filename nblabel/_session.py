@@ -184,10 +184,20 @@ class AnnotatorSession:
         return meta
 
     def _acknowledge(self, req: Any, pos: int, event_id: int) -> None:
+        """Tell the views the answer is stored, with more items if the store gives them.
+
+        From here on the answer is on disk: a failure to refill the window (a busy or
+        unreachable store) must not turn into "not saved", or the annotator would answer again.
+        The next poll refills instead.
+        """
         self._changed.discard(pos)
         buffers = Buffers()
-        dropped = self._rerank()
-        appended = self._refill(buffers)
+        try:
+            dropped = self._rerank()
+            appended = self._refill(buffers)
+        except Exception:
+            log.exception("nblabel stored an answer but could not refill the window; will retry")
+            buffers, dropped, appended = Buffers(), [], []
         content = {
             "kind": "ack",
             "req": req,
@@ -200,7 +210,10 @@ class AnnotatorSession:
         if dropped:
             content["drop"] = dropped
         self._broadcast(content, buffers.items)
-        self.flush()
+        try:
+            self.flush()
+        except Exception:
+            log.exception("nblabel could not update the views after an answer; will retry")
 
     def _check_pos(self, pos: Any) -> int:
         if isinstance(pos, bool) or not isinstance(pos, int) or not 0 <= pos < self.project.n_items:

@@ -24,7 +24,7 @@ from ._util import check_kwargs
 from .gold import Gold, GoldSet, gold_accuracy
 from .pilot import PilotReport, history_table, pilot_report
 from .queue import Queue
-from .store import EVENT_COLUMNS, Store, now_us
+from .store import EVENT_COLUMNS, Store, StoreError, now_us
 from .tasks import Classify, Task
 
 if TYPE_CHECKING:
@@ -768,7 +768,12 @@ class Project:
                 stored = tuple(event_id if name == "id" else row[name] for name in EVENT_COLUMNS)
                 self._ingest([stored], known={row["item"]: pos})
             else:
-                self._pull(known={row["item"]: pos})
+                try:
+                    self._pull(known={row["item"]: pos})
+                except StoreError:
+                    # Stored, but others' events could not be read just now: the row reaches
+                    # the mirror with the next refresh, in id order.
+                    log.exception("nblabel stored event %s but could not read the store", event_id)
         return event_id
 
     def _suggestion(self, pos: int) -> dict[str, Any] | None:

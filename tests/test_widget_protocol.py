@@ -192,6 +192,30 @@ def test_store_failures_reject_the_answer(numbers, monkeypatch):
     assert reject["kind"] == "reject" and "disk is full" in reject["reason"]
 
 
+def test_a_stored_answer_is_acknowledged_even_if_the_store_then_fails(numbers, monkeypatch, caplog):
+    widget = numbers.label("ana", window=3)
+    browser = Browser(widget)
+    browser.hello()
+
+    def busy(*args, **kwargs):
+        raise StoreError("database is locked")
+
+    # Stored, then the refill cannot reserve or read: still "saved", never "not saved".
+    monkeypatch.setattr(numbers.store, "claim", busy)
+    monkeypatch.setattr(numbers, "overlap", 2)
+    [ack] = [m for m in browser.answer(0, "a", req="r1") if m["kind"] in ("ack", "reject")]
+    assert ack["kind"] == "ack" and ack["append"] == []
+    assert "could not refill the window" in caplog.text
+    other = nl.Project(numbers.df, numbers.task, store=numbers.store.url.split("///", 1)[-1])
+    other.add(10, "b", annotator="ben")  # so the next answer's id is not the one expected
+    monkeypatch.setattr(numbers.store, "read", busy)
+    [ack] = [m for m in browser.answer(1, "b", req="r2") if m["kind"] in ("ack", "reject")]
+    assert ack["kind"] == "ack"
+    assert "could not read the store" in caplog.text
+    monkeypatch.undo()
+    assert numbers.annotations[["item", "annotator"]].values.tolist() == [[0, "ana"], [10, "ben"], [1, "ana"]]
+
+
 def test_unexpected_errors_reject_instead_of_vanishing(numbers, monkeypatch, caplog):
     browser = Browser(numbers.label("ana"))
     browser.hello()
