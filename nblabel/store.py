@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import pathlib
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -441,8 +442,11 @@ class Store:
             .where(_events.c.project_id == project_id, _events.c.id > after)
             .order_by(_events.c.id)
         )
-        with self._reading() as conn:
-            rows = conn.execute(query).all()
+        try:
+            with self._reading() as conn:
+                rows = conn.execute(query).all()
+        except sa.exc.DBAPIError as error:
+            raise StoreError(_explain(error, self.url)) from error
         value_at, meta_at = EVENT_COLUMNS.index("value"), EVENT_COLUMNS.index("meta")
         decoded = []
         for row in rows:
@@ -569,18 +573,29 @@ def _make_engine(location: str | os.PathLike[str] | Engine) -> Engine:
     return engine
 
 
+def _hide_password(url: str) -> str:
+    """Return ``url`` with its password masked, for error messages (they end up in notebooks)."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
 def _engine_from_url(url: str) -> Engine:
     try:
         engine = sa.create_engine(url, pool_pre_ping=True)
+    except ValueError as error:  # e.g. a port that is not a number
+        raise StoreError(
+            f"{_hide_password(url)!r} is not a valid database URL ({error}); the form is "
+            "postgresql+psycopg://user@host:5432/dbname."
+        ) from None
     except ModuleNotFoundError as error:
         raise StoreError(
             f"the database driver for {url.split('://')[0]!r} is not installed ({error.name}); "
             "for PostgreSQL run: pip install 'nblabel[postgres]'."
         ) from error
     except sa.exc.ArgumentError as error:
-        raise StoreError(f"{url!r} is not a database URL SQLAlchemy understands: {error}") from (
-            error
-        )
+        raise StoreError(
+            f"{_hide_password(url)!r} is not a database URL SQLAlchemy understands: "
+            f"{_hide_password(str(error))}"
+        ) from None
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         engine.dispose()
         return _make_engine(engine.url.database)

@@ -65,6 +65,16 @@ def test_unreachable_server_gives_a_clear_error():
         Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/nothing?connect_timeout=2")
 
 
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://ana:s3cret@db:notaport/labels", "postgresq://ana:s3cret@db/labels", "postgresql+psycopg://ana:s3cret@127.0.0.1:1/x?connect_timeout=2"]
+)
+def test_bad_urls_are_explained_without_the_password(url):
+    with pytest.raises(nl.StoreError) as caught:
+        Store(url)
+    shown = "".join(str(e) for e in (caught.value, caught.value.__cause__, caught.value.__context__) if e)
+    assert "s3cret" not in shown and "ana:***@" in str(caught.value)
+
+
 def _writer(url, name, count):
     store = Store(url)
     pid = store.open_project("shared", nl.Classify(["a", "b"], text="t"))
