@@ -186,6 +186,7 @@ def test_eight_kernels_never_exceed_overlap(store_url):
     per_item = events.groupby("item")["annotator"].nunique()
     assert per_item.max() <= overlap
     # Annotators walk one order and take the first open slot, so items fill up to k before new
-    # ones are opened: only the items at the head of the walk (and those still on someone's
-    # screen at the end) can be left with fewer.
-    assert (per_item == overlap).sum() * overlap >= 0.9 * len(events)
+    # ones are opened: only items at the head of the walk, that no one else reached (at most one
+    # annotator's share, e.g. when one starts late), and those still on someone's screen at the
+    # end can be left with fewer.
+    assert (per_item == overlap).sum() * overlap >= len(events) - answers - writers * window
