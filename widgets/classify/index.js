@@ -3,7 +3,7 @@
 
 import { h, setText, show } from "../../js/dom.js";
 import { filterLabels, labelKeymap } from "../../js/keys.js";
-import { mountLabeler, sameAnswer } from "../../js/shell.js";
+import { actionButton, mountLabeler, sameAnswer } from "../../js/shell.js";
 
 function classifyView(task) {
   const labels = task.labels;
@@ -106,7 +106,10 @@ function classifyView(task) {
       });
       const filterPane = h("div", { class: "nbl-filter-pane" }, filter);
       show(filterPane, false);
-      const labelBar = h("div", { class: `nbl-labels${task.multi ? " nbl-multi" : ""}`, attrs: { role: "group", "aria-label": "labels" } }, ...buttons);
+      // Multi-label: labels toggle, and this button (or Enter) submits the selection.
+      const submitButton = task.multi ? actionButton("Enter", "submit", () => submit(ctx), ctx.signal) : null;
+      if (submitButton) submitButton.classList.add("nbl-submit");
+      const labelBar = h("div", { class: `nbl-labels${task.multi ? " nbl-multi" : ""}`, attrs: { role: "group", "aria-label": "labels" } }, ...buttons, submitButton);
       const suggestion = h("div", { class: "nbl-suggestion", attrs: { "aria-live": "polite" } });
       body.append(content, suggestion, filterPane, labelBar);
       parts = { suggestion, text, fields, image, imageError, content, buttons, filter, filterPane, scrolled: false };
