@@ -787,8 +787,14 @@ class Project:
         """Whether ``annotator`` may still be given ``pos`` as far as this kernel knows."""
         if self.overlap is None:
             return True
-        others = self._by_item.get(pos, {})
-        return annotator in others or len(others) < self.overlap
+        # Only annotators' labels fill one of the k places: a skip gives its place back, and
+        # a reviewer's or a model's answer takes none.
+        holders = {
+            name
+            for name, answer in self._by_item.get(pos, {}).items()
+            if answer[1] == "label" and answer[5] == "human"
+        }
+        return annotator in holders or len(holders) < self.overlap
 
     def _claim(self, positions: list[int], annotator: str) -> list[int]:
         """Reserve items for ``annotator`` (with ``overlap``); return the positions held."""

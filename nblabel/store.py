@@ -256,9 +256,9 @@ class Store:
 
         Each event is a mapping with the keys of :data:`EVENT_COLUMNS` except ``id``; ``value``
         and ``meta`` are JSON-encoded here. Missing ``created_us`` is set to now. With
-        ``overlap``, every human ``label`` or ``skip`` event takes (or keeps) one of its item's
-        ``overlap`` slots for good, in the same transaction; if none is left the whole
-        transaction is rolled back and :class:`ItemFull` raised.
+        ``overlap``, every human ``label`` event takes (or keeps) one of its item's ``overlap``
+        slots for good, in the same transaction; if none is left the whole transaction is rolled
+        back and :class:`ItemFull` raised. A human ``skip`` gives the annotator's slot back.
         """
         rows = [_event_row(project_id, event) for event in events]
         ids = []
@@ -273,12 +273,11 @@ class Store:
                         f"SELECT pg_advisory_xact_lock({_EVENTS_LOCK}, {int(project_id)})"
                     )
                 for row in rows:
-                    if (
-                        overlap is not None
-                        and row["event"] in ("label", "skip")
-                        and row["source"] == "human"
-                    ):
-                        self._hold_for_good(conn, project_id, row, overlap, lease_us)
+                    if overlap is not None and row["source"] == "human":
+                        if row["event"] == "label":
+                            self._hold_for_good(conn, project_id, row, overlap, lease_us)
+                        elif row["event"] == "skip":  # not an answer: the place goes to another
+                            self._give_back(conn, project_id, row["item"], row["annotator"])
                     ids.append(
                         int(conn.execute(_events.insert().values(**row)).inserted_primary_key[0])
                     )
@@ -341,6 +340,15 @@ class Store:
                 )
             )
         return int(result.rowcount)
+
+    def _give_back(self, conn: sa.Connection, project_id: int, item: str, annotator: str) -> None:
+        conn.execute(
+            _claims.delete().where(
+                _claims.c.project_id == project_id,
+                _claims.c.item == item,
+                _claims.c.annotator == annotator,
+            )
+        )
 
     def claims(self, project_id: int) -> list[tuple[str, int, str, int, bool]]:
         """Return every slot held: ``(item, slot, annotator, expires_us, done)``."""

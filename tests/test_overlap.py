@@ -92,6 +92,20 @@ def test_renewed_while_the_widget_polls(store_url):
     assert View(proj, "ben", 2).upcoming == [], "polling kept ana's reservations alive"
 
 
+def test_a_skip_gives_the_place_back(store_url):
+    proj = nl.Project(frame(2), TASK, store=store_url, overlap=1)
+    ana = View(proj, "ana", 2)
+    skip = ana.widget._on_message(ana.widget, {"kind": "answer", "req": "r0", "pos": 0, "event": "skip", "value": None}, [])
+    assert skip is None and ana.messages[-1]["kind"] in ("ack", "append")
+    other = nl.Project(frame(2), TASK, store=store_url, overlap=1)
+    ben = View(other, "ben", 2)
+    assert ben.upcoming == [0], "ana skipped item 0: it is ben's to answer; ana still holds item 1"
+    assert ben.answer_next()["kind"] == "ack"
+    proj.add(1, "a", annotator="cy", source="adjudicated")  # a reviewer takes no place
+    proj.add(1, "b", annotator="ana")
+    assert proj.annotations.groupby("item")["annotator"].apply(list).to_dict() == {0: ["ana", "ben"], 1: ["cy", "ana"]}
+
+
 def test_answers_from_code_respect_overlap(store_url):
     proj = nl.Project(frame(2), TASK, store=store_url, overlap=1)
     proj.add(0, "a", annotator="ana")
