@@ -75,7 +75,8 @@ def test_to_docs_from_a_project(tmp_path):
     assert [d.user_data["item"] for d in docs] == ["a", "b"]
     assert [(e.text, e.label_) for e in docs[0].ents] == [("Ana", "PER"), ("Rio", "LOC")]
     assert len(docs[1].ents) == 0
-    assert to_docs(proj, annotator="nobody") == []
+    with pytest.raises(ValueError, match="no answers by 'nobody' in this project"):
+        to_docs(proj, annotator="nobody")  # a misspelt name is an error, not an empty list
     other = nl.Project(df, nl.Classify(["x"], text="text"), store=tmp_path / "y.db")
     with pytest.raises(TypeError, match="needs a project whose task is nl.Spans"):
         to_docs(other)
