@@ -62,6 +62,8 @@ def test_answer_details_are_checked_and_normalised(three):
     assert three.validate_meta(None) is None
     assert three.validate_meta({}) is None
     assert three.validate_meta({"ratings": {}}) is None
+    stored = three.validate_meta({"ratings": {"model_a": 4.0}})["ratings"]["model_a"]
+    assert stored == 4 and type(stored) is int, "a level that came through JSON as 4.0 is the level 4"
 
 
 @pytest.mark.parametrize(

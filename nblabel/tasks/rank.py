@@ -297,7 +297,12 @@ class Rank(Task):
                 raise ValueError(
                     f"{level!r} is not a level of the rating scale; levels: {self.levels}."
                 )
-        return {option: ratings[option] for option in self.labels if option in ratings}
+        # Stored as the scale's own level (2.0 from JSON is the level 2).
+        return {
+            option: self.levels[self.levels.index(ratings[option])]
+            for option in self.labels
+            if option in ratings
+        }
 
     def tally(self, value: Any) -> list[str]:
         """Return what an answer counts toward in progress: the best option, or ``"(tie)"``."""
