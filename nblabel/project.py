@@ -393,6 +393,7 @@ class Project:
         flag: bool | str | None = None,
         comment: str | None = None,
         source: str = "human",
+        meta: dict[str, Any] | None = None,
     ) -> int:
         """Record an answer from code, with the same validation as the widget.
 
@@ -410,6 +411,10 @@ class Project:
             Free text kept with the answer.
         source : {"human", "model", "gold", "adjudicated"}, default "human"
             Where the answer comes from.
+        meta : dict, optional
+            The details a view records with an answer, checked by ``task.validate_meta``: for
+            a ranking e.g. ``{"shown": [...], "ratings": {...}}``, so imported judgements keep
+            the order they were shown in (position bias) and their ratings.
 
         Returns
         -------
@@ -426,6 +431,7 @@ class Project:
             flag=_check_flag(flag),
             comment=_check_comment(comment),
             source=_check_source(source),
+            meta=self.task.validate_meta(meta),
         )
 
     def skip(self, item: Any, annotator: str | None = None, *, comment: str | None = None) -> int:

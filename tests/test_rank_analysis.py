@@ -169,6 +169,13 @@ def test_project_preferences(texts):
         proj.preferences(how="majority")
     with pytest.raises(TypeError, match="training must be True or False"):
         proj.preferences(training="yes")
+    # Judgements made elsewhere keep the order they were shown in and their ratings.
+    proj.add("p1", [["odd"], ["short", "long"]], annotator="ben", meta={"shown": ["odd", "long", "short"]})
+    assert proj.preferences().query("annotator == 'ben'")["chosen_position"].tolist() == [1, 1, 3]
+    assert rank.position_bias(proj.preferences()).loc["all", "comparisons"] == 3
+    with pytest.raises(ValueError, match="shown must list every option once"):
+        proj.add("p1", [["odd"], ["short", "long"]], annotator="ben", meta={"shown": ["odd"]})
+    proj.retract("p1", annotator="ben")
     # A reviewer's adjudication and a model's answer are not extra annotators' preferences.
     proj.add("p2", [["short"], ["long"], ["odd"]], annotator="lead", source="adjudicated")
     proj.add("p2", [["odd"], ["long"], ["short"]], annotator="model", source="model")
