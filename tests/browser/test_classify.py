@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -360,4 +361,48 @@ def test_suggestions_enter_accepts_keys_override(lab_server, page):
         ["bug", {"suggestion": "billing", "accepted": False}],
         ["praise", {"suggestion": "praise", "accepted": True}],
     ]
+    kernel.close()
+
+
+def test_labeling_goes_on_while_the_kernel_is_busy(lab_server, page):
+    """A long cell holds the kernel: keys still answer and move on; the answers wait, shown as
+    waiting, and are all stored once the kernel is free."""
+    server = lab_server
+    setup = (
+        "import pandas as pd, nblabel as nl\n"
+        "df = pd.DataFrame({'text': [f'ticket {i}' for i in range(40)]})\n"
+        "proj = nl.Project(df, nl.Classify(['a', 'b'], text='text'), store='busy.db')\n"
+        "proj.label('ana')"
+    )
+    path = write_notebook(server, "busy.ipynb", [setup])
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    widget = wait_for_widget(page, ROOT)
+    Labeler(page, widget, {})  # clicks the widget and waits until it has the keyboard
+    assert shown_item(widget) == "0"
+
+    # A long cell, run by another client: the kernel says when it has started sleeping.
+    sleeper = kernel_for(server, path)
+    cell = sleeper.client.execute("print('sleeping', flush=True); import time; time.sleep(12)", store_history=False)
+    while True:
+        message = sleeper.client.get_iopub_msg(timeout=20)
+        if message["parent_header"].get("msg_id") == cell and message["msg_type"] == "stream":
+            break
+    asleep = time.monotonic()
+    for n in range(12):  # fewer than the browser's window of 20: every item is already here
+        page.keyboard.press(str(1 + n % 2))
+        assert shown_item(widget) == str(n + 1), "the next item at once, from the browser's window"
+    # Either the answers wait, shown as waiting, until the cell ends; or the kernel handles
+    # the widget's messages beside the running cell (ipykernel 7 can route a comm's messages
+    # to a subshell) and they are saved at once. Never does a key wait, and nothing is lost.
+    busy, saved = "kernel busy — 12 waiting to be saved", "all saved ✓"
+    header = wait_until(lambda: (text := widget.locator(".nbl-save").inner_text()) in (busy, saved) and text, 10,
+                        lambda: f"the answers to be shown waiting or saved; the header says {widget.locator('.nbl-save').inner_text()!r}")
+    assert time.monotonic() - asleep < 12, f"all of this happened while the kernel slept ({header})"
+    while sleeper.client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != cell:
+        pass
+    sleeper.close()
+    kernel = kernel_for(server, path)
+    wait_all_saved(widget)
+    assert events_in_kernel(kernel, "proj") == [[n, "label", "ab"[n % 2], None, None] for n in range(12)]
     kernel.close()
