@@ -158,6 +158,8 @@ def pieces(text, tokens):
 def test_whitespace_tokens():
     task = Spans(["A"], text="t", tokens="whitespace")
     assert pieces(HARD, task.tokenize(HARD)) == HARD.split()
+    with pytest.raises(TypeError, match="tokenize\\(\\) takes the item's text as a str, got NoneType"):
+        task.tokenize(None)
 
 
 def test_word_tokens_keep_characters_whole():

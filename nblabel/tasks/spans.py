@@ -240,10 +240,17 @@ class Spans(Task):
 
         Raises
         ------
+        TypeError
+            If ``text`` is not a string.
         ValueError
             If a callable tokenizer returns something other than sorted, non-overlapping,
             non-empty ``(start, end)`` pairs inside the text.
         """
+        if not isinstance(text, str):
+            raise TypeError(
+                f"tokenize() takes the item's text as a str, got {type(text).__name__}; a "
+                "missing text (None/NaN) has no tokens."
+            )
         if self.tokens is None:
             return []
         if self.tokens == "whitespace":
