@@ -145,7 +145,12 @@ class AnnotatorSession:
                     raise RejectedAnswer(str(error)) from error
             comment = _check_comment(message.get("comment"))
             try:
-                meta = self.project.task.validate_meta(message.get("meta"))
+                task = self.project.task
+                meta = (
+                    task.validate_meta_for(message.get("meta"), value)
+                    if event == "label"
+                    else task.validate_meta(message.get("meta"))
+                )
             except ValueError as error:
                 raise RejectedAnswer(str(error)) from error
             meta = self._answer_meta(message, pos, meta)

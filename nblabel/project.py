@@ -431,7 +431,7 @@ class Project:
             flag=_check_flag(flag),
             comment=_check_comment(comment),
             source=_check_source(source),
-            meta=self.task.validate_meta(meta),
+            meta=self.task.validate_meta_for(meta, value),
         )
 
     def skip(self, item: Any, annotator: str | None = None, *, comment: str | None = None) -> int:

@@ -73,6 +73,7 @@ def test_answer_details_are_checked_and_normalised(three):
         ({"suggestions": []}, r"unknown answer details \['suggestions'\]; a ranking records \['shown', 'ratings', 'all_bad'\]"),
         ({"shown": ["model_a", "model_b"]}, "shown must list every option once"),
         ({"shown": ["model_a", "model_a", "model_b"]}, "shown must list every option once"),
+        ({"shown": [["model_a"], ["model_b"], ["model_c"]]}, "shown must list every option once"),
         ({"ratings": {"model_x": 3}}, "ratings name 'model_x', which is not an option"),
         ({"ratings": {"model_a": 6}}, r"6 is not a level of the rating scale; levels: \[1, 2, 3, 4, 5\]"),
         ({"ratings": {"model_a": True}}, "is not a level"),
@@ -83,6 +84,24 @@ def test_answer_details_are_checked_and_normalised(three):
 def test_bad_details_are_refused(three, meta, message):
     with pytest.raises(ValueError, match=message):
         three.validate_meta(meta)
+
+
+def test_all_bad_must_come_with_one_tie_of_every_option(three):
+    assert three.validate_meta_for({"all_bad": True, "ratings": {"model_a": 1}}, [OPTIONS]) == {"all_bad": True, "ratings": {"model_a": 1}}
+    assert three.validate_meta_for({"shown": OPTIONS}, [["model_a"], ["model_b"], ["model_c"]]) == {"shown": OPTIONS}
+    assert three.validate_meta_for(None, [OPTIONS]) is None
+    expected = r"all_bad says every option is bad, so the ranking must be one tie of all options, \[\['model_a', 'model_b', 'model_c'\]\]; got .*Record that ranking, or drop all_bad"
+    with pytest.raises(ValueError, match=expected):
+        three.validate_meta_for({"all_bad": True}, [["model_a"], ["model_b"], ["model_c"]])
+    with pytest.raises(ValueError, match=expected):
+        three.validate_meta_for({"all_bad": True}, [["model_a", "model_b"], ["model_c"]])
+    partial = Rank(OPTIONS, partial=True)
+    with pytest.raises(ValueError, match="must be one tie of all options"):
+        partial.validate_meta_for({"all_bad": True}, [["model_a", "model_b"]])
+    with pytest.raises(ValueError, match=r"does not allow ties \(ties=False\); drop all_bad"):
+        Rank(OPTIONS, ties=False).validate_meta_for({"all_bad": True}, [["model_a"], ["model_b"], ["model_c"]])
+    with pytest.raises(ValueError, match="all_bad must be true or false"):
+        three.validate_meta_for({"all_bad": "yes"}, [OPTIONS])
 
 
 def test_ratings_need_a_scale_and_named_levels_work():
@@ -260,15 +279,16 @@ def test_answers_keep_their_details_through_ack_progress_and_reload(tmp_path, an
         "event": "label", "value": [["model_b"], ["model_a", "model_c"]], "flag": None, "comment": None,
         "meta": {"shown": shown, "ratings": {"model_a": 2, "model_b": 4}},
     }
-    browser.answer(1, [["model_a", "model_b", "model_c"]], req="r2", meta={"shown": OPTIONS, "all_bad": True})
+    bad = {"shown": three.order_for("q1", "ana"), "all_bad": True}
+    browser.answer(1, [["model_a", "model_b", "model_c"]], req="r2", meta=bad)
     assert browser.widget.progress["by_label"] == {"model_b": 1, "(tie)": 1}
     stored = proj.annotations
-    assert stored["meta"].tolist()[1] == {"shown": OPTIONS, "all_bad": True}
+    assert stored["meta"].tolist()[1] == bad
     assert nl.agreement.kendall_w(pd.concat([stored.assign(annotator="x"), stored.assign(annotator="y")])) == pytest.approx(1.0)
 
     again = nl.Project(answers_df, three, store=tmp_path / "p.db")
     history = Browser(again.label("ana")).hello()["history"]
-    assert [h["answer"]["meta"] for h in history] == [{"shown": shown, "ratings": {"model_a": 2, "model_b": 4}}, {"shown": OPTIONS, "all_bad": True}]
+    assert [h["answer"]["meta"] for h in history] == [{"shown": shown, "ratings": {"model_a": 2, "model_b": 4}}, bad]
 
 
 @pytest.mark.parametrize(
@@ -288,14 +308,82 @@ def test_bad_answers_from_the_browser_are_rejected_and_not_stored(answers_df, th
     assert len(browser.widget.project.annotations) == 0
 
 
+def test_an_answer_must_report_the_order_the_kernel_drew_for_its_annotator(answers_df, three):
+    proj = nl.Project(answers_df, three, store=":memory:")
+    browser = Browser(proj.label("ana"))
+    browser.hello()
+    drawn = three.order_for("q0", "ana")
+    for shown in (drawn[::-1], three.order_for("q0", "lead")):
+        [reject] = browser.answer(0, [OPTIONS], req="stale", meta={"shown": shown})
+        assert reject == {
+            "kind": "reject", "req": "stale", "pos": 0,
+            "reason": f"the answer says the options were shown as {shown}, but this item is shown to 'ana' as {drawn}; reload the view and answer again.",
+        }
+    [reject] = browser.say(kind="answer", req="s", pos=0, event="skip", value=None, meta={"shown": drawn[::-1]})
+    assert reject["kind"] == "reject" and "this item is shown to 'ana' as" in reject["reason"]
+    assert len(proj.annotations) == 0
+    [ack] = browser.answer(0, [OPTIONS], req="ok", meta={"shown": drawn})
+    [ack_without] = browser.answer(1, [OPTIONS], req="ok2")
+    assert ack["kind"] == ack_without["kind"] == "ack"
+    assert proj.annotations["meta"].tolist() == [{"shown": drawn}, None]
+
+
+def test_without_shuffle_the_order_an_answer_reports_must_be_the_options_order(answers_df):
+    fixed = Rank(OPTIONS, shuffle=False)
+    proj = nl.Project(answers_df, fixed, store=":memory:")
+    browser = Browser(proj.label("ana"))
+    browser.hello()
+    [reject] = browser.answer(0, [OPTIONS], meta={"shown": Rank(OPTIONS).order_for("q0", "ana")})
+    assert reject["kind"] == "reject" and f"shown to 'ana' as {OPTIONS}" in reject["reason"]
+    [ack] = browser.answer(0, [OPTIONS], meta={"shown": OPTIONS})
+    assert ack["kind"] == "ack"
+
+
+def test_a_reviewer_answer_must_report_the_reviewers_own_order(answers_df, three):
+    proj = nl.Project(answers_df, three, store=":memory:")
+    proj.add("q0", ["model_a", "model_b", "model_c"], "ana")
+    proj.add("q0", ["model_c", "model_b", "model_a"], "ben")
+    lead = Browser(proj.review("lead"))
+    lead.hello()
+    picked = {"shown": three.order_for("q0", "ben")}
+    [reject] = lead.answer(0, ["model_c", "model_b", "model_a"], meta=picked, picked="ben")
+    assert reject["kind"] == "reject" and "shown to 'lead' as" in reject["reason"]
+    [ack] = lead.answer(0, ["model_c", "model_b", "model_a"], meta={"shown": three.order_for("q0", "lead")}, picked="ben")
+    assert ack["kind"] == "ack"
+
+
+def test_imported_answers_keep_their_own_shown_order(answers_df, three):
+    proj = nl.Project(answers_df, three, store=":memory:")
+    elsewhere = three.order_for("q0", "ana")[::-1]
+    proj.add("q0", [OPTIONS], "ana", meta={"shown": elsewhere})
+    assert proj.annotations["meta"].tolist() == [{"shown": elsewhere}]
+
+
+@pytest.mark.parametrize("options", [OPTIONS, OPTIONS[:2]])
+def test_all_bad_from_the_browser_must_be_one_tie_of_every_option(answers_df, options):
+    task = Rank(options)
+    proj = nl.Project(answers_df, task, store=":memory:")
+    browser = Browser(proj.label("ana"))
+    browser.hello()
+    meta = {"shown": task.order_for("q0", "ana"), "all_bad": True}
+    [reject] = browser.answer(0, [[option] for option in options], req="bad", meta=meta)
+    assert reject["kind"] == "reject" and reject["req"] == "bad"
+    assert reject["reason"].startswith(f"all_bad says every option is bad, so the ranking must be one tie of all options, {[options]}")
+    assert len(proj.annotations) == 0
+    # What the view sends for "all bad" / "both bad": one group of the options, as shown.
+    [ack] = browser.answer(0, [meta["shown"]], req="good", meta=meta)
+    assert ack["kind"] == "ack" and ack["answer"]["value"] == [options] and ack["answer"]["meta"] == meta
+
+
 def test_undo_then_answer_again(answers_df, three):
     proj = nl.Project(answers_df, three, store=":memory:")
     browser = Browser(proj.label("ana"))
     browser.hello()
-    browser.answer(0, ["model_a", "model_b", "model_c"], meta={"shown": OPTIONS})
+    shown = three.order_for("q0", "ana")
+    browser.answer(0, ["model_a", "model_b", "model_c"], meta={"shown": shown})
     [ack] = browser.say(kind="retract", req="u", pos=0)
     assert ack["answer"] is None and browser.widget.progress["by_label"] == {}
-    browser.answer(0, ["model_c", "model_b", "model_a"], meta={"shown": OPTIONS, "ratings": {"model_c": 5}})
+    browser.answer(0, ["model_c", "model_b", "model_a"], meta={"shown": shown, "ratings": {"model_c": 5}})
     assert proj.annotations["event"].tolist() == ["label", "retract", "label"]
     assert browser.widget.progress["by_label"] == {"model_c": 1}
 

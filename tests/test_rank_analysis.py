@@ -173,6 +173,8 @@ def test_project_preferences(texts):
     proj.add("p1", [["odd"], ["short", "long"]], annotator="ben", meta={"shown": ["odd", "long", "short"]})
     assert proj.preferences().query("annotator == 'ben'")["chosen_position"].tolist() == [1, 1, 3]
     assert rank.position_bias(proj.preferences()).loc["all", "comparisons"] == 3
+    with pytest.raises(ValueError, match="all_bad says every option is bad"):
+        proj.add("p1", [["odd"], ["short", "long"]], annotator="ben", meta={"all_bad": True})
     with pytest.raises(ValueError, match="shown must list every option once"):
         proj.add("p1", [["odd"], ["short", "long"]], annotator="ben", meta={"shown": ["odd"]})
     proj.retract("p1", annotator="ben")

@@ -114,6 +114,14 @@ class Task(ABC):
             return None
         raise ValueError(f"{type(self).__name__} answers carry no details, got {meta!r}.")
 
+    def validate_meta_for(self, meta: Any, value: Any) -> dict[str, Any] | None:
+        """Return an answer's details checked alone and against the (validated) ``value``.
+
+        Details can contradict the answer they come with (e.g. a ranking's "all bad" with a
+        strict order); tasks where they can override this. The base checks ``meta`` alone.
+        """
+        return self.validate_meta(meta)
+
     def tally(self, value: Any) -> list[str]:
         """Return what an answer counts toward in the annotator's progress (``by_label``).
 

@@ -242,7 +242,8 @@ class Rank(Task):
         ``ratings`` : dict
             ``{option: level}`` for the options rated (needs ``rating=``).
         ``all_bad`` : bool
-            The annotator judged every option bad ("both bad" in the A/B view).
+            The annotator judged every option bad ("both bad" in the A/B view); the ranking
+            must then be one tie of all options, which :meth:`validate_meta_for` checks.
 
         Raises
         ------
@@ -270,9 +271,54 @@ class Rank(Task):
             checked["all_bad"] = True
         return checked or None
 
+    def validate_meta_for(self, meta: Any, value: list[list[str]]) -> dict[str, Any] | None:
+        """Return an answer's details checked, alone and against the ranking they go with.
+
+        ``all_bad`` says the annotator judged every option bad; the views record that verdict
+        with a ranking of one tie of all options, and any other ranking contradicts it.
+
+        Parameters
+        ----------
+        meta : dict or None
+            The details, as for :meth:`validate_meta`.
+        value : list of list of str
+            The ranking recorded with them, as returned by :meth:`validate`.
+
+        Raises
+        ------
+        ValueError
+            If :meth:`validate_meta` rejects ``meta``, or it says ``all_bad`` with a ranking
+            other than one group of every option.
+
+        Examples
+        --------
+        >>> from nblabel.tasks import Rank
+        >>> task = Rank(["a", "b"])
+        >>> meta = {"all_bad": True}
+        >>> task.validate_meta_for(meta, [["a", "b"]])
+        {'all_bad': True}
+        >>> task.validate_meta_for(meta, [["a"], ["b"]])  # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        ValueError: all_bad says every option is bad, so the ranking must be one tie of all ...
+        """
+        checked = self.validate_meta(meta)
+        everything = [list(self.labels)]
+        if checked and checked.get("all_bad") and value != everything:
+            if not self.ties:
+                raise ValueError(
+                    "all_bad is recorded as one tie of all options, but this task does not "
+                    "allow ties (ties=False); drop all_bad."
+                )
+            raise ValueError(
+                f"all_bad says every option is bad, so the ranking must be one tie of all "
+                f"options, {everything}; got {value!r}. Record that ranking, or drop all_bad."
+            )
+        return checked
+
     def _check_shown(self, shown: Any) -> list[str]:
         if (
             not isinstance(shown, (list, tuple))
+            or not all(isinstance(option, str) for option in shown)
             or len(shown) != len(self.labels)
             or set(shown) != set(self.labels)
         ):

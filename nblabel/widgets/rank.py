@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .._payload import Buffers, display_text
+from .._session import RejectedAnswer
 from ..tasks.rank import Rank
 from . import STATIC, LabelerWidget, register
 
@@ -39,3 +40,36 @@ class RankWidget(LabelerWidget):
         if task.prompt is not None:
             view["prompt"] = display_text(row[task.prompt])
         return view
+
+    def _on_message(self, widget: Any, content: Any, buffers: list[bytes]) -> None:
+        """Reject an answer whose details contradict it or this view; pass the rest on."""
+        try:
+            self._check_details(content)
+        except RejectedAnswer as error:
+            req, pos = content.get("req"), content.get("pos")
+            self.deliver({"kind": "reject", "req": req, "pos": pos, "reason": str(error)}, [])
+            return
+        super()._on_message(widget, content, buffers)
+
+    def _check_details(self, content: Any) -> None:
+        """Raise :class:`RejectedAnswer` if an answer reports an order this view did not show.
+
+        The order an answer reports (``meta["shown"]``) must be the order this kernel drew for
+        the item and annotator, or a stale or faulty view would corrupt position-bias data.
+        Everything else in the message is the session's to judge.
+        """
+        if not isinstance(content, dict) or content.get("kind") != "answer":
+            return
+        meta = content.get("meta")
+        shown = meta.get("shown") if isinstance(meta, dict) else None
+        if not isinstance(shown, (list, tuple)):  # none, or malformed: the session says so
+            return
+        session = self._session
+        item = self.project.df.index[session._check_pos(content.get("pos"))]
+        order = self.project.task.order_for(item, session.annotator)
+        malformed = sorted(map(str, shown)) != sorted(order)  # the session explains those
+        if not malformed and list(shown) != list(order):
+            raise RejectedAnswer(
+                f"the answer says the options were shown as {shown}, but this item is shown "
+                f"to {session.annotator!r} as {order}; reload the view and answer again."
+            )
