@@ -3,6 +3,10 @@
 Every statistic starts here: a tidy ``(item, annotator, value)`` table, a project's event log or a
 wide items × annotators frame becomes integer-coded arrays (:class:`Answers`), and single-label or
 multi-label values become category codes (:class:`Coded`). The caller's frame is only read.
+
+Label order, when ``labels=`` is not given: a categorical ``value`` column's categories; else the
+frame's ``attrs["labels"]`` (:data:`LABELS_ATTR`; a project's ``annotations`` carry the task's
+labels there), if it lists every value used; else the values sorted.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +25,12 @@ import pandas as pd
 _DENSE_CELLS = 1 << 25
 
 CONTAINERS = (list, tuple, np.ndarray, set, frozenset)
+
+#: Key of ``DataFrame.attrs`` that gives the label order when ``labels=`` is not passed: a list
+#: of labels, in order (``Project.annotations`` of a single-label ``Classify`` task sets it to the
+#: task's labels). Ignored unless it is a list or tuple of distinct labels that includes every
+#: value used.
+LABELS_ATTR = "labels"
 
 
 class AgreementWarning(UserWarning):
@@ -36,7 +46,8 @@ class Answers:
     """One current answer per (item, annotator), as parallel arrays.
 
     ``item`` and ``annotator`` are integer codes into ``items`` and ``annotators``; ``value``
-    holds the answers themselves (row order of the input is kept).
+    holds the answers themselves (row order of the input is kept). ``label_order`` is the label
+    order the input frame carried (its ``attrs["labels"]``), if any.
     """
 
     item: np.ndarray
@@ -44,6 +55,7 @@ class Answers:
     value: pd.Series
     items: pd.Index
     annotators: pd.Index
+    label_order: tuple[Any, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.item)
@@ -56,6 +68,7 @@ class Answers:
             self.value[mask].reset_index(drop=True),
             self.items,
             self.annotators,
+            self.label_order,
         )
 
     def present_annotators(self) -> np.ndarray:
@@ -63,14 +76,20 @@ class Answers:
         return np.flatnonzero(np.bincount(self.annotator, minlength=len(self.annotators)))
 
     def to_frame(self) -> pd.DataFrame:
-        """Return the answers as a tidy ``item``, ``annotator``, ``value`` frame."""
-        return pd.DataFrame(
+        """Return the answers as a tidy ``item``, ``annotator``, ``value`` frame.
+
+        A ``label_order`` is carried over as the frame's ``attrs["labels"]``.
+        """
+        frame = pd.DataFrame(
             {
                 "item": self.items.take(self.item),
                 "annotator": self.annotators.take(self.annotator),
                 "value": self.value.to_numpy(),
             }
         )
+        if self.label_order is not None:
+            frame.attrs[LABELS_ATTR] = list(self.label_order)
+        return frame
 
 
 @dataclass(frozen=True)
@@ -107,7 +126,8 @@ def read_answers(
     """Read a tidy table, an event log or a wide frame into :class:`Answers`.
 
     A frame with an ``event`` column is a project's event log: each annotator's current answer
-    per item is their latest event there, kept only if it is a ``label`` event.
+    per item is their latest event there, kept only if it is a ``label`` event. The frame's
+    ``attrs["labels"]`` (:data:`LABELS_ATTR`), if any, is kept as the label order.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(
@@ -126,15 +146,29 @@ def read_answers(
     present = [name for name in columns.values() if name in df.columns]
     explicit = any(name is not None for name in names.values())
     if len(present) == 3:
-        return _read_tidy(df, columns)
+        return _with_label_order(_read_tidy(df, columns), df)
     if not present and not explicit:
-        return _read_wide(df)
+        return _with_label_order(_read_wide(df), df)
     missing = [name for name in columns.values() if name not in df.columns]
     raise ValueError(
         f"the answers table has no column(s) {missing} (columns: {list(df.columns)[:12]}). "
         "Pass item=, annotator= and value= to name the columns of a tidy table, or pass a wide "
         "frame with one row per item and one column per annotator (NaN where missing)."
     )
+
+
+def _with_label_order(answers: Answers, df: pd.DataFrame) -> Answers:
+    """Attach the label order carried by ``df.attrs["labels"]``, if it is a usable one."""
+    hint = df.attrs.get(LABELS_ATTR)
+    if not isinstance(hint, (list, tuple)) or not hint:
+        return answers
+    try:
+        distinct = len(set(hint)) == len(hint)
+    except TypeError:  # unhashable entries: not a list of labels
+        return answers
+    if not distinct or any(isinstance(label, (*CONTAINERS, dict)) for label in hint):
+        return answers
+    return replace(answers, label_order=tuple(hint))
 
 
 def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
@@ -297,8 +331,9 @@ def code_values(
 ) -> Coded:
     """Code single-label (and, if ``sets``, multi-label) answers as categories.
 
-    ``labels`` gives the label order (and must contain every label used); otherwise labels are
-    sorted when they can be.
+    ``labels`` gives the label order (and must contain every label used); otherwise a
+    categorical's categories, else the answers' ``label_order`` if it contains every label used,
+    else the labels sorted when they can be.
     """
     values = answers.value
     factorized: tuple[np.ndarray, Any] | None = None
@@ -336,6 +371,8 @@ def code_values(
         raw, found = factorized if factorized is not None else pd.factorize(values)
         codes, uniques = raw.astype(np.int64, copy=False), list(found)
         order, ordered = sort_order(uniques)
+        if labels is None:
+            labels = _carried_order(answers, uniques)
     if labels is not None:
         label_list = _check_labels(labels)
         _check_known(uniques, label_list)
@@ -355,6 +392,8 @@ def _code_sets(answers: Answers, labels: Sequence[Any] | None) -> Coded:
     codes, uniques = pd.factorize(keys)
     used = sorted(set().union(*uniques), key=_sort_key)
     if labels is None:
+        labels = _carried_order(answers, used)
+    if labels is None:
         label_list = used
         ordered = sort_order(used)[1]
     else:
@@ -367,6 +406,16 @@ def _code_sets(answers: Answers, labels: Sequence[Any] | None) -> Coded:
         members[row, [position[label] for label in members_of]] = True
     categories = [tuple(label_list[j] for j in np.flatnonzero(row)) for row in members]
     return Coded(answers, codes.astype(np.int64), categories, "set", ordered, label_list, members)
+
+
+def _carried_order(answers: Answers, used: Sequence[Any]) -> list[Any] | None:
+    """Return the answers' ``label_order`` if it contains every label used, else None."""
+    if answers.label_order is None:
+        return None
+    known = pd.Index(answers.label_order, dtype=object)
+    if (known.get_indexer(pd.Index(list(used), dtype=object)) < 0).any():
+        return None
+    return list(answers.label_order)
 
 
 def _check_labels(labels: Sequence[Any]) -> list[Any]:

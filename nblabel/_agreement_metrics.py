@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,8 @@ def alpha(
             f"labels= gives the order of categories; level={level!r} uses the numeric values "
             "themselves. Leave labels= out, or use level='ordinal'."
         )
+    if level in ("interval", "ratio"):  # the values themselves count, not a label order
+        answers = replace(answers, label_order=None)
     coded = code_values(answers, labels, sets=True, caller="krippendorff_alpha")
     need_two(answers, "krippendorff_alpha")
     if coded.kind == "set":

@@ -292,4 +292,5 @@ def _resampled(answers: Answers, rng: np.random.Generator) -> Answers:
         answers.value.iloc[rows].reset_index(drop=True),
         pd.RangeIndex(n_items, name="item"),
         answers.annotators,
+        answers.label_order,
     )

@@ -15,6 +15,16 @@ Values are labels (strings or numbers), label lists (multi-label), lists of span
 frame is never modified. Every statistic is a Python ``float``; perfect agreement is exactly
 ``1.0``.
 
+Label order
+-----------
+Weighted kappa and ordinal alpha depend on the order of the labels. It is, first that wins:
+``labels=``; a categorical ``value`` column's categories; the frame's ``attrs["labels"]``, if it
+is a list that includes every value used (``proj.annotations`` of a single-label
+:class:`~nblabel.Classify` task carries the task's labels there, and pandas keeps ``attrs``
+through filtering, so ``cohen_kappa(proj.annotations, weights="linear")`` follows the task's
+order); else the values sorted. The same order lists the labels of :func:`per_label` and
+:func:`summary` (labels of the order that no one used get rows too).
+
 Degenerate data
 ---------------
 * fewer than two annotators, no answers, or answers of the wrong kind: ``ValueError``;
@@ -112,7 +122,9 @@ def cohen_kappa(
         Disagreement weights, as in scikit-learn: the distance between two labels is the
         difference of their positions in the label order (absolute, or squared).
     labels : sequence, optional
-        The label order for weights (and the label set); by default the sorted observed values.
+        The label order for weights (and the label set); by default the order the frame
+        carries (a categorical's, or ``df.attrs["labels"]``, e.g. a project's task labels),
+        else the sorted observed values (see "Label order" in the module documentation).
     item, annotator, value : str, optional
         Column names of a tidy table.
 
@@ -197,7 +209,8 @@ def krippendorff_alpha(
         ``"ratio"`` need numbers (ratio: non-negative).
     labels : sequence, optional
         For ``"nominal"`` and ``"ordinal"``: the label set, in order (ordinal distances
-        depend on it); by default the sorted observed values (or a categorical's order).
+        depend on it); by default the order the frame carries (a categorical's, or
+        ``df.attrs["labels"]``, e.g. a project's task labels), else the sorted observed values.
     distance : {"masi", "jaccard"}, optional
         For multi-label answers (lists of labels) only: the distance between two label sets,
         used as is (not squared). ``"masi"`` (default; Passonneau 2006) is ``1 - J * M``, with
@@ -261,7 +274,8 @@ def per_label(
     df : pandas.DataFrame
         Answers, tidy or wide; values are labels or lists of labels.
     labels : sequence, optional
-        Labels to report, in order (unused ones get a row too).
+        Labels to report, in order (unused ones get a row too); by default the order the
+        frame carries (see "Label order" in the module documentation), else the labels used.
     item, annotator, value : str, optional
         Column names of a tidy table.
 

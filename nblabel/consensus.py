@@ -122,17 +122,38 @@ def majority_vote(
     )
 
 
-@dataclass(frozen=True, repr=False)
-class DawidSkeneResult:
-    """The fitted Dawid–Skene model.
+@dataclass(frozen=True)
+class _Model:
+    """The fitted Dawid–Skene parameters behind a :class:`DawidSkeneResult`."""
+
+    posteriors: pd.DataFrame
+    confusion: pd.DataFrame
+    accuracy: pd.Series
+    priors: pd.Series
+    n_iter: int
+    converged: bool
+    log_likelihood: float
+
+
+class DawidSkeneResult(pd.DataFrame):
+    """Consensus labels from the Dawid–Skene model: a DataFrame, plus the fitted model.
+
+    The frame is indexed by item (in order of first appearance) with the columns of
+    :func:`majority_vote` (``value``: the most probable class; ``confidence``: its posterior
+    probability; ``n``: the item's answers), then one ``p_<class>`` column per class: its
+    posterior probability (``f"p_{class}"``; ``f"p_{class!r}"`` if two classes would share a
+    name). Use it as any DataFrame: ``result["value"]``, ``result.loc[item]``, ``result.to_csv()``.
+
+    The fitted model is available as attributes of the object :func:`dawid_skene` returned.
+    Frames derived from it (a selection, a copy, arithmetic) are plain DataFrames without them.
 
     Attributes
     ----------
     labels : pandas.DataFrame
-        Indexed by item, like :func:`majority_vote`: ``value`` (the most probable class),
-        ``confidence`` (its posterior probability) and ``n`` (the item's answers).
+        ``value``, ``confidence`` and ``n`` only: exactly the shape of :func:`majority_vote`.
     posteriors : pandas.DataFrame
-        Items × classes: the posterior probability of each true class (rows sum to 1).
+        Items × classes (columns named by the classes themselves): the posterior probability of
+        each true class (rows sum to 1).
     confusion : pandas.DataFrame
         Rows indexed by (annotator, true class), columns the answer given: the estimated
         probability that the annotator answers the column's label when the row's class is true
@@ -150,20 +171,69 @@ class DawidSkeneResult:
         The log-likelihood of the answers under the fitted model.
     """
 
-    labels: pd.DataFrame
-    posteriors: pd.DataFrame
-    confusion: pd.DataFrame
-    accuracy: pd.Series
-    priors: pd.Series
-    n_iter: int
-    converged: bool
-    log_likelihood: float
+    _metadata = ["_model"]  # kept when pickled
+    _model: _Model | None = None
 
-    def __repr__(self) -> str:
-        return (
-            f"DawidSkeneResult({len(self.labels)} items, {len(self.accuracy)} annotators, "
-            f"{len(self.priors)} classes, n_iter={self.n_iter}, converged={self.converged})"
-        )
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        # Derived frames are plain DataFrames: the model describes this table only.
+        return pd.DataFrame
+
+    def _fitted(self) -> _Model:
+        if self._model is None:
+            raise AttributeError(
+                "this DawidSkeneResult has no fitted model; get one from "
+                "nblabel.consensus.dawid_skene(df)."
+            )
+        return self._model
+
+    @property
+    def labels(self) -> pd.DataFrame:
+        """``value``, ``confidence`` and ``n`` per item, as :func:`majority_vote` returns."""
+        return pd.DataFrame(self[["value", "confidence", "n"]])
+
+    @property
+    def posteriors(self) -> pd.DataFrame:
+        """Items × classes: the posterior probability of each true class."""
+        return self._fitted().posteriors
+
+    @property
+    def confusion(self) -> pd.DataFrame:
+        """(annotator, true class) × answer: each annotator's estimated confusion matrix."""
+        return self._fitted().confusion
+
+    @property
+    def accuracy(self) -> pd.Series:
+        """Per annotator: the estimated probability of answering the true class."""
+        return self._fitted().accuracy
+
+    @property
+    def priors(self) -> pd.Series:
+        """The estimated share of each class."""
+        return self._fitted().priors
+
+    @property
+    def n_iter(self) -> int:
+        """Expectation–maximisation iterations run."""
+        return self._fitted().n_iter
+
+    @property
+    def converged(self) -> bool:
+        """Whether the log-likelihood settled within ``tol`` before ``max_iter``."""
+        return self._fitted().converged
+
+    @property
+    def log_likelihood(self) -> float:
+        """The log-likelihood of the answers under the fitted model."""
+        return self._fitted().log_likelihood
+
+
+def _posterior_columns(categories: list[Any]) -> list[str]:
+    """Name the posterior column of each class ``p_<class>`` (``p_<repr>`` on a clash)."""
+    names = [f"p_{c}" for c in categories]
+    if len(set(names)) < len(names):
+        names = [f"p_{c!r}" for c in categories]
+    return names
 
 
 @check_kwargs
@@ -182,7 +252,9 @@ def dawid_skene(
     Expectation–maximisation from majority-vote posteriors (each item's vote shares): the
     M-step estimates class priors and each annotator's confusion matrix from the posteriors
     (with a pseudo-count of ``SMOOTHING`` per cell), the E-step recomputes each item's posterior
-    over true classes from its answers. Classes are the labels observed.
+    over true classes from its answers. Classes are the labels observed, in label order (a
+    categorical's order, else the frame's ``attrs["labels"]``, e.g. a project's task labels,
+    else sorted).
 
     Parameters
     ----------
@@ -200,8 +272,14 @@ def dawid_skene(
     Returns
     -------
     DawidSkeneResult
-        ``.labels`` (value, confidence, n per item), ``.posteriors``, ``.confusion``,
-        ``.accuracy``, ``.priors``, ``.n_iter``, ``.converged``, ``.log_likelihood``.
+        A :class:`pandas.DataFrame` indexed by item, shaped like :func:`majority_vote`'s:
+        ``value`` (the most probable class), ``confidence`` (its posterior probability) and
+        ``n`` (the item's answers), followed by one ``p_<class>`` posterior column per class.
+        The fitted model is available as attributes: ``.accuracy`` (per annotator),
+        ``.confusion`` (per-annotator confusion matrices), ``.posteriors`` (items × classes),
+        ``.priors``, ``.n_iter``, ``.converged``, ``.log_likelihood``, and ``.labels`` (just
+        ``value``, ``confidence``, ``n``). Frames derived from the result (selections, copies)
+        are plain DataFrames without these attributes.
 
     Notes
     -----
@@ -215,8 +293,12 @@ def dawid_skene(
     >>> df = pd.DataFrame({"item": [1, 1, 1, 2, 2, 2], "annotator": ["ana", "ben", "cy"] * 2,
     ...                    "value": ["pos", "pos", "neg", "neg", "neg", "neg"]})
     >>> result = dawid_skene(df)
-    >>> result.labels["value"].tolist()
+    >>> result["value"].tolist()
     ['pos', 'neg']
+    >>> list(result.columns)
+    ['value', 'confidence', 'n', 'p_neg', 'p_pos']
+    >>> result.accuracy.round(2).to_dict()
+    {'ana': 0.99, 'ben': 0.99, 'cy': 0.5}
     """
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter= must be a positive number of iterations, got {max_iter!r}.")
@@ -224,7 +306,12 @@ def dawid_skene(
         raise ValueError(f"tol= must be a positive number, got {tol!r}.")
     answers = read_answers(df, item, annotator, value)
     coded = code_values(answers, sets=False, caller="dawid_skene")
-    fit = _EM(answers, coded.code, coded.n_categories)
+    code, categories = coded.code, coded.categories
+    used = np.bincount(code, minlength=coded.n_categories) > 0
+    if not used.all():  # a class no one answered (e.g. an unused label of the task) is left out
+        code = (np.cumsum(used) - 1)[code]
+        categories = [c for c, seen in zip(categories, used, strict=True) if seen]
+    fit = _EM(answers, code, len(categories))
     n_iter, change = 0, np.inf
     while n_iter < max_iter and change > tol:
         previous = fit.log_likelihood
@@ -239,7 +326,7 @@ def dawid_skene(
             ConvergenceWarning,
             stacklevel=3,
         )
-    return fit.result(answers, coded.categories, n_iter, converged, seed)
+    return fit.result(answers, categories, n_iter, converged, seed)
 
 
 class _EM:
@@ -303,7 +390,7 @@ class _EM:
         chosen = np.argmax(np.where(leading, 1 + noise, 0), axis=1)
         values = np.empty(self.k, dtype=object)
         values[:] = categories
-        labels = pd.DataFrame(
+        table = pd.DataFrame(
             {
                 "value": values[chosen],
                 "confidence": best,
@@ -311,6 +398,8 @@ class _EM:
             },
             index=answers.items,
         )
+        posteriors = pd.DataFrame(self.posterior, index=answers.items, columns=classes)
+        table[_posterior_columns(categories)] = self.posterior
         rows = pd.MultiIndex.from_product(
             [answers.annotators, classes], names=[answers.annotators.name, "true"]
         )
@@ -320,16 +409,21 @@ class _EM:
             columns=pd.Index(categories, dtype=object, name="answer"),
         )
         accuracy = np.einsum("k,akk->a", self.priors, self.confusion)
-        return DawidSkeneResult(
-            labels=labels,
-            posteriors=pd.DataFrame(self.posterior, index=answers.items, columns=classes),
-            confusion=confusion,
-            accuracy=pd.Series(accuracy, index=answers.annotators, name="accuracy"),
-            priors=pd.Series(self.priors, index=classes, name="prior"),
-            n_iter=n_iter,
-            converged=converged,
-            log_likelihood=self.log_likelihood,
+        result = DawidSkeneResult(table)
+        object.__setattr__(
+            result,
+            "_model",
+            _Model(
+                posteriors=posteriors,
+                confusion=confusion,
+                accuracy=pd.Series(accuracy, index=answers.annotators, name="accuracy"),
+                priors=pd.Series(self.priors, index=classes, name="prior"),
+                n_iter=n_iter,
+                converged=converged,
+                log_likelihood=self.log_likelihood,
+            ),
         )
+        return result
 
 
 @check_kwargs

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._agreement_data import LABELS_ATTR
 from ._items import check_frame, encode_item
 from ._log import EventLog
 from ._session import DEFAULT_WINDOW, AnnotatorSession, FocusSession
@@ -194,9 +195,23 @@ class Project:
         (``"unsure"`` or None), ``comment``, ``source``, ``guideline`` (version hash),
         ``created_at`` (UTC), ``duration_ms`` (time the item was on screen) and ``meta``
         (details some views record, e.g. accepted suggestions; None otherwise).
+
+        For a single-label :class:`~nblabel.Classify` task, ``attrs["labels"]`` holds the task's
+        labels in order. :mod:`nblabel.agreement` and :mod:`nblabel.consensus` use that order
+        when ``labels=`` is not given, so ordinal statistics (``cohen_kappa(...,
+        weights="linear")``, ``krippendorff_alpha(..., level="ordinal")``) follow the task's
+        order rather than the alphabet. pandas keeps ``attrs`` through filtering and most other
+        operations; pass ``labels=`` to choose another order.
+
+        Examples
+        --------
+        >>> nl.agreement.cohen_kappa(proj.annotations, weights="linear")  # doctest: +SKIP
         """
         self.refresh()
-        return self._log.frame().copy()
+        frame = self._log.frame().copy()
+        if isinstance(self.task, Classify) and not self.task.multi:
+            frame.attrs[LABELS_ATTR] = list(self.task.labels)
+        return frame
 
     def labels(self, annotator: str | None = None, how: str = "latest") -> pd.Series:
         """Return one label per item, aligned to ``df.index`` (NaN where unlabeled).

@@ -619,6 +619,68 @@ def test_integer_and_string_labels_give_the_same_statistics():
         )
 
 
+def test_frame_attrs_labels_give_the_label_order():
+    order = ["d", "b", "a", "c"]
+    tidy = tidy_from_wide(simulate(9, 60, 3, 4, 0.2), labels=["a", "b", "c", "d"])
+    hinted = tidy.copy()
+    hinted.attrs["labels"] = order
+    pair = hinted[hinted.annotator.isin(["coder0", "coder1"])]  # attrs survive filtering
+    assert pair.attrs["labels"] == order
+    for weights in ("linear", "quadratic"):
+        expected = agreement.cohen_kappa(pair, weights=weights, labels=order)
+        assert agreement.cohen_kappa(pair, weights=weights) == expected
+        plain = tidy[tidy.annotator.isin(["coder0", "coder1"])]
+        assert expected != pytest.approx(agreement.cohen_kappa(plain, weights=weights))
+    expected = agreement.krippendorff_alpha(tidy, level="ordinal", labels=order)
+    assert agreement.krippendorff_alpha(hinted, level="ordinal") == expected
+    assert agreement.per_label(hinted).index.tolist() == order
+    wide = tidy.pivot(index="item", columns="annotator", values="value")
+    wide.attrs["labels"] = order
+    assert agreement.krippendorff_alpha(wide, level="ordinal") == pytest.approx(expected)
+    # labels= and a categorical's own order come first
+    assert agreement.krippendorff_alpha(hinted, level="ordinal", labels=list("abcd")) == (
+        agreement.krippendorff_alpha(tidy, level="ordinal")
+    )
+    categorical = hinted.assign(value=pd.Categorical(hinted["value"], categories=list("cabd")))
+    assert agreement.krippendorff_alpha(categorical, level="ordinal") == (
+        agreement.krippendorff_alpha(tidy, level="ordinal", labels=list("cabd"))
+    )
+    # interval and ratio levels use the values themselves, whatever the order
+    numbers = pd.DataFrame(
+        {"item": [1, 1, 2, 2, 3, 3], "annotator": ["a", "b"] * 3, "value": [1, 2, 2, 2, 3, 1]}
+    )
+    hinted_numbers = numbers.copy()
+    hinted_numbers.attrs["labels"] = [3, 1, 2, "n/a"]
+    for level in ("interval", "ratio"):
+        assert agreement.krippendorff_alpha(hinted_numbers, level=level) == (
+            agreement.krippendorff_alpha(numbers, level=level)
+        )
+    # multi-label answers list their labels in that order too
+    sets = hinted.assign(value=[[v] for v in hinted["value"]])
+    assert agreement.per_label(sets).index.tolist() == order
+
+
+@pytest.mark.parametrize(
+    "hint",
+    [
+        ["a", "b"],
+        {"a": 1, "b": 2, "c": 3, "d": 4},
+        "abcd",
+        ["a", "a", "b", "c", "d"],
+        [["a"], ["b"]],
+        [],
+    ],
+)
+def test_frame_attrs_labels_are_ignored_unless_they_list_every_value(hint):
+    tidy = tidy_from_wide(simulate(10, 40, 3, 4, 0.2), labels=["d", "c", "b", "a"])
+    hinted = tidy.copy()
+    hinted.attrs["labels"] = hint
+    assert agreement.krippendorff_alpha(hinted, level="ordinal") == (
+        agreement.krippendorff_alpha(tidy, level="ordinal")
+    )
+    assert agreement.per_label(hinted).index.tolist() == ["a", "b", "c", "d"]
+
+
 # -- pairwise -----------------------------------------------------------------------------------
 def test_pairwise_cohen_matrix():
     wide = simulate(6, 60, 4, 3, 0.2)

@@ -103,3 +103,59 @@ def test_project_agreement_and_consensus_labels(tmp_path):
 def test_consensus_labels_of_an_empty_project(tmp_path):
     proj = nl.Project(pd.DataFrame({"text": ["a", "b"]}), nl.Classify(["x", "y"], text="text"), store=tmp_path / "e.db")
     assert proj.labels(how="majority").isna().all()
+
+
+def test_project_annotations_carry_the_task_label_order(tmp_path):
+    from sklearn.metrics import cohen_kappa_score
+
+    order = ["low", "mid", "high"]
+    ana = ["low", "mid", "mid", "high", "high", "low", "mid", "high", "low", "mid"]
+    ben = ["low", "high", "mid", "mid", "high", "low", "high", "high", "mid", "mid"]
+    frame = pd.DataFrame({"text": [f"ticket {i}" for i in range(len(ana))]})
+    proj = nl.Project(frame, nl.Classify(order, text="text"), store=tmp_path / "p.db")
+    for item, (a, b) in enumerate(zip(ana, ben, strict=True)):
+        proj.add(item, a, annotator="ana")
+        proj.add(item, b, annotator="ben")
+    proj.add(0, "high", annotator="cy")
+    proj.retract(0, annotator="cy")  # an undone answer, and a skip: neither counts
+    proj.skip(1, annotator="cy")
+    events = proj.annotations
+    assert events.attrs["labels"] == order
+    plain = pd.DataFrame({"item": list(range(len(ana))) * 2,
+                          "annotator": ["ana"] * len(ana) + ["ben"] * len(ben), "value": ana + ben})
+
+    for weights in ("linear", "quadratic"):
+        expected = cohen_kappa_score(ana, ben, labels=order, weights=weights)
+        alphabetical = cohen_kappa_score(ana, ben, labels=sorted(order), weights=weights)
+        assert abs(expected - alphabetical) > 0.05
+        kappa = agreement.cohen_kappa(events, weights=weights)
+        assert kappa == pytest.approx(expected, abs=1e-12)
+        assert agreement.cohen_kappa(plain, weights=weights) == pytest.approx(alphabetical)
+        assert agreement.cohen_kappa(events, weights=weights, labels=sorted(order)) == (
+            pytest.approx(alphabetical)
+        )  # labels= still decides
+        human = events[events["source"] == "human"]  # filtering keeps the order
+        assert agreement.cohen_kappa(human, weights=weights) == kappa
+        pairs = agreement.pairwise(events[events["annotator"] != "cy"], "cohen_kappa",
+                                   weights=weights)
+        assert pairs.loc["ana", "ben"] == pytest.approx(expected, abs=1e-12)
+        boot = agreement.bootstrap(lambda d, w=weights: agreement.cohen_kappa(d, weights=w),
+                                   events, n=20, seed=0)
+        assert boot.estimate == pytest.approx(expected, abs=1e-12)
+
+    rank = {label: i for i, label in enumerate(order)}
+    ordinal = agreement.krippendorff_alpha(events, level="ordinal")
+    assert ordinal == pytest.approx(
+        agreement.krippendorff_alpha(plain.assign(value=plain["value"].map(rank)), level="ordinal")
+    )
+    assert abs(ordinal - agreement.krippendorff_alpha(plain, level="ordinal")) > 0.05
+    assert agreement.per_label(events).index.tolist() == order
+    assert list(nl.consensus.dawid_skene(events).posteriors.columns) == order
+
+
+def test_multilabel_project_annotations_carry_no_label_order(tmp_path):
+    frame = pd.DataFrame({"text": ["a", "b"]})
+    proj = nl.Project(frame, nl.Classify(["x", "y"], text="text", multi=True),
+                      store=tmp_path / "p.db")
+    proj.add(0, ["y"], annotator="ana")
+    assert "labels" not in proj.annotations.attrs

@@ -134,7 +134,73 @@ def test_dawid_skene_result_shapes():
     assert result.priors.sum() == pytest.approx(1.0)
     assert list(result.accuracy.index) == ["a0", "a1", "a2"]
     assert np.isfinite(result.log_likelihood)
-    assert "120 items, 3 annotators, 3 classes" in repr(result)
+    assert "[120 rows x 6 columns]" in repr(result)  # it prints as the table it is
+
+
+def test_dawid_skene_returns_a_dataframe_shaped_like_majority_vote():
+    truth, wide = crowd(8, 150, [0.9, 0.7, 0.6], n_classes=3)
+    df = tidy(wide)
+    df["value"] = [["cat", "dog", "eel"][v] for v in df["value"]]
+    result = consensus.dawid_skene(df, seed=0)
+    vote = consensus.majority_vote(df)
+    assert isinstance(result, pd.DataFrame)
+    assert result["value"].tolist() == result.labels["value"].tolist()
+    assert list(result.columns) == ["value", "confidence", "n", "p_cat", "p_dog", "p_eel"]
+    assert result.index.equals(vote.index)
+    assert (result.dtypes[["value", "confidence", "n"]] == vote.dtypes).all()
+    assert (result["n"] == vote["n"]).all()
+    p = result[["p_cat", "p_dog", "p_eel"]].to_numpy()
+    np.testing.assert_allclose(p, result.posteriors.to_numpy())
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_allclose(result["confidence"], p.max(axis=1))
+    # .labels is exactly majority_vote's shape, as a plain DataFrame
+    assert type(result.labels) is pd.DataFrame
+    pd.testing.assert_frame_equal(result.labels, pd.DataFrame(result[["value", "confidence", "n"]]))
+    # usable wherever a DataFrame is: frames derived from it are plain DataFrames
+    for derived in (
+        result.head(),
+        result[result["confidence"] > 0.5],
+        result.copy(),
+        result[["value"]],
+        result.reset_index(),
+        pd.concat([result, result]),
+    ):
+        assert type(derived) is pd.DataFrame
+    assert type(result["value"]) is pd.Series
+    assert result.loc[0, "value"] == result["value"].iloc[0]
+    # the model stays available on the result itself, also after pickling
+    import pickle
+
+    again = pickle.loads(pickle.dumps(result))
+    assert isinstance(again, consensus.DawidSkeneResult)
+    pd.testing.assert_frame_equal(pd.DataFrame(again), pd.DataFrame(result))
+    pd.testing.assert_series_equal(again.accuracy, result.accuracy)
+    assert again.converged == result.converged
+    with pytest.raises(AttributeError, match="no fitted model"):
+        consensus.DawidSkeneResult(vote).accuracy  # noqa: B018
+
+
+def test_dawid_skene_posterior_columns_and_classes():
+    # Classes whose names would clash as p_<class> are told apart by their repr.
+    df = pd.DataFrame(
+        {
+            "item": [1, 1, 2, 2],
+            "annotator": ["ana", "ben"] * 2,
+            "value": pd.Series([1, "1", 1, 1], dtype=object),
+        }
+    )
+    result = consensus.dawid_skene(df)
+    assert list(result.columns[3:]) == ["p_1", "p_'1'"]
+    assert list(result.posteriors.columns) == [1, "1"]
+    # Classes no one answered (an unused category, or label of a project's task) are left out;
+    # the label order is kept.
+    values = pd.Categorical(["high", "low", "high", "high"], categories=["low", "mid", "high"])
+    result = consensus.dawid_skene(df.assign(value=values))
+    assert list(result.columns[3:]) == ["p_low", "p_high"]
+    assert list(result.priors.index) == ["low", "high"]
+    hinted = df.assign(value=["high", "low", "high", "high"])
+    hinted.attrs["labels"] = ["low", "mid", "high"]
+    assert list(consensus.dawid_skene(hinted).posteriors.columns) == ["low", "high"]
 
 
 def test_dawid_skene_unanimous_answers():
