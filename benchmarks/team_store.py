@@ -46,8 +46,24 @@ def _writer(url, w, overlap, barrier, results):
     proj.close()
 
 
+def _raw_engine(url: str) -> sa.Engine:
+    """A plain engine; on SQLite with the store's settings (WAL, full sync, a busy timeout)."""
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url)
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    return engine
+
+
 def _raw_writer(url, w, _overlap, barrier, results):
-    engine = sa.create_engine(url)
+    engine = _raw_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS raw_answers (item INTEGER, annotator TEXT, value TEXT)")
     barrier.wait()
