@@ -349,11 +349,8 @@ class AnnotatorSession:
         found: list[int] = []
         loop = self.project._loop
         if loop is not None:
-            for pos in loop.order().tolist():
-                if candidate(pos):
-                    found.append(pos)
-                    if len(found) == wanted:
-                        return found
+            # Walked on from the last take; restarted by a retrain or a re-rank of the window.
+            found = loop.take(self, self._ranked_by, wanted, candidate)
         if len(found) < wanted:
             chosen = set(found)
             found += self.cursor.take(

@@ -9,11 +9,16 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
+from scipy.stats import entropy
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_wine
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 import nblabel as nl
@@ -330,6 +335,37 @@ def test_committee_and_diverse_strategies_run_in_the_background():
         state = learner.state
         assert state.status == "ready", state.message
         assert len(state.order) == 140 and set(state.order).isdisjoint(range(60))
+
+
+def test_a_committee_of_given_models_orders_the_pool_by_their_disagreement():
+    """Query by committee over three different models, fitted for real on scikit-learn's wine
+    data (178 rows, 13 features, 3 cultivars) from 5 labels per class."""
+    data = load_wine()
+    names = np.array(["barolo", "grignolino", "barbera"], dtype=object)
+    target = names[data.target]
+    frame = pd.DataFrame(data.data, columns=data.feature_names)
+    members = [make_pipeline(StandardScaler(), LogisticRegression()), GaussianNB(),
+               LinearDiscriminantAnalysis()]
+    learner = ActiveLearner(make_pipeline(StandardScaler(), LogisticRegression()), frame,
+                            data.data, classes=list(names),
+                            strategy=nl.learn.Committee(estimators=members),
+                            retrain_every=1000, cv=0, seed=0)
+    labeled = np.concatenate([np.flatnonzero(data.target == k)[:5] for k in range(3)])
+    learner.set_labels(pd.Series(target[labeled], index=frame.index[labeled]))
+    assert learner.wait(WAIT)
+    state = learner.state
+    assert state.status == "ready", state.message
+    pool = np.setdiff1d(np.arange(len(frame)), labeled)
+    assert sorted(state.order.tolist()) == pool.tolist()
+    assert (np.diff(state.scores[state.order]) <= 0).all(), "most disagreement first"
+    votes = np.stack([clone(member).fit(data.data[labeled], target[labeled]).predict(data.data[pool])
+                      for member in members])
+    shares = np.stack([(votes == name).mean(axis=0) for name in names])
+    assert np.allclose(state.scores[pool], entropy(shares, axis=0)), "vote entropy of the three"
+    assert state.scores[state.order[0]] > 0 and (state.scores[pool] == 0).any()
+    for member in members:
+        with pytest.raises(NotFittedError):
+            check_is_fitted(member)  # the committee fits clones
 
 
 def test_constructor_and_label_checks(items):

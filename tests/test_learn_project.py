@@ -108,6 +108,120 @@ def test_learning_curve_and_suggestions_follow_the_labels(reviews, tmp_path):
     proj.close()
 
 
+def refilled(message, upcoming, order, answered):
+    """Apply an ``ack`` or ``append`` to the upcoming items; check what it added.
+
+    The new items must be the first in the model's ``order`` that the annotator has not
+    ``answered`` and the window does not hold.
+    """
+    dropped = set(message.get("drop", []))
+    upcoming = [pos for pos in upcoming if pos not in dropped]
+    new = [item["pos"] for item in message["append" if message["kind"] == "ack" else "items"]]
+    expected = [pos for pos in order.tolist() if pos not in answered and pos not in upcoming]
+    assert new == expected[: len(new)]
+    return upcoming + new
+
+
+def test_the_window_follows_the_models_order_through_answers_skips_and_retrains(reviews, tmp_path):
+    GATE.clear()  # a retrain lands only between answers, where the test opens the gate
+    proj = project(reviews, tmp_path)
+    learner = proj.learn(Gated(), strategy="least_confident", retrain_every=3, seed=0, cv=0)
+    widget = proj.label("ana", window=6)
+    browser = Browser(widget)
+    upcoming = [item["pos"] for item in browser.hello()["upcoming"]]
+    versions = set()
+    for i in range(30):
+        GATE.set()
+        assert learner.wait(60)
+        GATE.clear()
+        order = learner.state.order
+        versions.add(learner.state.version)
+        if i % 5 == 2:  # someone else's answer arrives; the view hears of it
+            before = len(browser.messages)
+            proj.add(79 - i, reviews.at[79 - i, "truth"], annotator="ben")
+            for message, _ in browser.messages[before:]:
+                upcoming = refilled(message, upcoming, order, widget._session.answers)
+        pos = upcoming.pop(0)
+        if i % 4 == 3:
+            messages = browser.answer(pos, None, req=f"r{i}", event="skip")
+        else:
+            messages = browser.answer(pos, reviews["truth"].iloc[pos], req=f"r{i}")
+        [ack] = [m for m in messages if m["kind"] == "ack"]
+        upcoming = refilled(ack, upcoming, order, widget._session.answers)
+        assert len(upcoming) == 6 and len(set(upcoming)) == 6
+    assert len(versions) >= 6, "the model retrained many times on the way"
+    assert set(proj.annotations.query("annotator == 'ana'")["event"]) == {"label", "skip"}
+    GATE.set()
+    proj.close()
+
+
+def test_items_a_rerank_drops_come_back_when_a_retrain_lands_during_a_refill(reviews, tmp_path):
+    GATE.set()
+    proj = project(reviews, tmp_path)
+    for item in reviews.index[:12]:
+        proj.add(item, reviews.at[item, "truth"], annotator="seed")
+    learner = proj.learn(Gated(), retrain_every=1000, seed=0, cv=0)
+    assert learner.wait(60) and learner.state.status == "ready"
+    widget = proj.label("ana", window=6)
+    browser = Browser(widget)
+    upcoming = [item["pos"] for item in browser.hello()["upcoming"]]
+    session = widget._session
+    rerank = session._rerank
+
+    def retrain_after_rerank():
+        session._rerank = rerank
+        dropped = rerank()
+        learner.request()  # the next model arrives between the re-rank and the refill
+        assert learner.wait(60)
+        return dropped
+
+    session._rerank = retrain_after_rerank
+    ack, append = browser.answer(upcoming.pop(0), "pos")
+    assert "drop" not in ack and len(ack["append"]) == 1, "filled from the newer model's order"
+    upcoming = refilled(ack, upcoming, learner.state.order, session.answers)
+    assert append["kind"] == "append" and len(append["drop"]) == 4, "then re-ranked for it"
+    assert ack["append"][0]["pos"] in [item["pos"] for item in append["items"]], "its pick comes back"
+    upcoming = refilled(append, upcoming, learner.state.order, session.answers)
+    assert len(upcoming) == 6
+    proj.close()
+
+
+class Reads(np.ndarray):
+    """A model order that counts the positions read from it."""
+
+    count = 0
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        Reads.count += np.size(value)
+        return value
+
+    def __iter__(self):
+        Reads.count += self.size
+        return super().__iter__()
+
+    def tolist(self):
+        Reads.count += self.size
+        return super().tolist()
+
+
+def test_refilling_the_window_reads_a_few_positions_of_the_order_not_the_pool(reviews, tmp_path, monkeypatch):
+    pool = pd.concat([reviews] * 50, ignore_index=True)  # 4,000 items
+    proj = project(pool, tmp_path)
+    for item in pool.index[:12]:
+        proj.add(item, pool.at[item, "truth"], annotator="seed")
+    learner = proj.learn(LogisticRegression(), retrain_every=1000, seed=0, cv=0)
+    assert learner.wait(60) and learner.state.status == "ready"
+    order = learner.state.order.view(Reads)
+    monkeypatch.setattr(proj._loop, "order", lambda: order)
+    browser = Browser(proj.label("ana", window=5))
+    upcoming = [item["pos"] for item in browser.hello()["upcoming"]]
+    Reads.count = 0
+    label_through(browser, upcoming, pool, 40)
+    assert Reads.count <= 2 * 40, f"{Reads.count} positions read for 40 refills of one item"
+    proj.close()
+
+
 def test_a_failing_fit_is_shown_and_labeling_goes_on(reviews, tmp_path):
     class Broken(ClassifierMixin, BaseEstimator):
         def fit(self, X, y):
@@ -135,12 +249,71 @@ def test_the_training_label_is_the_decision_else_the_majority():
     def answer(event_id, value, source="human", event="label"):
         return (event_id, event, value, None, None, source)
 
-    assert training_label({}) is None
-    assert training_label({"ana": answer(1, None, event="skip")}) is None
-    assert training_label({"ana": answer(1, "a"), "ben": answer(2, "b"), "cy": answer(3, "a")}) == "a"
-    assert training_label({"ana": answer(1, "a"), "ben": answer(2, "b")}) == "b", "a tie goes to the latest"
-    assert training_label({"ana": answer(1, "a"), "ben": answer(2, "a"), "lead": answer(3, "b", "adjudicated")}) == "b"
-    assert training_label({"bot": answer(1, "a", "model")}) is None
+    def everyone(annotator):
+        return True
+
+    assert training_label({}, everyone) is None
+    assert training_label({"ana": answer(1, None, event="skip")}, everyone) is None
+    assert training_label({"ana": answer(1, "a"), "ben": answer(2, "b"), "cy": answer(3, "a")}, everyone) == "a"
+    assert training_label({"ana": answer(1, "a"), "ben": answer(2, "b")}, everyone) == "b", "a tie goes to the latest"
+    assert training_label({"ana": answer(1, "a"), "ben": answer(2, "a"), "lead": answer(3, "b", "adjudicated")}, everyone) == "b"
+    assert training_label({"bot": answer(1, "a", "model")}, everyone) is None
+
+
+def test_the_training_label_leaves_out_annotators_who_do_not_count():
+    def answer(event_id, value, source="human"):
+        return (event_id, "label", value, None, None, source)
+
+    def counts(annotator):
+        return annotator == "ana"
+
+    votes = {"ana": answer(1, "a"), "ben": answer(2, "b"), "cy": answer(3, "b")}
+    assert training_label(votes, counts) == "a", "only ana counts, however many others disagree"
+    assert training_label({"ben": answer(1, "b")}, counts) is None
+    assert training_label({"ben": answer(1, "b"), "key": answer(2, "a", "gold")}, counts) == "a", (
+        "imported known answers count whoever recorded them"
+    )
+    assert training_label({"ben": answer(1, "b"), "lead": answer(2, "a", "adjudicated")}, counts) == "a"
+
+
+def trained_on(learner):
+    """Return ``{position: label}`` of the labels the learner's next attempt uses."""
+    learner.request()
+    assert learner.wait(60)
+    labels = learner.state.labels
+    return {pos: labels[pos] for pos in np.flatnonzero(labels != None)}  # noqa: E711
+
+
+@pytest.mark.parametrize("learn_first", [False, True], ids=["answers-then-model", "model-then-answers"])
+def test_the_model_learns_only_from_answers_that_count(reviews, tmp_path, learn_first):
+    df = reviews.assign(known=None)
+    df.loc[:3, "known"] = df.loc[:3, "truth"]  # items 0-3 are gold
+    flip = {"pos": "neg", "neg": "pos"}
+    proj = project(df, tmp_path, gold=nl.Gold("known", rate=0, qualify=2, threshold=1.0))
+    learner = proj.learn(LogisticRegression(), retrain_every=1000, cv=0) if learn_first else None
+
+    def answer(annotator, items, wrong=False):
+        for item in items:
+            truth = df.at[item, "truth"]
+            proj.add(item, flip[truth] if wrong else truth, annotator=annotator)
+
+    answer("ana", [0, 1])  # qualified
+    answer("ana", range(10, 20))
+    answer("ben", [0, 1], wrong=True)  # failed the qualification round
+    answer("ben", range(10, 30), wrong=True)
+    answer("cy", range(30, 36))  # not qualified yet
+    assert [proj.qualified(name) for name in ("ana", "ben", "cy")] == [True, False, None]
+    if learner is None:
+        learner = proj.learn(LogisticRegression(), retrain_every=1000, cv=0)
+    ana = {pos: df.at[pos, "truth"] for pos in [0, 1, *range(10, 20)]}
+    assert trained_on(learner) == ana, "ben's and cy's answers do not count, even outnumbering ana's"
+    answer("cy", [2, 3])  # cy passes: the items cy answered before count now
+    cy = {pos: df.at[pos, "truth"] for pos in [2, 3, *range(30, 36)]}
+    assert trained_on(learner) == {**ana, **cy}
+    proj.retract(1, annotator="ana")  # ana is back to qualifying: none of her answers count
+    assert proj.qualified("ana") is None
+    assert trained_on(learner) == cy
+    proj.close()
 
 
 def test_learn_needs_a_single_label_task_and_features(tmp_path):

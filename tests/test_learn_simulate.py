@@ -7,8 +7,9 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
@@ -68,6 +69,22 @@ def test_committee_and_diverse_strategies_simulate(tickets, intents):
     assert curves.groupby("strategy")["n_labels"].max().to_dict() == {
         "committee": 30, "diverse": 30,
     }
+
+
+def test_a_committee_of_given_models_simulates_on_wine():
+    data = load_wine()
+    frame = pd.DataFrame(data.data, columns=data.feature_names)
+    frame["cultivar"] = np.array(["barolo", "grignolino", "barbera"], dtype=object)[data.target]
+    task = nl.Classify(["barolo", "grignolino", "barbera"], fields=["alcohol"])
+    committee = nl.learn.Committee(
+        estimators=[make_pipeline(StandardScaler(), LogisticRegression()), GaussianNB()]
+    )
+    curves = simulate(frame, task, make_pipeline(StandardScaler(), LogisticRegression()),
+                      features=data.data, oracle="cultivar", strategies=[committee],
+                      budget=40, repeats=1, batch_size=10, initial=10, seed=0, progress=False)
+    assert curves["strategy"].unique().tolist() == ["committee"]
+    assert curves["n_labels"].tolist() == [10, 20, 30, 40]
+    assert curves["accuracy"].iloc[-1] > 0.85
 
 
 def test_one_class_at_first_falls_back_to_a_constant_and_random_picks():
