@@ -44,7 +44,8 @@ def test_suggestions_can_be_hidden_to_avoid_anchoring():
 
 @pytest.mark.parametrize(
     "meta",
-    [{"suggestion": "bug"}, {"suggestion": "spam", "accepted": True}, {"suggestion": "bug", "accepted": "yes"}, ["bug"]],
+    [{"suggestion": "bug"}, {"suggestion": "spam", "accepted": True}, {"suggestion": "bug", "accepted": "yes"}, ["bug"],
+     {"suggestion": "billing", "accepted": True}, {"suggestion": "bug", "accepted": False}],
 )
 def test_suggestion_details_are_checked(meta):
     task = nl.Classify(["bug", "billing"], text="text", suggest="llm")

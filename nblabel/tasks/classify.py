@@ -119,6 +119,21 @@ class Classify(Task):
             raise ValueError(f"'accepted' must be true or false, got {meta['accepted']!r}.")
         return {"suggestion": self.validate(meta["suggestion"]), "accepted": meta["accepted"]}
 
+    def validate_meta_for(self, meta: Any, value: Any) -> dict[str, Any] | None:
+        """Return the suggestion details checked alone and against the (validated) answer.
+
+        ``accepted`` must say whether the answer is the suggestion, so acceptance rates
+        measured from the log (e.g. to study anchoring) are true.
+        """
+        checked = self.validate_meta(meta)
+        if checked is not None and checked["accepted"] != (checked["suggestion"] == value):
+            raise ValueError(
+                f"'accepted' is {checked['accepted']} but the answer {value!r} "
+                f"{'differs from' if checked['accepted'] else 'is'} the suggestion "
+                f"{checked['suggestion']!r}; accepted must be true exactly when they are equal."
+            )
+        return checked
+
     def validate(self, value: Any) -> str | list[str]:
         """Return the answer normalised (multi-label: a sorted list without duplicates).
 
