@@ -69,6 +69,18 @@ def test_each_item_goes_to_k_annotators_then_leaves_the_queue(store_url):
     assert counts.max() == 2 and counts.to_dict() == {i: 2 for i in range(6)}
 
 
+def test_annotators_are_blind_to_each_others_answers(store_url):
+    proj = nl.Project(frame(3), TASK, store=store_url, overlap=2)
+    ana = View(proj, "ana", 3)
+    ana.widget._on_message(ana.widget, {"kind": "answer", "req": "r", "pos": 0, "event": "label", "value": "b", "comment": "ana's note"}, [])
+    ben = View(nl.Project(frame(3), TASK, store=store_url, overlap=2), "ben", 3)
+    snapshot = ben.messages[-1]
+    assert [item["pos"] for item in snapshot["upcoming"]] == [0, 1, 2]
+    assert snapshot["history"] == [] and all(item["answer"] is None for item in snapshot["upcoming"])
+    assert "ana" not in repr(ben.messages) and "note" not in repr(ben.messages)
+    assert ben.widget.progress["done"] == 0
+
+
 def test_expired_reservations_go_to_someone_else(store_url):
     proj = nl.Project(frame(3), TASK, store=store_url, overlap=1, lease_seconds=0.2)
     ana = View(proj, "ana", 3)
