@@ -25,7 +25,7 @@ from ._util import check_kwargs
 from .gold import Gold, GoldSet, gold_accuracy
 from .pilot import PilotReport, history_table, pilot_report
 from .queue import Queue
-from .store import EVENT_COLUMNS, Store, StoreError, now_us
+from .store import EVENT_COLUMNS, SOURCES, Store, StoreError, now_us
 from .tasks import Classify, Task
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("nblabel")
 
 #: Where answers come from.
-SOURCES = ("human", "model", "gold", "adjudicated")
 DEFAULT_NAME = "default"
 _LABELS_HOW = ("latest", "majority", "dawid_skene")
 _META_AT = EVENT_COLUMNS.index("meta")

@@ -45,6 +45,11 @@ EVENT_COLUMNS = (
 )
 _BUSY_TIMEOUT_S = 30.0
 #: PostgreSQL advisory lock key held while creating or migrating the tables.
+#: What an event records: an answer, a skip, or the undoing of the annotator's last answer.
+EVENT_KINDS = ("label", "skip", "retract")
+#: Where an answer comes from.
+SOURCES = ("human", "model", "gold", "adjudicated")
+
 _SCHEMA_LOCK = 0x6E626C6162656C  # "nblabel"
 _EVENTS_LOCK = 0x6E626C  # "nbl", with the project's id as the second key
 
@@ -176,6 +181,13 @@ class Store:
         nblabel.tasks.TaskMismatchError
             If the project exists with a task whose stored answers would not fit ``task``.
         """
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"a project name must be a non-empty string, got {name!r}.")
+        if not isinstance(task, Task):
+            raise TypeError(
+                f"task must be an nblabel task (nl.Classify, nl.Spans or nl.Rank), got "
+                f"{type(task).__name__}."
+            )
         row = self._project_row(name)
         if row is None:
             with self._writing() as conn:
@@ -260,7 +272,9 @@ class Store:
         slots for good, in the same transaction; if none is left the whole transaction is rolled
         back and :class:`ItemFull` raised. A human ``skip`` gives the annotator's slot back.
         """
-        rows = [_event_row(project_id, event) for event in events]
+        if overlap is not None:
+            _check_overlap(overlap, lease_us)
+        rows = [_event_row(project_id, _check_event(event)) for event in events]
         ids = []
         try:
             with self._exclusive(schema=False) as conn:
@@ -295,6 +309,7 @@ class Store:
         free slot is taken, or a slot whose lease expired and that was never answered. Items
         whose slots are all held by others are left out.
         """
+        _check_overlap(overlap, lease_us)
         now = now_us()
         held = []
         try:
@@ -310,6 +325,7 @@ class Store:
 
     def renew(self, project_id: int, items: Sequence[str], annotator: str, lease_us: int) -> int:
         """Extend ``annotator``'s unanswered leases on ``items``; return how many were renewed."""
+        _check_overlap(1, lease_us)
         if not items:
             return 0
         with self._writing() as conn:
@@ -539,6 +555,28 @@ class Store:
 
     def _reading(self) -> Any:
         return self.engine.connect()
+
+
+def _check_event(event: Any) -> Mapping[str, Any]:
+    """Return ``event`` if it can be stored; raise saying what is wrong otherwise."""
+    if not isinstance(event, Mapping):
+        raise TypeError(f"an event is a mapping of {list(EVENT_COLUMNS[1:])}, got {event!r}.")
+    if event.get("event") not in EVENT_KINDS:
+        raise ValueError(f"event={event.get('event')!r} is not one of {list(EVENT_KINDS)}.")
+    if event.get("source", "human") not in SOURCES:
+        raise ValueError(f"source={event.get('source')!r} is not one of {list(SOURCES)}.")
+    for key in ("item", "annotator"):
+        value = event.get(key)
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"an event's {key} must be a non-empty string, got {value!r}.")
+    return event
+
+
+def _check_overlap(overlap: Any, lease_us: Any) -> None:
+    if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
+        raise ValueError(f"overlap must be a positive number of annotators, got {overlap!r}.")
+    if isinstance(lease_us, bool) or not isinstance(lease_us, int) or lease_us <= 0:
+        raise ValueError(f"lease_us must be a positive number of microseconds, got {lease_us!r}.")
 
 
 def _event_row(project_id: int, event: Mapping[str, Any]) -> dict[str, Any]:

@@ -120,6 +120,30 @@ def test_bad_store_arguments():
         Store("nosuchdb+nodriver://x/y")
 
 
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda s, pid: s.open_project("", nl.Classify(["a"], text="t")), ValueError, "project name must be a non-empty string"),
+        (lambda s, pid: s.open_project("p", {"labels": ["a"]}), TypeError, "task must be an nblabel task"),
+        (lambda s, pid: s.append(pid, [_event(event="deleted")]), ValueError, "event='deleted' is not one of"),
+        (lambda s, pid: s.append(pid, [{**_event(), "source": "robot"}]), ValueError, "source='robot' is not one of"),
+        (lambda s, pid: s.append(pid, [_event(annotator="")]), ValueError, "annotator must be a non-empty string"),
+        (lambda s, pid: s.append(pid, [_event(item=3)]), ValueError, "item must be a non-empty string"),
+        (lambda s, pid: s.append(pid, ["label"]), TypeError, "an event is a mapping"),
+        (lambda s, pid: s.append(pid, [_event()], overlap=0, lease_us=10), ValueError, "overlap must be a positive"),
+        (lambda s, pid: s.claim(pid, ["1"], "ana", 2, lease_us=-1), ValueError, "lease_us must be a positive"),
+        (lambda s, pid: s.renew(pid, ["1"], "ana", 0), ValueError, "lease_us must be a positive"),
+    ],
+)
+def test_bad_calls_are_refused_and_nothing_is_stored(store_path, task, call, error, message):
+    store = Store(store_path)
+    pid = store.open_project("p", task)
+    with pytest.raises(error, match=message):
+        call(store, pid)
+    assert store.read(pid) == [] and store.projects() == ["p"]
+    store.close()
+
+
 _READ_ONLY_SCRIPT = textwrap.dedent(
     """
     import sys
