@@ -10,6 +10,8 @@ import io
 import math
 import os
 import pathlib
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import pandas as pd
@@ -89,13 +91,39 @@ def _image_bytes(value: Any) -> bytes:
             raise ValueError(f"image file too large to show (> {MAX_IMAGE_BYTES >> 20} MB): {path}")
         data = path.read_bytes()
     elif hasattr(value, "save") and hasattr(value, "mode"):
-        out = io.BytesIO()
-        value.save(out, format="PNG")
-        data = out.getvalue()
+        data = _png(value)
     else:
         raise TypeError(
             f"cannot show {type(value).__name__} as an image; use a file path, bytes or a PIL image"
         )
     if len(data) > MAX_IMAGE_BYTES:
         raise ValueError(f"image too large to show (> {MAX_IMAGE_BYTES >> 20} MB)")
+    return data
+
+
+#: PNG bytes of the PIL images sent lately, so an item shown again (another view, a reload, a
+#: refill) is not encoded again. Keyed by ``id`` with the image kept, so a key is never reused.
+_ENCODED: OrderedDict[int, tuple[Any, bytes]] = OrderedDict()
+_ENCODED_LIMIT = 64
+_ENCODED_LOCK = threading.Lock()
+
+
+def _png(image: Any) -> bytes:
+    """Return ``image`` (a PIL image) encoded as PNG, from the cache when it was sent lately.
+
+    An image changed in place after it was first sent keeps showing as it was then.
+    """
+    key = id(image)
+    with _ENCODED_LOCK:
+        cached = _ENCODED.get(key)
+        if cached is not None and cached[0] is image:
+            _ENCODED.move_to_end(key)
+            return cached[1]
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    data = out.getvalue()
+    with _ENCODED_LOCK:
+        _ENCODED[key] = (image, data)
+        while len(_ENCODED) > _ENCODED_LIMIT:
+            _ENCODED.popitem(last=False)
     return data

@@ -266,6 +266,19 @@ def test_images_travel_as_binary_buffers(tmp_path):
     assert len(buffers) == 4
 
 
+def test_a_pil_image_is_encoded_once_however_often_it_is_sent(tmp_path, monkeypatch):
+    encoded = []
+    original_save = Image.Image.save
+    monkeypatch.setattr(Image.Image, "save", lambda self, *a, **k: encoded.append(self) or original_save(self, *a, **k))
+    df = pd.DataFrame({"img": [Image.new("RGB", (4, 4), "red"), Image.new("RGB", (4, 4), "blue")]})
+    proj = nl.Project(df, nl.Classify(["a"], image="img"), store=tmp_path / "i.db")
+    first, second = Browser(proj.label("ana")), Browser(proj.label("ben"))
+    first.hello(), first.hello(), second.hello()  # a reload, and another annotator's view
+    assert len(encoded) == 2
+    sent = [buffers for content, buffers in first.messages + second.messages if content["kind"] == "snapshot"]
+    assert len({bytes(b[0]) for b in sent}) == 1 and len(sent) == 3
+
+
 def test_widget_traits(tmp_path):
     df = pd.DataFrame({"text": ["x"]})
     task = nl.Classify(["a", "b"], text="text", multi=True, guidelines="# Title\n<script>x</script> [bad](javascript:alert(1))")
