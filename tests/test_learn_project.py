@@ -231,12 +231,13 @@ def test_a_failing_fit_is_shown_and_labeling_goes_on(reviews, tmp_path):
             raise AssertionError("never fitted")
 
     proj = project(reviews, tmp_path)
-    proj.learn(Broken(), retrain_every=2, cv=0)
+    proj.learn(Broken(), retrain_every=2, cv=0, seed=0)  # the first answers hold both labels
     widget = proj.label("ana", window=4)
     browser = Browser(widget)
     upcoming = [item["pos"] for item in browser.hello()["upcoming"]]
     acks = label_through(browser, upcoming, reviews, 6)
     assert all(ack["kind"] == "ack" for ack in acks)
+    assert set(proj.labels().dropna()) == {"pos", "neg"}, "both labels seen: a fit is attempted"
     assert proj.learner.wait(60)
     assert widget.model["status"] == "failed"
     assert "RuntimeError: out of coffee" in widget.model["message"]
