@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("nblabel")
 
-#: Where answers come from.
 DEFAULT_NAME = "default"
 _LABELS_HOW = ("latest", "majority", "dawid_skene")
 _META_AT = EVENT_COLUMNS.index("meta")
@@ -240,7 +239,7 @@ class Project:
         self.refresh()
         if annotator is not None:
             annotator = self._annotator(annotator)
-            known = set(self._log.frame()["annotator"]) | set(self._sessions)
+            known = self._annotators(self._log.frame())
             if annotator not in known:
                 raise ValueError(
                     f"no answers by {annotator!r} in this project; annotators so far: "
@@ -280,6 +279,10 @@ class Project:
         """Everyone's current answers (with row positions), fresh from the store."""
         self.refresh()
         return self._log.current()
+
+    def _annotators(self, events: pd.DataFrame) -> set[str]:
+        """Everyone who answered (in ``events``, the event log) or has a widget open here."""
+        return set(events["annotator"]) | set(self._sessions)
 
     def _counted(self) -> pd.DataFrame:
         """Return the answers people gave, without those of annotators not (yet) qualified.
@@ -368,7 +371,7 @@ class Project:
         self.refresh()
         events = self._log.frame()
         current = self._log.current()
-        annotators = sorted(set(events["annotator"]) | set(self._sessions))
+        annotators = sorted(self._annotators(events))
         table = pd.DataFrame(index=pd.Index(annotators, name="annotator", dtype=object))
         by_annotator = current.groupby("annotator")
         table["labeled"] = by_annotator["event"].apply(lambda s: int((s == "label").sum()))

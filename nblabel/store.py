@@ -43,15 +43,16 @@ EVENT_COLUMNS = (
     "duration_ms",
     "meta",
 )
-_BUSY_TIMEOUT_S = 30.0
-#: PostgreSQL advisory lock key held while creating or migrating the tables.
 #: What an event records: an answer, a skip, or the undoing of the annotator's last answer.
 EVENT_KINDS = ("label", "skip", "retract")
 #: Where an answer comes from.
 SOURCES = ("human", "model", "gold", "adjudicated")
 
+_BUSY_TIMEOUT_S = 30.0
+#: PostgreSQL advisory lock key held while creating or migrating the tables.
 _SCHEMA_LOCK = 0x6E626C6162656C  # "nblabel"
-_EVENTS_LOCK = 0x6E626C  # "nbl", with the project's id as the second key
+#: PostgreSQL advisory lock key (with the project's id) held while appending events.
+_EVENTS_LOCK = 0x6E626C  # "nbl"
 
 _metadata = sa.MetaData()
 _id_type = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -325,7 +326,7 @@ class Store:
 
     def renew(self, project_id: int, items: Sequence[str], annotator: str, lease_us: int) -> int:
         """Extend ``annotator``'s unanswered leases on ``items``; return how many were renewed."""
-        _check_overlap(1, lease_us)
+        _check_lease(lease_us)
         if not items:
             return 0
         with self._writing() as conn:
@@ -575,6 +576,10 @@ def _check_event(event: Any) -> Mapping[str, Any]:
 def _check_overlap(overlap: Any, lease_us: Any) -> None:
     if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
         raise ValueError(f"overlap must be a positive number of annotators, got {overlap!r}.")
+    _check_lease(lease_us)
+
+
+def _check_lease(lease_us: Any) -> None:
     if isinstance(lease_us, bool) or not isinstance(lease_us, int) or lease_us <= 0:
         raise ValueError(f"lease_us must be a positive number of microseconds, got {lease_us!r}.")
 
