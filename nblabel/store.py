@@ -564,7 +564,7 @@ def _check_event(event: Any) -> Mapping[str, Any]:
         raise TypeError(f"an event is a mapping of {list(EVENT_COLUMNS[1:])}, got {event!r}.")
     if event.get("event") not in EVENT_KINDS:
         raise ValueError(f"event={event.get('event')!r} is not one of {list(EVENT_KINDS)}.")
-    if event.get("source", "human") not in SOURCES:
+    if event.get("source") not in SOURCES:  # stored as given: no default to guess
         raise ValueError(f"source={event.get('source')!r} is not one of {list(SOURCES)}.")
     for key in ("item", "annotator"):
         value = event.get(key)

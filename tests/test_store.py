@@ -127,6 +127,7 @@ def test_bad_store_arguments():
         (lambda s, pid: s.open_project("p", {"labels": ["a"]}), TypeError, "task must be an nblabel task"),
         (lambda s, pid: s.append(pid, [_event(event="deleted")]), ValueError, "event='deleted' is not one of"),
         (lambda s, pid: s.append(pid, [{**_event(), "source": "robot"}]), ValueError, "source='robot' is not one of"),
+        (lambda s, pid: s.append(pid, [{k: v for k, v in _event().items() if k != "source"}]), ValueError, "source=None is not one of"),
         (lambda s, pid: s.append(pid, [_event(annotator="")]), ValueError, "annotator must be a non-empty string"),
         (lambda s, pid: s.append(pid, [_event(item=3)]), ValueError, "item must be a non-empty string"),
         (lambda s, pid: s.append(pid, ["label"]), TypeError, "an event is a mapping"),
