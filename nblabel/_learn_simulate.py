@@ -17,7 +17,7 @@ from . import _learn_fit as _fit
 from ._items import check_frame
 from ._learn_features import check_estimator, resolve_features
 from ._learn_strategies import Committee, Random, Strategy, get_strategy
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 CURVE_COLUMNS = ("strategy", "repeat", "n_labels", "accuracy", "f1", "seconds")
 

@@ -45,7 +45,7 @@ from ._agreement_data import AgreementWarning, code_values, read_answers
 from ._agreement_resample import BootstrapResult, bootstrap, pairwise
 from ._agreement_stats import per_label_table
 from ._agreement_summary import summary_table
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 __all__ = [
     "AgreementWarning",

@@ -17,7 +17,7 @@ import pandas as pd
 from . import _learn_fit as _fit
 from ._agreement_data import read_answers
 from ._learn_features import check_estimator, resolve_features
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 __all__ = ["confident_learning", "disagreements", "label_issues"]
 

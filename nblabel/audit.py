@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 _NEEDED = ("annotator", "event", "created_at")
 

@@ -29,7 +29,7 @@ from ._agreement_data import (
     value_counts,
     value_kind,
 )
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 __all__ = [
     "ConvergenceWarning",

@@ -32,7 +32,7 @@ from . import charts
 from ._agreement_data import AgreementWarning, read_answers
 from ._dashboard_slots import Slot, note_html
 from ._dashboard_throttle import Scheduler, Throttle, default_scheduler
-from ._util import check_kwargs
+from ._checks import check_kwargs
 from .tasks import Classify
 
 __all__ = ["Dashboard", "dashboard"]

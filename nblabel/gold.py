@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 if TYPE_CHECKING:
     from .project import Project

@@ -49,7 +49,7 @@ from ._learn_strategies import (
     get_strategy,
     rank_pool,
 )
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 __all__ = [
     "ActiveLearner",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import agreement
 from ._agreement_data import current_answers
-from ._util import check_kwargs
+from ._checks import check_kwargs
 from .tasks import Classify
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from ._agreement_data import LABELS_ATTR
 from ._items import check_frame, encode_item
 from ._log import EventLog
 from ._session import DEFAULT_WINDOW, AnnotatorSession, FocusSession
-from ._util import check_kwargs
+from ._checks import check_kwargs
 from .gold import Gold, GoldSet, gold_accuracy
 from .pilot import PilotReport, history_table, pilot_report
 from .queue import Queue

@@ -42,7 +42,7 @@ import pandas as pd
 
 from . import _bradley_terry as bt
 from ._payload import display_text
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 if TYPE_CHECKING:
     from .project import Project

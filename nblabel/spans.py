@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._payload import display_text
-from ._util import check_kwargs
+from ._checks import check_kwargs
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -6,7 +6,7 @@ import pathlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .._util import check_kwargs
+from .._checks import check_kwargs
 from ._base import Task, TaskMismatchError, check_column_name, check_fields
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .._payload import display_text
-from .._util import check_kwargs
+from .._checks import check_kwargs
 from ._base import Task, TaskMismatchError, check_column_name
 
 #: Built-in tokenizers for ``tokens=``: how a selection snaps to whole tokens.

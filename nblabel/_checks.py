@@ -1,0 +1,304 @@
+"""Argument checks: one rule and one message per field, for every entry point.
+
+A field that several functions take (``ci``, ``window``, ``annotator``, ``comment``, …) is
+checked by the rule registered for its name in :data:`FIELDS`, so ``proj.add`` and the widget,
+``agreement.summary`` and ``proj.agreement`` accept the same values and say the same thing when
+a value is wrong. Fields that belong to one function use the generic rules directly
+(``Integer(low=1)("bins", bins)``). Every message names the field, says what it must be and
+shows what was given; a wrong type of a flag is a ``TypeError``, anything else a ``ValueError``.
+
+Examples
+--------
+>>> check("window", 20)
+20
+>>> Integer(low=2)("members", 1)
+Traceback (most recent call last):
+...
+ValueError: members must be an int of at least 2, got 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def check_kwargs(func: F) -> F:
+    """Make unknown keyword arguments raise ``TypeError`` naming the valid ones.
+
+    Python's own message names only the bad argument; users of a notebook API benefit from
+    seeing what they could have typed instead.
+    """
+    parameters = inspect.signature(func).parameters.values()
+    valid = [
+        p.name
+        for p in parameters
+        if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+    accepted = set(valid)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        unknown = [name for name in kwargs if name not in accepted]
+        if unknown:
+            raise TypeError(
+                f"{func.__qualname__.replace('.__init__', '')}() got unexpected keyword "
+                f"argument(s) {unknown}; valid ones are {valid}."
+            )
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(name: str, requirement: str, value: Any, error: type[Exception] = ValueError) -> None:
+    raise error(f"{name} must be {requirement}, got {value!r}.")
+
+
+def is_int(value: Any) -> bool:
+    """Whether ``value`` is an int (numpy's included) and not a bool."""
+    return isinstance(value, int | _np_integer()) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    """Whether ``value`` is a real number (int or float, numpy's included) and not a bool."""
+    return (
+        isinstance(value, int | float | _np_integer() | _np_floating())
+        and not isinstance(value, bool)
+    )
+
+
+@functools.cache
+def _np_integer() -> type:
+    import numpy as np
+
+    return np.integer
+
+
+@functools.cache
+def _np_floating() -> type:
+    import numpy as np
+
+    return np.floating
+
+
+@dataclass(frozen=True)
+class Integer:
+    """An int within ``[low, high]``; None too when ``none``; ``what`` overrides the wording."""
+
+    low: int | None = None
+    high: int | None = None
+    none: bool = False
+    what: str | None = None
+
+    def __call__(self, name: str, value: Any) -> int | None:
+        """Return ``value`` as an int, or raise ``ValueError`` naming ``name``."""
+        if value is None and self.none:
+            return None
+        if not is_int(value) or not (
+            (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+        ):
+            _fail(name, self.requirement, value)
+        return int(value)
+
+    @property
+    def requirement(self) -> str:
+        """What a valid value is, in words."""
+        if self.what is not None:
+            text = self.what
+        elif self.low is not None and self.high is not None:
+            text = f"an int between {self.low} and {self.high}"
+        elif self.low == 1:
+            text = "a positive int"
+        elif self.low == 0:
+            text = "a non-negative int"
+        elif self.low is not None:
+            text = f"an int of at least {self.low}"
+        else:
+            text = "an int"
+        return f"{text} or None" if self.none else text
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite real number between ``low`` and ``high`` (each bound open or closed)."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    none: bool = False
+    what: str | None = None
+
+    def __call__(self, name: str, value: Any) -> float | None:
+        """Return ``value`` as a float, or raise ``ValueError`` naming ``name``."""
+        if value is None and self.none:
+            return None
+        if not is_number(value) or not math.isfinite(value) or not self._within(float(value)):
+            _fail(name, self.requirement, value)
+        return float(value)
+
+    def _within(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or (value < self.high if self.high_open else value <= self.high)
+
+    @property
+    def requirement(self) -> str:
+        """What a valid value is, in words."""
+        if self.what is not None:
+            text = self.what
+        elif self.low is not None and self.high is not None:
+            text = f"a number between {self.low:g} and {self.high:g}"
+        elif self.low == 0:
+            text = "a positive number" if self.low_open else "a number >= 0"
+        elif self.low is not None:
+            text = f"a number {'>' if self.low_open else '>='} {self.low:g}"
+        else:
+            text = "a finite number"
+        return f"{text} or None" if self.none else text
+
+
+@dataclass(frozen=True)
+class Boolean:
+    """True or False (a ``TypeError`` otherwise)."""
+
+    def __call__(self, name: str, value: Any) -> bool:
+        """Return ``value``, or raise ``TypeError`` naming ``name``."""
+        if not isinstance(value, bool | _np_bool()):
+            _fail(name, "True or False", value, TypeError)
+        return bool(value)
+
+
+@functools.cache
+def _np_bool() -> type:
+    import numpy as np
+
+    return np.bool_
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of a fixed set of values."""
+
+    options: tuple[Any, ...]
+
+    def __call__(self, name: str, value: Any) -> Any:
+        """Return ``value``, or raise ``ValueError`` listing the options."""
+        try:
+            known = value in self.options
+        except TypeError:  # unhashable, incomparable
+            known = False
+        if not known:
+            raise ValueError(f"{name}={value!r} is not one of {list(self.options)}.")
+        return value
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text of at most ``max_chars`` characters, encodable as UTF-8.
+
+    ``none``: None and (when ``blank`` is False) the empty string are accepted and give None.
+    ``blank``: whether text of only whitespace is accepted. ``line``: a single line (no line
+    breaks). Control characters other than tab and line breaks are refused: SQLite would store
+    them and PostgreSQL refuse them, so both engines get the same answer.
+    """
+
+    max_chars: int
+    none: bool = False
+    blank: bool = True
+    line: bool = False
+    what: str = "text"
+
+    def __call__(self, name: str, value: Any) -> str | None:
+        """Return the text (None for no text), or raise naming ``name``."""
+        if value is None or (self.none and value == ""):
+            if self.none:
+                return None
+            _fail(name, f"{self.what} (str)", value, TypeError)
+        if not isinstance(value, str):
+            raise TypeError(
+                f"{name} must be {self.what} (str){' or None' if self.none else ''}, "
+                f"got {type(value).__name__}."
+            )
+        if not self.blank and not value.strip():
+            raise ValueError(f"{name} must be a non-empty {self.what}, got {value!r}.")
+        if len(value) > self.max_chars:
+            raise ValueError(
+                f"{name} is too long: {len(value)} characters, at most {self.max_chars}."
+            )
+        bad = _first_bad_character(value, self.line)
+        if bad is not None:
+            raise ValueError(
+                f"{name} holds the character U+{ord(bad):04X} at position "
+                f"{value.index(bad) + 1}, which cannot be stored; remove it "
+                f"(got {_excerpt(value)!r})."
+            )
+        return value
+
+
+def _first_bad_character(value: str, line: bool) -> str | None:
+    for char in value:
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            return char  # a lone surrogate: not encodable as UTF-8
+        if code < 0x20 or code == 0x7F:
+            if char in "\t\n\r" and not line:
+                continue
+            return char
+    return None
+
+
+def _excerpt(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An answer's flag: True, False, None or ``"unsure"``; stored as ``"unsure"`` or None."""
+
+    def __call__(self, name: str, value: Any) -> str | None:
+        """Return ``"unsure"`` or None, or raise ``ValueError`` naming ``name``."""
+        if value is None or value is False:
+            return None
+        if value is True or value == "unsure":
+            return "unsure"
+        raise ValueError(f"{name} must be True, False, None or 'unsure', got {value!r}.")
+
+
+#: Longest annotator name, in characters.
+MAX_ANNOTATOR_CHARS = 200
+#: Longest comment kept with an answer, in characters.
+MAX_COMMENT_CHARS = 10_000
+
+#: The rule of each field that several entry points take, by the field's name.
+FIELDS: dict[str, Callable[[str, Any], Any]] = {
+    "annotator": Text(MAX_ANNOTATOR_CHARS, blank=False, line=True, what="name"),
+    "reviewer": Text(MAX_ANNOTATOR_CHARS, blank=False, line=True, what="name"),
+    "comment": Text(MAX_COMMENT_CHARS, none=True),
+    "flag": Flag(),
+    "ci": Number(0, 1, low_open=True, high_open=True,
+                 what="a confidence level between 0 and 1, e.g. 0.95"),
+    "n": Integer(low=1, what="a positive number of resamples"),
+    "seed": Integer(low=0, none=True),
+    "window": Integer(1, 10_000),
+    "threshold": Number(0, 1, low_open=True, what="a share between 0 and 1"),
+    "top": Integer(low=1, what="a positive number of rows"),
+    "bins": Integer(low=1),
+    "batch_size": Integer(low=1),
+    "retrain_every": Integer(low=1),
+    "max_iter": Integer(low=1),
+    "show_suggestions": Boolean(),
+    "training": Boolean(),
+    "over_time": Boolean(),
+}
+
+
+def check(name: str, value: Any) -> Any:
+    """Check ``value`` by the rule of field ``name`` (see :data:`FIELDS`); return it normalised."""
+    return FIELDS[name](name, value)
