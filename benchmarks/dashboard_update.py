@@ -27,9 +27,10 @@ from sklearn.linear_model import LogisticRegression
 from tornado.ioloop import IOLoop
 
 import nblabel as nl
-from nblabel._dashboard_throttle import LoopScheduler
 from nblabel._items import encode_item
+from nblabel._kernel import LoopScheduler
 from nblabel.dashboard import Dashboard
+from nblabel.store import NewEvent
 
 LABELS = ["bug", "feature_request", "billing", "account", "praise", "other"]
 WORDS = np.array("app crash slow pay card login password love great feature add please".split())
@@ -53,12 +54,12 @@ def seeded_project(path: Path, n_answers: int) -> nl.Project:
     items = rng.integers(len(df), size=n_answers)
     right = rng.random(n_answers) < 0.85
     rows = [
-        {
-            "item": encode_item(df.index[pos]), "annotator": f"a{i % 5}", "event": "label",
-            "value": df["truth"].iat[pos] if ok else LABELS[i % 6], "flag": None,
-            "comment": None, "source": "human", "guideline": task.guideline_version,
-            "duration_ms": 1500, "meta": None, "created_us": start + i * 2_000_000,
-        }
+        NewEvent(
+            item=encode_item(df.index[pos]), annotator=f"a{i % 5}", event="label",
+            value=df["truth"].iat[pos] if ok else LABELS[i % 6], flag=None,
+            comment=None, source="human", guideline=task.guideline_version,
+            duration_ms=1500, meta=None, created_us=start + i * 2_000_000,
+        )
         for i, (pos, ok) in enumerate(zip(items, right, strict=True))
     ]
     writer.store.append(writer._project_id, rows)

@@ -27,6 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 import nblabel as nl
+from nblabel.store import NewEvent
 
 WRITERS, ANSWERS = 8, 250
 TASK = nl.Classify(["a", "b"], text="text")
@@ -137,7 +138,7 @@ def next_items() -> None:
         for overlap in (None, 2):
             proj = nl.Project(df, TASK, store=Path(tmp) / f"big{overlap}.db", overlap=overlap)
             # Fill the mirror as the store would after many sessions (one batch, not timed).
-            events = [{"item": str(int(i)), "annotator": f"a{a}", "event": "label", "value": "a", "source": "human"}
+            events = [NewEvent(str(int(i)), f"a{a}", "label", "a", source="human")
                       for a in range(annotators) for i in rng.choice(n // 2, answered, replace=False)]
             proj.store.append(proj._project_id, events)
             proj.refresh()

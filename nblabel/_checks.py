@@ -5,7 +5,9 @@ checked by the rule registered for its name in :data:`FIELDS`, so ``proj.add`` a
 ``agreement.summary`` and ``proj.agreement`` accept the same values and say the same thing when
 a value is wrong. Fields that belong to one function use the generic rules directly
 (``Integer(low=1)("bins", bins)``). Every message names the field, says what it must be and
-shows what was given; a wrong type of a flag is a ``TypeError``, anything else a ``ValueError``.
+shows what was given. A value of the wrong type raises :class:`ArgumentTypeError`, which is both
+a ``TypeError`` and a ``ValueError`` (callers catching either keep working); a value of the
+right type that breaks the rule raises ``ValueError``.
 
 Examples
 --------
@@ -20,8 +22,10 @@ ValueError: members must be an int of at least 2, got 1.
 from __future__ import annotations
 
 import functools
+import getpass
 import inspect
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -54,6 +58,10 @@ def check_kwargs(func: F) -> F:
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type (both a ``TypeError`` and a ``ValueError``)."""
 
 
 def _fail(name: str, requirement: str, value: Any, error: type[Exception] = ValueError) -> None:
@@ -100,7 +108,9 @@ class Integer:
         """Return ``value`` as an int, or raise ``ValueError`` naming ``name``."""
         if value is None and self.none:
             return None
-        if not is_int(value) or not (
+        if not is_int(value):
+            _fail(name, self.requirement, value, ArgumentTypeError)
+        if not (
             (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
         ):
             _fail(name, self.requirement, value)
@@ -139,7 +149,9 @@ class Number:
         """Return ``value`` as a float, or raise ``ValueError`` naming ``name``."""
         if value is None and self.none:
             return None
-        if not is_number(value) or not math.isfinite(value) or not self._within(float(value)):
+        if not is_number(value):
+            _fail(name, self.requirement, value, ArgumentTypeError)
+        if not math.isfinite(value) or not self._within(float(value)):
             _fail(name, self.requirement, value)
         return float(value)
 
@@ -171,7 +183,7 @@ class Boolean:
     def __call__(self, name: str, value: Any) -> bool:
         """Return ``value``, or raise ``TypeError`` naming ``name``."""
         if not isinstance(value, bool | _np_bool()):
-            _fail(name, "True or False", value, TypeError)
+            _fail(name, "True or False", value, ArgumentTypeError)
         return bool(value)
 
 
@@ -217,17 +229,12 @@ class Text:
 
     def __call__(self, name: str, value: Any) -> str | None:
         """Return the text (None for no text), or raise naming ``name``."""
-        if value is None or (self.none and value == ""):
-            if self.none:
-                return None
-            _fail(name, f"{self.what} (str)", value, TypeError)
+        if self.none and (value is None or value == ""):
+            return None
         if not isinstance(value, str):
-            raise TypeError(
-                f"{name} must be {self.what} (str){' or None' if self.none else ''}, "
-                f"got {type(value).__name__}."
-            )
+            _fail(name, f"{self.requirement} (str)", value, ArgumentTypeError)
         if not self.blank and not value.strip():
-            raise ValueError(f"{name} must be a non-empty {self.what}, got {value!r}.")
+            _fail(name, self.requirement, value)
         if len(value) > self.max_chars:
             raise ValueError(
                 f"{name} is too long: {len(value)} characters, at most {self.max_chars}."
@@ -240,6 +247,12 @@ class Text:
                 f"(got {_excerpt(value)!r})."
             )
         return value
+
+    @property
+    def requirement(self) -> str:
+        """What a valid value is, in words."""
+        text = self.what if self.blank else f"a non-empty {self.what}"
+        return f"{text} or None" if self.none else text
 
 
 def _first_bad_character(value: str, line: bool) -> str | None:
@@ -271,6 +284,47 @@ class Flag:
         raise ValueError(f"{name} must be True, False, None or 'unsure', got {value!r}.")
 
 
+_ABSENT = object()
+
+
+def offers(value: Any, protocol: type) -> bool:
+    """Whether ``value`` has every public attribute and method ``protocol`` declares.
+
+    Attributes are looked up without being evaluated (a property such as a project's
+    ``annotations`` is not computed), so asking is cheap and has no side effects.
+    """
+    return all(
+        inspect.getattr_static(value, name, _ABSENT) is not _ABSENT
+        for name in _protocol_members(protocol)
+    )
+
+
+@functools.cache
+def _protocol_members(protocol: type) -> tuple[str, ...]:
+    names: set[str] = set()
+    for cls in protocol.__mro__[:-1]:  # all but object
+        names.update(vars(cls), getattr(cls, "__annotations__", {}))
+    return tuple(sorted(name for name in names if not name.startswith("_")))
+
+
+@dataclass(frozen=True)
+class Offers:
+    """An object that offers what ``protocol`` declares (see :func:`offers`), whatever its class.
+
+    A part below the ``Project`` facade takes "a project" this way, without importing it;
+    ``what`` names what is expected, e.g. ``"an nl.Project"``.
+    """
+
+    protocol: type
+    what: str
+
+    def __call__(self, name: str, value: Any) -> Any:
+        """Return ``value``, or raise ``TypeError`` naming ``name`` and the type given."""
+        if not offers(value, self.protocol):
+            raise ArgumentTypeError(f"{name} must be {self.what}, got {type(value).__name__}.")
+        return value
+
+
 #: Longest annotator name, in characters.
 MAX_ANNOTATOR_CHARS = 200
 #: Longest comment kept with an answer, in characters.
@@ -294,6 +348,9 @@ FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "retrain_every": Integer(low=1),
     "max_iter": Integer(low=1),
     "show_suggestions": Boolean(),
+    "overlap": Integer(low=1, none=True, what="a positive number of annotators per item"),
+    "lease_seconds": Number(0, low_open=True),
+    "name": Text(200, blank=False, line=True),
     "training": Boolean(),
     "over_time": Boolean(),
 }
@@ -302,3 +359,19 @@ FIELDS: dict[str, Callable[[str, Any], Any]] = {
 def check(name: str, value: Any) -> Any:
     """Check ``value`` by the rule of field ``name`` (see :data:`FIELDS`); return it normalised."""
     return FIELDS[name](name, value)
+
+
+def default_annotator() -> str:
+    """Return the annotator name to use when none is given: ``JUPYTERHUB_USER``, else the login."""
+    name = os.environ.get("JUPYTERHUB_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "anonymous"
+
+
+def annotator_or_default(value: Any, field: str = "annotator") -> str:
+    """Return ``value`` checked as an annotator's name, or :func:`default_annotator` for None."""
+    return default_annotator() if value is None else check(field, value)

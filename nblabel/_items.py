@@ -106,3 +106,34 @@ def _position_or_missing(index: pd.Index, value: Any) -> int:
     except (KeyError, TypeError):
         return -1
     return position if isinstance(position, int) else -1
+
+
+def row_position(index: pd.Index, item: Any) -> int:
+    """Return the row position of item id ``item`` in ``index``, or raise a ValueError saying so."""
+    try:
+        pos = index.get_loc(item)
+    except (KeyError, TypeError):
+        pos = None
+    if not isinstance(pos, int | np.integer):
+        raise ValueError(
+            f"item {item!r} is not in the DataFrame's index; items are index values, "
+            f"e.g. {index[:3].tolist()}."
+        )
+    return int(pos)
+
+
+def row_positions(index: pd.Index, items: Any) -> list[int]:
+    """Return the row positions of ``items`` (index values, in order, each once), checked."""
+    if isinstance(items, pd.Series):
+        items = items.tolist()  # e.g. the ``item`` column of label_issues()
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence | pd.Index | np.ndarray):
+        raise TypeError(
+            "items must be a list, Index or Series of index values (e.g. df.index[:10]), "
+            f"got {type(items).__name__}."
+        )
+    positions = [row_position(index, item) for item in items]
+    if not positions:
+        raise ValueError("items is empty: pass at least one index value to label.")
+    if len(set(positions)) != len(positions):
+        raise ValueError("items lists an item more than once; pass each item once.")
+    return positions

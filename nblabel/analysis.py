@@ -9,24 +9,40 @@ or annotators and a model, gave different answers, with who said what. Both retu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from . import _learn_fit as _fit
-from ._agreement_data import read_answers
-from ._learn_features import check_estimator, resolve_features
-from ._checks import check_kwargs
+from ._checks import Integer, check_kwargs, offers
+from .agreement.data import read_answers
+from .learn.features import check_estimator, classification_inputs, resolve_features
+from .learn.fit import cross_validate
+from .learn.learner import ActiveLearner
+from .learn.state import LearnerState
 
 __all__ = ["confident_learning", "disagreements", "label_issues"]
 
 ISSUE_COLUMNS = ("item", "label", "suggested", "quality", "confidence", "is_issue")
 
 
+class AnalysedProject(Protocol):
+    """What error analysis uses of a project; an :class:`nblabel.Project` offers all of it."""
+
+    df: pd.DataFrame
+    task: Any
+
+    @property
+    def annotations(self) -> pd.DataFrame:
+        """The tidy event table."""
+
+    def labels(self) -> pd.Series:
+        """Return each item's current label, aligned to ``df.index``."""
+
+
 @check_kwargs
 def label_issues(
-    data: Any,
+    data: AnalysedProject | pd.DataFrame,
     estimator: Any = None,
     features: Any = None,
     *,
@@ -195,7 +211,7 @@ def confident_learning(given: np.ndarray, proba: np.ndarray) -> np.ndarray:
 
 
 @check_kwargs
-def disagreements(data: Any, model: Any = None) -> pd.DataFrame:
+def disagreements(data: AnalysedProject | pd.DataFrame, model: Any = None) -> pd.DataFrame:
     """List the items where annotators, or annotators and a model, gave different answers.
 
     Parameters
@@ -229,7 +245,7 @@ def disagreements(data: Any, model: Any = None) -> pd.DataFrame:
     >>> disagreements(answers)[["item", "answers", "agreement"]].to_dict("records")
     [{'item': 1, 'answers': {'ana': 'pos', 'ben': 'neg'}, 'agreement': 0.5}]
     """
-    annotations = data.annotations if _is_project(data) else data
+    annotations = data.annotations if offers(data, AnalysedProject) else data
     answers = read_answers(annotations).to_frame()
     suggestions = None if model is None else _suggestions(model)
     item_code, items = pd.factorize(answers["item"])
@@ -304,35 +320,15 @@ def _who_said_what(
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def _is_project(data: Any) -> bool:
-    from .project import Project
-
-    return isinstance(data, Project)
-
-
 def _labeled_data(
     data: Any, label: str | None, classes: Sequence[Any] | None, features: Any
 ) -> tuple[pd.DataFrame, np.ndarray, list[Any], Any]:
-    if _is_project(data):
-        from .tasks import Classify
-
+    if offers(data, AnalysedProject):
         if label is not None:
             raise ValueError("label= is for a DataFrame; a project's labels are proj.labels().")
-        task = data.task
-        if not isinstance(task, Classify) or task.multi:
-            raise TypeError(
-                "label_issues works on single-label classification projects; this project's "
-                f"task is {task!r}."
-            )
-        if features is None:
-            if task.text is None:
-                raise ValueError(
-                    "the task shows no text column: pass features= (a column, a list of "
-                    "columns or a matrix) to say what the model reads."
-                )
-            features = task.text
+        labels, features = classification_inputs(data.task, features, "label_issues()")
         given = data.labels().to_numpy(dtype=object)
-        return data.df, given, list(classes or task.labels), features
+        return data.df, given, list(classes or labels), features
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             f"data must be a Project or a pandas DataFrame, got {type(data).__name__}."
@@ -362,15 +358,14 @@ def _out_of_fold(
 
         estimator = LogisticRegression(max_iter=1000)
     check_estimator(estimator)
-    if isinstance(cv, bool) or not isinstance(cv, int) or cv < 2:
-        raise ValueError(f"cv= must be a number of folds >= 2, got {cv!r}.")
+    cv = Integer(low=2, what="a number of folds >= 2")("cv", cv)
     resolved = resolve_features(frame, features)
-    check = _fit.cross_validate(
+    scored = cross_validate(
         resolved.wrap(estimator), resolved, positions, y, tuple(classes), cv, seed
     )
-    if check.note is not None:
-        raise ValueError(f"cannot compute out-of-fold probabilities: {check.note}.")
-    return check.proba
+    if scored.note is not None:
+        raise ValueError(f"cannot compute out-of-fold probabilities: {scored.note}.")
+    return scored.proba
 
 
 def _given_proba(proba: Any, n_rows: int, n_classes: int) -> np.ndarray:
@@ -384,8 +379,6 @@ def _given_proba(proba: Any, n_rows: int, n_classes: int) -> np.ndarray:
 
 
 def _suggestions(model: Any) -> pd.DataFrame:
-    from .learn import ActiveLearner, LearnerState
-
     if isinstance(model, ActiveLearner):
         model = model.state
     if isinstance(model, LearnerState):

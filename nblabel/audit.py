@@ -9,10 +9,12 @@ annotator's label distribution drifts as they go.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from ._checks import check_kwargs
+from ._checks import Integer, check_kwargs
 
 _NEEDED = ("annotator", "event", "created_at")
 
@@ -40,22 +42,22 @@ def throughput(events: pd.DataFrame, freq: str = "1h") -> pd.DataFrame:
     >>> nl.audit.throughput(proj.annotations, freq="1D")  # doctest: +SKIP
     """
     answers = _answers(events, "throughput")
-    try:
-        period = answers["created_at"].dt.floor(freq)
-    except ValueError as error:
-        raise ValueError(
-            f"freq={freq!r} is not a pandas frequency such as '1h' or '1D'."
-        ) from error
-    answers = answers.assign(period=period, seconds=answers["duration_ms"].astype("Float64") / 1000)
-    grouped = answers.groupby(["annotator", "period"], sort=True)
-    table = pd.DataFrame(
-        {
-            "answers": grouped.size(),
-            "skips": grouped["event"].apply(lambda s: int((s == "skip").sum())),
-            "median_seconds": grouped["seconds"].median().astype(float),
-            "busy_seconds": grouped["seconds"].sum().astype(float),
-        }
-    ).reset_index()
+    length = time_window("freq", freq)
+    table = (
+        answers.assign(
+            period=answers["created_at"].dt.floor(length),
+            skip=(answers["event"] == "skip").to_numpy(),
+            seconds=answers["duration_ms"].astype("Float64").astype(float) / 1000,
+        )
+        .groupby(["annotator", "period"], sort=True)
+        .agg(
+            answers=("skip", "size"),
+            skips=("skip", "sum"),
+            median_seconds=("seconds", "median"),
+            busy_seconds=("seconds", "sum"),
+        )
+        .reset_index()
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         per_hour = np.where(
             table["busy_seconds"] > 0, 3600 * table["answers"] / table["busy_seconds"], np.nan
@@ -91,8 +93,7 @@ def label_drift(events: pd.DataFrame, window: int = 50) -> pd.DataFrame:
     --------
     >>> nl.audit.label_drift(proj.annotations, window=20)  # doctest: +SKIP
     """
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window must be a positive number of answers, got {window!r}.")
+    window = Integer(low=1, what="a positive number of answers")("window", window)
     labels = _answers(events, "label_drift")
     labels = labels[labels["event"] == "label"]
     if "value" not in labels:
@@ -123,6 +124,38 @@ def label_drift(events: pd.DataFrame, window: int = 50) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def time_window(name: str, value: Any) -> pd.Timedelta:
+    """Return a pandas frequency (``"15min"``, ``"1h"``, ``"1D"``, …) as a positive time span.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the error message.
+    value : str or pandas.Timedelta or pandas.DateOffset
+        The frequency.
+
+    Returns
+    -------
+    pandas.Timedelta
+        The length of one period.
+
+    Examples
+    --------
+    >>> time_window("freq", "15min")
+    Timedelta('0 days 00:15:00')
+    """
+    try:
+        length = pd.Timedelta(pd.tseries.frequencies.to_offset(value))
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name}={value!r} is not a time window: it is not a pandas frequency such as "
+            "'1min', '1h' or '1D'."
+        ) from None
+    if length <= pd.Timedelta(0):
+        raise ValueError(f"{name}={value!r} must be a positive time window.")
+    return length
+
+
 def _answers(events: pd.DataFrame, caller: str) -> pd.DataFrame:
     """Return every label and skip event, in event order (answers later undone included)."""
     if not isinstance(events, pd.DataFrame):
@@ -139,5 +172,5 @@ def _answers(events: pd.DataFrame, caller: str) -> pd.DataFrame:
         events = events.sort_values("event_id", kind="stable")
     kept = events[events["event"].isin(["label", "skip"])]
     if "duration_ms" not in kept:
-        kept = kept.assign(duration_ms=pd.array([pd.NA] * len(kept), dtype="Int64"))
+        kept = kept.assign(duration_ms=pd.Series(pd.NA, index=kept.index, dtype="Int64"))
     return kept

@@ -10,16 +10,13 @@ Annotators are not told which items are gold (unless teaching).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._checks import check_kwargs
-
-if TYPE_CHECKING:
-    from .project import Project
-    from .tasks import Task
+from ._checks import Boolean, Integer, Number, check, check_kwargs
+from .tasks import Task
 
 
 @dataclass(frozen=True)
@@ -65,24 +62,10 @@ class Gold:
             )
         if self.explanation is not None and not isinstance(self.explanation, str):
             raise TypeError(f"explanation must be a column name, got {self.explanation!r}.")
-        if (
-            isinstance(self.rate, bool)
-            or not isinstance(self.rate, (int, float))
-            or not 0 <= self.rate < 1
-        ):
-            raise ValueError(f"rate must be a share between 0 and 1 (e.g. 0.1), got {self.rate!r}.")
-        if not isinstance(self.teach, bool):
-            raise TypeError(f"teach must be True or False, got {self.teach!r}.")
-        if isinstance(self.qualify, bool) or not isinstance(self.qualify, int) or self.qualify < 0:
-            raise ValueError(
-                f"qualify must be a number of gold items (0 for none), got {self.qualify!r}."
-            )
-        if (
-            isinstance(self.threshold, bool)
-            or not isinstance(self.threshold, (int, float))
-            or not 0 < self.threshold <= 1
-        ):
-            raise ValueError(f"threshold must be a share between 0 and 1, got {self.threshold!r}.")
+        Number(0, 1, high_open=True, what="a share between 0 and 1 (e.g. 0.1)")("rate", self.rate)
+        Boolean()("teach", self.teach)
+        Integer(low=0, what="a number of gold items (0 for none)")("qualify", self.qualify)
+        check("threshold", self.threshold)
 
     @property
     def period(self) -> int | None:
@@ -125,6 +108,13 @@ class GoldSet:
                     self.explanations[pos] = text
         self.positions = frozenset(self.expected)
 
+    @classmethod
+    def of(cls, gold: str | Gold, df: pd.DataFrame, task: Task) -> GoldSet:
+        """Return the gold set of ``gold`` (a column name or a :class:`Gold`) for a project."""
+        if not isinstance(gold, str | Gold):
+            raise TypeError(f"gold must be a column name or nl.Gold(...), got {gold!r}.")
+        return cls(Gold(gold) if isinstance(gold, str) else gold, df, task)
+
     def __contains__(self, pos: int) -> bool:
         return pos in self.positions
 
@@ -146,6 +136,14 @@ class GoldSet:
             for pos, value in zip(on_gold["position"], on_gold["value"], strict=True)
         ]
         return on_gold.assign(correct=np.asarray(correct, dtype=bool))
+
+    def qualification_of(self, annotator: str, current: pd.DataFrame) -> dict[str, Any]:
+        """Return ``annotator``'s qualification round from their ``current`` answers."""
+        return self.qualification(self.graded(current), annotator)
+
+    def counts(self, annotator: str, current: pd.DataFrame) -> bool:
+        """Whether ``annotator``'s answers count: no qualification round, or they passed it."""
+        return not self.spec.qualify or self.qualification_of(annotator, current)["passed"] is True
 
     def qualification(self, graded: pd.DataFrame, annotator: str) -> dict[str, Any]:
         """Return ``annotator``'s qualification round: done, needed, correct and passed."""
@@ -182,13 +180,17 @@ def _known(value: Any) -> bool:
 
 
 @check_kwargs
-def gold_accuracy(project: Project, over_time: bool = False) -> pd.DataFrame:
+def gold_accuracy(
+    gold: GoldSet | None, current: pd.DataFrame, over_time: bool = False
+) -> pd.DataFrame:
     """Return each annotator's accuracy on gold items (overall, or as it evolved).
 
     Parameters
     ----------
-    project : Project
-        A project created with ``gold=``.
+    gold : GoldSet or None
+        A project's gold items (``proj.gold``; None: an error that says how to add them).
+    current : pandas.DataFrame
+        Current answers with a ``position`` column (a project's ledger gives them).
     over_time : bool, default False
         False: one row per annotator (``answered``, ``correct``, ``accuracy``). True: one row
         per gold answer, oldest first, with the annotator's running ``accuracy`` so far.
@@ -197,8 +199,10 @@ def gold_accuracy(project: Project, over_time: bool = False) -> pd.DataFrame:
     --------
     >>> proj.gold_accuracy()  # doctest: +SKIP
     """
-    gold = _gold_of(project)
-    graded = gold.graded(project._current())
+    if gold is None:
+        raise ValueError("this project has no gold items: create it with gold=nl.Gold(...).")
+    check("over_time", over_time)
+    graded = gold.graded(current)
     if over_time:
         graded = graded.assign(one=1)
         by = graded.groupby("annotator", sort=False)
@@ -216,9 +220,3 @@ def gold_accuracy(project: Project, over_time: bool = False) -> pd.DataFrame:
     table = pd.DataFrame({"answered": by.size(), "correct": by.sum().astype("int64")})
     table["accuracy"] = table["correct"] / table["answered"]
     return table
-
-
-def _gold_of(project: Project) -> GoldSet:
-    if project.gold is None:
-        raise ValueError("this project has no gold items: create it with gold=nl.Gold(...).")
-    return project.gold

@@ -9,6 +9,7 @@ records the version (content hash) of the guideline shown, so one project holds 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,14 +17,13 @@ import numpy as np
 import pandas as pd
 
 from . import agreement
-from ._agreement_data import current_answers
-from ._checks import check_kwargs
+from ._checks import check, check_kwargs
+from .agreement.data import current_answers
+from .store import GuidelineVersion
 from .tasks import Classify
 
 if TYPE_CHECKING:
     import altair as alt
-
-    from .project import Project
 
 
 @dataclass(frozen=True)
@@ -92,17 +92,32 @@ class PilotReport:
 
 @check_kwargs
 def pilot_report(
-    project: Project, *, ci: float = 0.95, n: int = 1000, seed: int | None = 0, top: int = 10
+    events: pd.DataFrame,
+    history: pd.DataFrame,
+    task: Classify,
+    df: pd.DataFrame,
+    *,
+    ci: float = 0.95,
+    n: int = 1000,
+    seed: int | None = 0,
+    top: int = 10,
 ) -> PilotReport:
-    """Compare agreement across the guideline versions a project's answers were given under.
+    """Compare agreement across the guideline versions answers were given under.
 
     Answers are grouped by the guideline version recorded with them; within a version each
     annotator's latest answer per item counts (a retract removes it).
+    :meth:`nblabel.Project.pilot_report` passes a project's data.
 
     Parameters
     ----------
-    project : Project
-        A classification project.
+    events : pandas.DataFrame
+        The answers that count, in the layout of ``Project.annotations``.
+    history : pandas.DataFrame
+        The guideline versions, oldest first (see :func:`history_table`).
+    task : Classify
+        A single-label classification task.
+    df : pandas.DataFrame
+        The items (for the text of the items disagreed on).
     ci, n, seed
         Bootstrap intervals, as in :func:`nblabel.agreement.summary`.
     top : int, default 10
@@ -117,13 +132,9 @@ def pilot_report(
     >>> report = proj.pilot_report()  # doctest: +SKIP
     >>> report.agreement.query("scope == 'overall'")  # doctest: +SKIP
     """
-    task = project.task
     if not isinstance(task, Classify) or task.multi:
         raise TypeError("pilot_report() compares single-label classification rounds.")
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top must be a positive number of rows, got {top!r}.")
-    events = project._counted()
-    history = project.guideline_history()
+    check("top", top)
     if history.empty:
         raise ValueError(
             "no answer was given under a guideline: give the task guidelines= (each version's "
@@ -141,7 +152,7 @@ def pilot_report(
             table = agreement.summary(answers, labels, ci=ci, n=n, seed=seed)
         rounds.append(table.assign(guideline=version, name=name))
         confused.append(_confusions(current, labels).head(top).assign(guideline=version, name=name))
-        disputed.append(_disagreements(current, project).head(top).assign(guideline=version))
+        disputed.append(_disagreements(current, task, df).head(top).assign(guideline=version))
     if not rounds:
         raise ValueError("no guideline version has answers from two or more annotators yet.")
     front = ["guideline", "name"]
@@ -168,7 +179,7 @@ def _confusions(current: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     return table.assign(share=table["pairs"] / total if total else np.nan).reset_index(drop=True)
 
 
-def _disagreements(current: pd.DataFrame, project: Project) -> pd.DataFrame:
+def _disagreements(current: pd.DataFrame, task: Classify, df: pd.DataFrame) -> pd.DataFrame:
     """Items whose answers differ, least agreement first, with everyone's answer."""
     wide = current.pivot(index="item", columns="annotator", values="value")
     answered = wide.notna().sum(axis=1)
@@ -176,18 +187,16 @@ def _disagreements(current: pd.DataFrame, project: Project) -> pd.DataFrame:
     keep = (answered >= 2) & (top_share < 1)
     table = pd.DataFrame({"item": wide.index, "agreement": top_share, "answers": answered})[keep]
     table = table.join(wide[keep].astype(object).where(wide[keep].notna(), None))
-    text = project.task.text
-    if text is not None:
-        table["text"] = project.df[text].reindex(table["item"]).to_numpy()
+    if task.text is not None:
+        table["text"] = df[task.text].reindex(table["item"]).to_numpy()
     order = table.sort_values(["agreement", "answers"], ascending=[True, False], kind="stable")
     return order.reset_index(drop=True)
 
 
-def history_table(project: Project) -> pd.DataFrame:
-    """Build :meth:`nblabel.Project.guideline_history` (see there)."""
+def history_table(events: pd.DataFrame, versions: Iterable[GuidelineVersion]) -> pd.DataFrame:
+    """Build :meth:`nblabel.Project.guideline_history` from the events and the stored versions."""
     rows: list[dict[str, Any]] = []
-    events = project.annotations
-    for version, text, created_us, name in project.store.guidelines(project._project_id):
+    for version, text, created_us, name in versions:
         answered = events[(events["guideline"] == version) & (events["event"] != "retract")]
         rows.append(
             {

@@ -16,18 +16,28 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ._payload import display_text
+import pandas as pd
+
 from ._checks import check_kwargs
+from ._payload import display_text
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from .project import Project
-
 __all__ = ["ALIGNMENT_MODES", "to_doc", "to_docs", "to_tuples"]
+
+class SpanProject(Protocol):
+    """What :func:`to_docs` reads of a project."""
+
+    df: pd.DataFrame
+    task: Any
+
+    def labels(self, annotator: str | None = None) -> pd.Series:
+        """Return one answer per item."""
+
 
 #: How :func:`to_doc` fits spans to spaCy's tokens (``Doc.char_span``'s ``alignment_mode``).
 ALIGNMENT_MODES = ("strict", "contract", "expand")
@@ -176,7 +186,7 @@ def to_doc(
 
 @check_kwargs
 def to_docs(
-    project: Project,
+    project: SpanProject,
     nlp: Language | None = None,
     *,
     annotator: str | None = None,

@@ -18,8 +18,10 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from nblabel import _agreement_data, _agreement_stats, agreement
+from nblabel import agreement
 from nblabel.agreement import AgreementWarning
+from nblabel.agreement import data as _agreement_data
+from nblabel.agreement import stats as _agreement_stats
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -762,9 +764,9 @@ def test_bootstrap_result_and_arguments():
     assert (again.low, again.high) == (result.low, result.high)
     custom = agreement.bootstrap(lambda df: df["value"].eq(0).mean(), tidy, n=50, seed=0)
     assert 0 <= custom.low <= custom.high <= 1
-    with pytest.raises(ValueError, match="n= must be a positive"):
+    with pytest.raises(ValueError, match="n must be a positive"):
         agreement.bootstrap("cohen_kappa", tidy, n=0)
-    with pytest.raises(ValueError, match="ci= must be a confidence level"):
+    with pytest.raises(ValueError, match="ci must be a confidence level"):
         agreement.bootstrap("cohen_kappa", tidy, ci=95)
     with pytest.raises(TypeError, match=r"options of krippendorff_alpha \(\['level', 'labels'"):
         agreement.bootstrap("krippendorff_alpha", tidy, levels="ordinal")

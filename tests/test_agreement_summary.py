@@ -61,9 +61,9 @@ def test_summary_lists_unused_labels_with_a_warning():
 
 def test_summary_arguments_are_checked():
     df, _ = pilot()
-    with pytest.raises(ValueError, match="n= must be"):
+    with pytest.raises(ValueError, match="n must be"):
         agreement.summary(df, n=0)
-    with pytest.raises(ValueError, match="ci= must be"):
+    with pytest.raises(ValueError, match="ci must be"):
         agreement.summary(df, ci=95)
     with pytest.raises(TypeError, match="valid ones are"):
         agreement.summary(df, level="ordinal")

@@ -103,7 +103,7 @@ def test_label_issues_checks_its_arguments(noisy_digits, tmp_path):
         label_issues(frame, label="given")
     with pytest.raises(ValueError, match="at least two classes"):
         label_issues(frame.assign(given="d1"), features=["p1"], label="given")
-    with pytest.raises(ValueError, match="cv= must be"):
+    with pytest.raises(ValueError, match="cv must be"):
         label_issues(frame, features=["p1"], label="given", cv=1)
     few = frame.head(30).assign(given=["a"] * 29 + ["b"])
     with pytest.raises(ValueError, match="needs two labels of every class; 'b' has 1"):

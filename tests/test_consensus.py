@@ -215,9 +215,9 @@ def test_dawid_skene_warns_when_it_stops_early_and_checks_arguments():
     with pytest.warns(ConvergenceWarning, match="did not converge in 1 iterations"):
         result = consensus.dawid_skene(wide, max_iter=1)
     assert result.n_iter == 1 and not result.converged
-    with pytest.raises(ValueError, match="max_iter= must be a positive"):
+    with pytest.raises(ValueError, match="max_iter must be a positive"):
         consensus.dawid_skene(wide, max_iter=0)
-    with pytest.raises(ValueError, match="tol= must be a positive"):
+    with pytest.raises(ValueError, match="tol must be a positive"):
         consensus.dawid_skene(wide, tol=-1)
     with pytest.raises(TypeError, match="valid ones are"):
         consensus.dawid_skene(wide, iterations=5)

@@ -10,8 +10,9 @@ from sklearn.linear_model import LogisticRegression
 
 import nblabel as nl
 from nblabel import charts
-from nblabel._dashboard_throttle import ThreadScheduler, Throttle, default_scheduler
+from nblabel._kernel import ThreadScheduler, default_scheduler
 from nblabel.dashboard import Dashboard, dashboard
+from nblabel.dashboard.throttle import Throttle
 
 INTENTS = list(nl.datasets.SUPPORT_TICKET_INTENTS)
 

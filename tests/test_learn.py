@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 
 from nblabel import learn
-from nblabel._learn_features import embed
+from nblabel.learn.features import embed
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ def test_bad_strategies_and_scores_are_refused():
         learn.rank_pool(PROBA, lambda proba: [1.0, 2.0])
     with pytest.raises(ValueError, match="NaN or infinite scores"):
         learn.rank_pool(PROBA, lambda proba: np.full(len(proba), np.nan))
-    with pytest.raises(ValueError, match="batch_size= must be a positive int"):
+    with pytest.raises(ValueError, match="batch_size must be a positive int"):
         learn.rank_pool(PROBA, "margin", batch_size=0)
     with pytest.raises(ValueError, match=r"proba must have shape \(n_items, n_classes\)"):
         learn.rank_pool(np.array([0.1, 0.9]), "margin")

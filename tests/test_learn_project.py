@@ -10,7 +10,8 @@ from sklearn.linear_model import LogisticRegression
 from test_widget_protocol import Browser
 
 import nblabel as nl
-from nblabel._model_loop import training_label
+from nblabel.learn.loop import training_label
+from nblabel.ledger import CurrentAnswer
 
 WORDS = {"pos": ["great", "lovely", "superb", "fine"], "neg": ["awful", "broken", "terrible", "bad"]}
 
@@ -248,7 +249,7 @@ def test_a_failing_fit_is_shown_and_labeling_goes_on(reviews, tmp_path):
 
 def test_the_training_label_is_the_decision_else_the_majority():
     def answer(event_id, value, source="human", event="label"):
-        return (event_id, event, value, None, None, source)
+        return CurrentAnswer(event_id, event, value, None, None, source)
 
     def everyone(annotator):
         return True
@@ -263,7 +264,7 @@ def test_the_training_label_is_the_decision_else_the_majority():
 
 def test_the_training_label_leaves_out_annotators_who_do_not_count():
     def answer(event_id, value, source="human"):
-        return (event_id, "label", value, None, None, source)
+        return CurrentAnswer(event_id, "label", value, None, None, source)
 
     def counts(annotator):
         return annotator == "ana"
@@ -374,7 +375,7 @@ def test_review_chosen_items(reviews, tmp_path):
 def test_listeners_hear_of_new_events_and_cannot_cost_an_answer(reviews, tmp_path):
     proj = project(reviews, tmp_path)
     heard = []
-    proj.add_listener(lambda: heard.append(len(proj._log)))
+    proj.add_listener(lambda: heard.append(len(proj.annotations)))
 
     @proj.add_listener
     def broken():

@@ -135,7 +135,7 @@ def test_simulate_checks_its_arguments(tickets, intents):
         simulate(tickets, intents, estimator, oracle="intent", strategies=["margin", "margin"])
     with pytest.raises(ValueError, match="strategies= is empty"):
         simulate(tickets, intents, estimator, oracle="intent", strategies=[])
-    with pytest.raises(ValueError, match="test_size= must be a fraction"):
+    with pytest.raises(ValueError, match="test_size must be a fraction"):
         simulate(tickets, intents, estimator, oracle="intent", test_size=1.5)
     with pytest.raises(TypeError, match="progress= must be"):
         simulate(tickets, intents, estimator, oracle="intent", budget=10, progress="yes")

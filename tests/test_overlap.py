@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import nblabel as nl
-from nblabel.store import ItemFull, Store
+from nblabel.store import Claim, ItemFull, Store
 
 
 class View:
@@ -161,7 +161,8 @@ def test_old_stores_are_migrated(tmp_path):
     proj.add(0, "a", annotator="ana")
     with proj.store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT value FROM nblabel_meta").scalar() == "3"
-    assert proj.store.claims(proj._project_id)[0][:3] == ('0', 0, "ana")
+    [claim] = proj.store.claims(proj._project_id)
+    assert type(claim) is Claim and (claim.item, claim.slot, claim.annotator, claim.done) == ("0", 0, "ana", True)
 
 
 def _annotate(url, name, answers, items, overlap, window, results):

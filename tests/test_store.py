@@ -9,23 +9,43 @@ import pytest
 import sqlalchemy as sa
 
 import nblabel as nl
-from nblabel.store import SCHEMA_VERSION, Store, StoreError
+from nblabel.store import (
+    EVENT_COLUMNS,
+    SCHEMA_VERSION,
+    GuidelineVersion,
+    NewEvent,
+    Store,
+    StoredEvent,
+    StoreError,
+)
 
 
 def _event(item="1", annotator="ana", value="pos", event="label"):
-    return {"item": item, "annotator": annotator, "event": event, "value": value, "source": "human"}
+    return NewEvent(item, annotator, event, value, source="human")
 
 
 def test_append_and_read_back(store_path, task):
     store = Store(store_path)
     pid = store.open_project("p", task)
-    ids = store.append(pid, [_event(value=["a", "ü"]), _event(item='"x"', value=None, event="skip")])
+    ids = store.append(pid, [_event(value=["a", "ü"]), _event(item='"x"', value=None, event="skip")._replace(meta={"k": 1}, created_us=7)])
     rows = store.read(pid)
-    assert [r[0] for r in rows] == ids
-    assert rows[0][4] == ["a", "ü"]
-    assert rows[1][3] == "skip" and rows[1][4] is None
+    assert all(type(r) is StoredEvent for r in rows)
+    assert [r.id for r in rows] == ids
+    assert rows[0].value == ["a", "ü"] and rows[0].meta is None and rows[0].created_us > 7
+    assert rows[1].event == "skip" and rows[1].value is None and rows[1].meta == {"k": 1} and rows[1].created_us == 7
+    assert rows[1][3] == "skip" and rows[1][4] is None, "index access keeps working"
     assert store.read(pid, after=ids[0]) == rows[1:]
     store.close()
+
+
+def test_records_are_named_in_the_order_of_the_columns():
+    assert StoredEvent._fields == EVENT_COLUMNS
+    assert NewEvent._fields == (
+        "item", "annotator", "event", "value", "flag", "comment", "source", "guideline", "duration_ms", "meta", "created_us",
+    )
+    assert set(NewEvent._fields) == set(EVENT_COLUMNS) - {"id"}
+    new = NewEvent("1", "ana", "label", "pos", source="human", created_us=5)
+    assert StoredEvent(id=3, **new._asdict()) == (3, "1", "ana", "label", "pos", None, None, "human", None, 5, None, None)
 
 
 def test_sqlite_file_is_wal_with_full_sync(store_path, task):
@@ -73,10 +93,16 @@ def test_guideline_texts_are_kept(store_path):
     pid = store.open_project("p", v1)
     store.open_project("p", nl.Classify(["a"], text="t", guidelines="second"))
     store.open_project("p", v1)
-    assert [(v, t) for v, t, _, _ in store.guidelines(pid)] == [
-        (v1.guideline_version, "first"),
-        (nl.Classify(["a"], text="t", guidelines="second").guideline_version, "second"),
+    versions = store.guidelines(pid)
+    assert all(type(g) is GuidelineVersion for g in versions)
+    assert [(g.version, g.text, g.name) for g in versions] == [
+        (v1.guideline_version, "first", None),
+        (nl.Classify(["a"], text="t", guidelines="second").guideline_version, "second", None),
     ]
+    assert versions[0].created_us <= versions[1].created_us
+    store.record_guideline(pid, v1.guideline_version, "first", "round 1")  # a name is added once
+    store.record_guideline(pid, v1.guideline_version, "first", "renamed")
+    assert store.guidelines(pid)[0].name == "round 1"
     store.close()
 
 
@@ -126,13 +152,18 @@ def test_bad_store_arguments():
         (lambda s, pid: s.open_project("", nl.Classify(["a"], text="t")), ValueError, "project name must be a non-empty string"),
         (lambda s, pid: s.open_project("p", {"labels": ["a"]}), TypeError, "task must be an nblabel task"),
         (lambda s, pid: s.append(pid, [_event(event="deleted")]), ValueError, "event='deleted' is not one of"),
-        (lambda s, pid: s.append(pid, [{**_event(), "source": "robot"}]), ValueError, "source='robot' is not one of"),
-        (lambda s, pid: s.append(pid, [{k: v for k, v in _event().items() if k != "source"}]), ValueError, "source=None is not one of"),
+        (lambda s, pid: s.append(pid, [_event()._replace(source="robot")]), ValueError, "source='robot' is not one of"),
+        (lambda s, pid: s.append(pid, [NewEvent("1", "ana", "label", "pos")]), ValueError, "source=None is not one of"),
         (lambda s, pid: s.append(pid, [_event(annotator="")]), ValueError, "annotator must be a non-empty string"),
         (lambda s, pid: s.append(pid, [_event(item=3)]), ValueError, "item must be a non-empty string"),
-        (lambda s, pid: s.append(pid, ["label"]), TypeError, "an event is a mapping"),
+        (lambda s, pid: s.append(pid, ["label"]), TypeError, "an event is a NewEvent"),
+        (lambda s, pid: s.append(pid, [_event()._asdict()]), TypeError, "an event is a NewEvent"),
+        (lambda s, pid: s.append(pid, [_event(), ("1", "ana", "label")]), TypeError, "an event is a NewEvent"),
+        (lambda s, pid: s.append(pid, _event()), TypeError, "put a single event in a list"),
         (lambda s, pid: s.append(pid, [_event()], overlap=0, lease_us=10), ValueError, "overlap must be a positive"),
+        (lambda s, pid: s.append(pid, [_event()], overlap=2), ValueError, "lease_us must be a positive"),
         (lambda s, pid: s.claim(pid, ["1"], "ana", 2, lease_us=-1), ValueError, "lease_us must be a positive"),
+        (lambda s, pid: s.claim(pid, ["1"], "ana", 1.5, lease_us=10), ValueError, "overlap must be a positive"),
         (lambda s, pid: s.renew(pid, ["1"], "ana", 0), ValueError, "lease_us must be a positive"),
     ],
 )
@@ -195,8 +226,8 @@ def test_two_processes_write_one_file(store_path):
     store = Store(store_path)
     rows = store.read(store.open_project("shared", nl.Classify(["a", "b"], text="t")))
     assert len(rows) == 300
-    assert sorted({r[2] for r in rows}) == ["w0", "w1"]
-    assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+    assert sorted({r.annotator for r in rows}) == ["w0", "w1"]
+    assert [r.id for r in rows] == sorted(r.id for r in rows)
     store.close()
 
 

@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 import nblabel as nl
-from nblabel.store import Store
+from nblabel.store import NewEvent, Store
 
 
 def _event(item="1", annotator="ana", value="pos", event="label"):
-    return {"item": item, "annotator": annotator, "event": event, "value": value, "source": "human"}
+    return NewEvent(item, annotator, event, value, source="human")
 
 
 def test_round_trip(store_url, task):
@@ -19,8 +19,8 @@ def test_round_trip(store_url, task):
     pid = store.open_project("p", task)
     ids = store.append(pid, [_event(value=["a", "ü 😀"]), _event(item='{"ts": "2024-01-01T00:00:00"}', value=None, event="skip")])
     rows = store.read(pid)
-    assert [r[0] for r in rows] == ids and ids[1] > ids[0]
-    assert rows[0][4] == ["a", "ü 😀"] and rows[1][1] == '{"ts": "2024-01-01T00:00:00"}'
+    assert [r.id for r in rows] == ids and ids[1] > ids[0]
+    assert rows[0].value == ["a", "ü 😀"] and rows[1].item == '{"ts": "2024-01-01T00:00:00"}'
     assert store.read(pid, after=ids[0]) == rows[1:]
     assert store.open_project("p", task) == pid
     with pytest.raises(nl.TaskMismatchError):
@@ -94,14 +94,14 @@ def test_a_reader_following_concurrent_writers_misses_nothing(store_url):
     seen, last = [], 0
     while any(w.is_alive() for w in workers) or len(seen) < 600:
         rows = store.read(pid, after=last)
-        seen += [r[0] for r in rows]
+        seen += [r.id for r in rows]
         last = seen[-1] if seen else 0
         if not rows and not any(w.is_alive() for w in workers):
             break
     for w in workers:
         w.join(180)
         assert w.exitcode == 0
-    assert seen == [r[0] for r in store.read(pid)] and len(seen) == 600
+    assert seen == [r.id for r in store.read(pid)] and len(seen) == 600
     store.close()
 
 
@@ -116,5 +116,5 @@ def test_concurrent_writers(store_url):
     store = Store(store_url)
     rows = store.read(store.open_project("shared", nl.Classify(["a", "b"], text="t")))
     assert len(rows) == 400
-    assert pd.Series([r[2] for r in rows]).value_counts().to_dict() == {f"w{i}": 100 for i in range(4)}
+    assert pd.Series([r.annotator for r in rows]).value_counts().to_dict() == {f"w{i}": 100 for i in range(4)}
     store.close()

@@ -192,7 +192,9 @@ def test_store_failures_reject_the_answer(numbers, monkeypatch):
     assert reject["kind"] == "reject" and "disk is full" in reject["reason"]
 
 
-def test_a_stored_answer_is_acknowledged_even_if_the_store_then_fails(numbers, monkeypatch, caplog):
+def test_a_stored_answer_is_acknowledged_even_if_the_store_then_fails(tmp_path, monkeypatch, caplog):
+    df = pd.DataFrame({"text": [f"item {i}" for i in range(50)]})
+    numbers = nl.Project(df, nl.Classify(["a", "b"], text="text"), store=tmp_path / "n.db", overlap=2)
     widget = numbers.label("ana", window=3)
     browser = Browser(widget)
     browser.hello()
@@ -202,7 +204,6 @@ def test_a_stored_answer_is_acknowledged_even_if_the_store_then_fails(numbers, m
 
     # Stored, then the refill cannot reserve or read: still "saved", never "not saved".
     monkeypatch.setattr(numbers.store, "claim", busy)
-    monkeypatch.setattr(numbers, "overlap", 2)
     [ack] = [m for m in browser.answer(0, "a", req="r1") if m["kind"] in ("ack", "reject")]
     assert ack["kind"] == "ack" and ack["append"] == []
     assert "could not refill the window" in caplog.text
@@ -219,7 +220,7 @@ def test_a_stored_answer_is_acknowledged_even_if_the_store_then_fails(numbers, m
 def test_unexpected_errors_reject_instead_of_vanishing(numbers, monkeypatch, caplog):
     browser = Browser(numbers.label("ana"))
     browser.hello()
-    monkeypatch.setattr(numbers, "_record", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(numbers.store, "append", lambda *a, **k: 1 / 0)
     [reject] = browser.answer(0, "a", req="r6")
     assert reject["kind"] == "reject" and reject["reason"].startswith("internal error, not saved: ZeroDivisionError")
 

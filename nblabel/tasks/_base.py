@@ -30,6 +30,10 @@ class TaskMismatchError(ValueError):
     """A store holds a project whose task is incompatible with the one given."""
 
 
+#: Every kind of task, by its ``kind`` (filled as task classes are defined).
+_KINDS: dict[str, type[Task]] = {}
+
+
 class Task(ABC):
     """Common behaviour of every task: labels, their keys, guidelines and JSON round trips.
 
@@ -38,7 +42,6 @@ class Task(ABC):
     """
 
     kind: ClassVar[str] = ""
-    _registry: ClassVar[dict[str, type[Task]]] = {}
 
     labels: tuple[str, ...]
     keys: tuple[str | None, ...]
@@ -47,7 +50,7 @@ class Task(ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.kind:
-            Task._registry[cls.kind] = cls
+            _KINDS[cls.kind] = cls
 
     # -- shared construction helpers -------------------------------------------------------
     def _set_labels(self, labels: Any, keys: Any) -> None:
@@ -82,6 +85,15 @@ class Task(ABC):
     @abstractmethod
     def columns(self) -> list[str]:
         """Return the DataFrame columns this task reads, in display order."""
+
+    def check_frame(self, df: Any) -> None:
+        """Raise ``ValueError`` unless ``df`` has every column this task reads."""
+        missing = [col for col in self.columns() if col not in df.columns]
+        if missing:
+            raise ValueError(
+                f"the task shows columns {missing} that df does not have; "
+                f"its columns are {[str(c) for c in df.columns]}."
+            )
 
     @abstractmethod
     def validate(self, value: Any) -> Any:
@@ -192,9 +204,9 @@ def task_from_dict(data: Mapping[str, Any]) -> Task:
         raise ValueError(f"not a task description (no 'kind'): {data!r}")
     params = dict(data)
     kind = params.pop("kind")
-    if kind not in Task._registry:
-        raise ValueError(f"unknown task kind {kind!r}; known: {sorted(Task._registry)}.")
-    return Task._registry[kind](**params)
+    if kind not in _KINDS:
+        raise ValueError(f"unknown task kind {kind!r}; known: {sorted(_KINDS)}.")
+    return _KINDS[kind](**params)
 
 
 def task_from_json(text: str) -> Task:

@@ -15,8 +15,8 @@ import pathlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._items import encode_item
 from .._checks import check_kwargs
+from .._items import encode_item
 from ._base import Task, TaskMismatchError, check_column_name
 
 #: Keys the ranking views use for their own actions; options cannot be bound to them.

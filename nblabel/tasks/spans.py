@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._payload import display_text
 from .._checks import check_kwargs
+from .._payload import display_text
 from ._base import Task, TaskMismatchError, check_column_name
 
 #: Built-in tokenizers for ``tokens=``: how a selection snaps to whole tokens.

@@ -1,8 +1,9 @@
 """The Python half of every view: anywidget classes bound to an annotator's session.
 
-State that must survive a re-render or a second view lives in traits (the task, the guideline,
-progress); the item window travels as custom messages (see :mod:`nblabel._session`), and a view
-asks for a snapshot when it starts, so no message sent before a view exists is ever needed.
+State that must survive a re-render or a second view lives in traits (the task, the
+guideline, progress); the item window travels as custom messages (see
+:mod:`nblabel.session.protocol`), and a view asks for a snapshot when it starts, so no message
+sent before a view exists is ever needed.
 
 Each kind of task has its view in a module of this package named after the task's ``kind``
 (``classify.py`` → ``ClassifyWidget``), registered with :func:`register`; its browser half is
@@ -23,10 +24,9 @@ import traitlets
 
 from .._guidelines import render_guideline
 from .._payload import Buffers
-from .._session import AnnotatorSession
+from ..session import AnnotatorSession, protocol
 
 if TYPE_CHECKING:
-    from ..project import Project
     from ..tasks import Task
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,9 @@ class LabelerWidget(anywidget.AnyWidget):
     """The model in the loop (:meth:`nblabel.Project.learn`): ``status`` (cold, ready or
     failed), ``message`` (shown under the header), ``version`` and ``error``; empty without."""
 
-    def __init__(self, project: Project, session: AnnotatorSession) -> None:
-        spec = project.task.to_dict()
+    def __init__(self, session: AnnotatorSession, project: Any = None) -> None:
+        task = session.task
+        spec = task.to_dict()
         spec.pop("guidelines", None)
         super().__init__()
         self.set_trait("annotator", session.annotator)
@@ -71,14 +72,14 @@ class LabelerWidget(anywidget.AnyWidget):
         self.set_trait(
             "guideline",
             {
-                "html": render_guideline(project.task.guidelines),
-                "version": project.task.guideline_version,
+                "html": render_guideline(task.guidelines),
+                "version": task.guideline_version,
             },
         )
+        #: The project this view belongs to (for the user's convenience; views use the session).
         self.project = project
         self._session = session
-        if project._loop is not None:
-            self.model = project._loop.status()
+        self.model = session.model_status()
         self.on_msg(self._on_message)
         session.attach(self)
 
@@ -103,11 +104,8 @@ class LabelerWidget(anywidget.AnyWidget):
             log.exception("nblabel failed to handle %r", content)
             req = content.get("req") if isinstance(content, dict) else None
             pos = content.get("pos") if isinstance(content, dict) else None
-            self.deliver(
-                {"kind": "reject", "req": req, "pos": pos,
-                 "reason": f"internal error, not saved: {type(error).__name__}: {error}"},
-                [],
-            )
+            reason = f"internal error, not saved: {type(error).__name__}: {error}"
+            self.deliver(protocol.reject(req, pos, reason), [])
 
     def close(self) -> None:
         """Close the view and stop sending it messages."""
@@ -151,8 +149,3 @@ def view_class(task: Task) -> type[LabelerWidget]:
         except ModuleNotFoundError as error:
             raise TypeError(f"no labeling widget for task kind {task.kind!r}.") from error
     return _VIEWS[task.kind]
-
-
-def widget_for(project: Project, session: AnnotatorSession) -> LabelerWidget:
-    """Return a new view of ``session`` that fits the project's task."""
-    return view_class(project.task)(project, session)

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .._payload import Buffers, display_text
-from .._session import RejectedAnswer
+from ..session import RejectedAnswer, protocol
 from ..tasks.rank import Rank
 from . import STATIC, LabelerWidget, register
 
@@ -47,7 +47,7 @@ class RankWidget(LabelerWidget):
             self._check_details(content)
         except RejectedAnswer as error:
             req, pos = content.get("req"), content.get("pos")
-            self.deliver({"kind": "reject", "req": req, "pos": pos, "reason": str(error)}, [])
+            self.deliver(protocol.reject(req, pos, str(error)), [])
             return
         super()._on_message(widget, content, buffers)
 
@@ -65,8 +65,8 @@ class RankWidget(LabelerWidget):
         if not isinstance(shown, (list, tuple)):  # none, or malformed: the session says so
             return
         session = self._session
-        item = self.project.df.index[session._check_pos(content.get("pos"))]
-        order = self.project.task.order_for(item, session.annotator)
+        item = session.item_at(session.check_pos(content.get("pos")))
+        order = session.task.order_for(item, session.annotator)
         malformed = sorted(map(str, shown)) != sorted(order)  # the session explains those
         if not malformed and list(shown) != list(order):
             raise RejectedAnswer(

@@ -1,0 +1,41 @@
+"""Chart builders: tidy frames in, altair charts out.
+
+Every function here is pure: it reads a frame (the project's annotations, an agreement table, a
+learner's predictions or history, a simulation's learning curves), aggregates it with pandas and
+returns an altair chart whose data holds only the aggregate (a few hundred rows at most, however
+many answers there are). The charts need no widget: show them in a notebook, combine them with
+altair's ``|`` and ``&``, or save them with ``chart.save("chart.png")`` / ``"chart.svg"``
+(offline, with vl-convert).
+
+Two charts can be clicked: :func:`uncertainty_histogram` carries a point selection named
+``select_bin`` (fields ``bin_start``, ``bin_end``) and :func:`confusion` one named
+``select_cell`` (fields ``label``, ``predicted``). Shown with ``alt.JupyterChart(chart)``, the
+clicked values are in ``jchart.selections.select_bin.value`` (a list of dicts, one per clicked
+mark); :func:`bin_items` and :func:`cell_items` turn them back into item ids.
+
+Examples
+--------
+>>> import nblabel as nl
+>>> chart = nl.charts.label_distribution(proj.annotations, proj.task.labels)  # doctest: +SKIP
+>>> chart.save("labels.svg")  # doctest: +SKIP
+"""
+
+from .labeling import agreement, label_distribution, pairwise_heatmap, progress, throughput
+from .model import calibration, confusion, learning_curve, uncertainty_histogram
+from .selections import BIN_SELECTION, CELL_SELECTION, bin_items, cell_items
+
+__all__ = [
+    "BIN_SELECTION",
+    "CELL_SELECTION",
+    "agreement",
+    "bin_items",
+    "calibration",
+    "cell_items",
+    "confusion",
+    "label_distribution",
+    "learning_curve",
+    "pairwise_heatmap",
+    "progress",
+    "throughput",
+    "uncertainty_histogram",
+]

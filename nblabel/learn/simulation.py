@@ -1,0 +1,347 @@
+"""Replaying labeling against known answers, to compare query strategies before anyone labels."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import train_test_split
+
+from .._checks import Integer, Number, check, check_kwargs
+from .._items import check_frame
+from .features import check_estimator, classification_inputs, resolve_features
+from .fit import committee_proba, fit, order_pool, predict_proba
+from .strategies import Committee, Random, Strategy, get_strategy
+
+CURVE_COLUMNS = ("strategy", "repeat", "n_labels", "accuracy", "f1", "seconds")
+
+Progress = Callable[[int, int], Any]
+
+
+@check_kwargs
+def simulate(
+    df: pd.DataFrame,
+    task: Any,
+    estimator: Any,
+    features: Any = None,
+    *,
+    oracle: str,
+    strategies: Sequence[Any] | Mapping[str, Any] = ("random", "entropy"),
+    budget: int = 100,
+    repeats: int = 3,
+    seed: int = 0,
+    batch_size: int = 10,
+    initial: int = 10,
+    test_size: float = 0.25,
+    progress: bool | Progress = True,
+) -> pd.DataFrame:
+    """Replay labeling with a known-answer column and record each strategy's learning curve.
+
+    **Protocol.** For each repeat, the rows are split into a pool and a held-out test set
+    (``test_size``, stratified by the oracle's labels). The same ``initial`` random pool items
+    start every strategy of that repeat (a paired comparison). Then, until ``budget`` labels:
+    fit a clone of the estimator on the labeled items, score the test set (accuracy and
+    macro-F1 over the classes present in it), rank the rest of the pool with the strategy and
+    "label" the first ``batch_size`` items with the oracle's answers. Retraining is
+    synchronous. While fewer than two classes are labeled the model is a constant (the one
+    label seen) and items are drawn at random.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The items, with the known answers in column ``oracle``.
+    task : Classify
+        A single-label classification task; answers must be its labels.
+    estimator : scikit-learn classifier or pipeline
+        Anything with ``fit`` and ``predict_proba``; never modified.
+    features : optional
+        What the model reads, see :func:`nblabel.learn.resolve_features` (default: the task's
+        text column).
+    oracle : str
+        Column with the known label of every row.
+    strategies : list or dict
+        Strategies to compare (names, :class:`Strategy` objects or functions
+        ``f(proba) -> scores``), or ``{name: strategy}`` to choose the names in the result.
+    budget : int, default 100
+        Labels per run, the initial ones included.
+    repeats : int, default 3
+        Runs per strategy, each with its own split and initial items.
+    seed : int, default 0
+        Makes the whole simulation reproducible.
+    batch_size : int, default 10
+        Items labeled between two retrains.
+    initial : int, default 10
+        Random items labeled before the first retrain.
+    test_size : float, default 0.25
+        Share of rows held out for evaluation.
+    progress : bool or callable, default True
+        Show progress (a ``tqdm`` bar if tqdm is installed, else a line on stderr), or a
+        function ``f(done, total)`` called after every retrain.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The learning curves, tidy: one row per retrain with ``strategy``, ``repeat``,
+        ``n_labels``, ``accuracy``, ``f1`` and ``seconds`` (time to fit, score and rank). Plot
+        with :func:`nblabel.charts.learning_curve`; summarise with :func:`curve_area`.
+
+    Examples
+    --------
+    >>> import nblabel as nl
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> df = nl.datasets.load_support_tickets()
+    >>> task = nl.Classify(list(nl.datasets.SUPPORT_TICKET_INTENTS), text="text")
+    >>> curves = simulate(df, task, LogisticRegression(max_iter=1000), oracle="intent",
+    ...                   budget=40, repeats=1, progress=False)
+    >>> curves.groupby("strategy")["n_labels"].max().tolist()
+    [40, 40]
+    """
+    check_frame(df)
+    check_estimator(estimator)
+    classes, features = classification_inputs(task, features, "simulate()")
+    y_all = _oracle_labels(df, oracle, classes)
+    resolved = resolve_features(df, features)
+    template = resolved.wrap(estimator)
+    named = _check_strategies(strategies)
+    budget = Integer(low=1)("budget", budget)
+    repeats = Integer(low=1)("repeats", repeats)
+    batch_size = check("batch_size", batch_size)
+    initial = Integer(low=1)("initial", initial)
+    seed = Integer(low=0)("seed", seed)
+    test_size = Number(
+        0, 1, low_open=True, high_open=True, what="a fraction between 0 and 1"
+    )("test_size", test_size)
+    n_test = math.ceil(test_size * len(df))
+    if initial > budget:
+        raise ValueError(f"initial={initial} is more than budget={budget}.")
+    if budget > len(df) - n_test:
+        raise ValueError(
+            f"budget={budget} is more than the {len(df) - n_test} pool rows left after holding "
+            f"out test_size={test_size}; lower budget or test_size."
+        )
+    rounds = 1 + math.ceil((budget - initial) / batch_size)
+    rows: list[tuple[Any, ...]] = []
+    with _Progress(progress, repeats * len(named) * rounds) as step:
+        for repeat in range(repeats):
+            train, test = _split(len(df), y_all, test_size, seed, repeat)
+            start = np.random.default_rng([seed, repeat]).choice(train, initial, replace=False)
+            for index, (name, strategy) in enumerate(named):
+                run = _Run(template, resolved, classes, y_all, train, test, strategy,
+                           np.random.default_rng([seed, repeat, index]))
+                for n_labels, accuracy, f1, seconds in run.curve(start, budget, batch_size, step):
+                    rows.append((name, repeat, n_labels, accuracy, f1, seconds))
+    return pd.DataFrame(rows, columns=list(CURVE_COLUMNS))
+
+
+class _Run:
+    """One strategy's labeling run within one repeat."""
+
+    def __init__(
+        self, template: Any, features: Any, classes: tuple[str, ...], y_all: np.ndarray,
+        train: np.ndarray, test: np.ndarray, strategy: Strategy, rng: np.random.Generator,
+    ) -> None:
+        self.template, self.features, self.classes = template, features, classes
+        self.y_all, self.train, self.test = y_all, train, test
+        self.strategy, self.rng = strategy, rng
+        self.test_labels = sorted(set(y_all[test]))
+
+    def curve(
+        self, start: np.ndarray, budget: int, batch_size: int, step: Callable[[], None]
+    ) -> Any:
+        labeled = np.asarray(start, dtype=np.intp)
+        while True:
+            began = time.perf_counter()
+            y = self.y_all[labeled]
+            model = self._fit(labeled, y)
+            predicted = self._predict(model, y)
+            accuracy = float(accuracy_score(self.y_all[self.test], predicted))
+            f1 = float(f1_score(self.y_all[self.test], predicted, average="macro",
+                                labels=self.test_labels, zero_division=0))
+            done = len(labeled) >= budget
+            if not done:
+                take = min(batch_size, budget - len(labeled))
+                labeled = np.concatenate([labeled, self._next(model, labeled, y, take)])
+            yield len(y), accuracy, f1, time.perf_counter() - began
+            step()
+            if done:
+                return
+
+    def _fit(self, labeled: np.ndarray, y: np.ndarray) -> Any:
+        if len(set(y)) < 2:
+            return None
+        return fit(self.template, self.features, labeled, y)
+
+    def _predict(self, model: Any, y: np.ndarray) -> np.ndarray:
+        if model is None:
+            return np.full(len(self.test), y[0], dtype=object)
+        proba = predict_proba(model, self.features, self.test, self.classes)
+        return np.asarray(self.classes, dtype=object)[proba.argmax(axis=1)]
+
+    def _next(self, model: Any, labeled: np.ndarray, y: np.ndarray, take: int) -> np.ndarray:
+        pool = np.setdiff1d(self.train, labeled)
+        if model is None or isinstance(self.strategy, Random):
+            return self.rng.permutation(pool)[:take]
+        if isinstance(self.strategy, Committee):
+            proba = committee_proba(
+                self.strategy, self.template, self.features, labeled, y, pool, self.classes,
+                self.rng,
+            )
+        else:
+            proba = predict_proba(model, self.features, pool, self.classes)
+        order, _ = order_pool(
+            self.strategy, proba, pool, take, self.rng, model, self.features, labeled
+        )
+        return order[:take]
+
+
+def curve_area(curves: pd.DataFrame, metric: str = "accuracy") -> pd.DataFrame:
+    """Return the normalised area under each learning curve: the mean score over the budget.
+
+    The trapezoidal area of ``metric`` over ``n_labels``, divided by the range of
+    ``n_labels``: 1.0 would be a perfect score from the first label on. Higher is better;
+    compare strategies by their mean over repeats.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Output of :func:`simulate` (columns ``strategy``, ``repeat``, ``n_labels`` and the
+        metric).
+    metric : str, default "accuracy"
+        The column to integrate (e.g. ``"f1"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strategy and repeat: ``strategy``, ``repeat``, ``area``.
+
+    Examples
+    --------
+    >>> curves = pd.DataFrame({"strategy": "random", "repeat": 0, "n_labels": [10, 20, 30],
+    ...                        "accuracy": [0.5, 0.7, 0.8]})
+    >>> curve_area(curves)["area"].round(3).tolist()
+    [0.675]
+    """
+    if not isinstance(curves, pd.DataFrame):
+        raise TypeError(f"curves must be the DataFrame simulate() returns, got {type(curves)}.")
+    needed = ["strategy", "repeat", "n_labels", metric]
+    missing = [c for c in needed if c not in curves.columns]
+    if missing:
+        raise ValueError(
+            f"curves has no column(s) {missing}; pass the DataFrame simulate() returns "
+            f"(metric is one of its score columns, e.g. 'accuracy' or 'f1')."
+        )
+    rows = []
+    for (strategy, repeat), run in curves.groupby(["strategy", "repeat"], sort=False):
+        run = run.sort_values("n_labels")
+        x = run["n_labels"].to_numpy(dtype=float)
+        values = run[metric].to_numpy(dtype=float)
+        span = x[-1] - x[0]
+        trapezoids = np.diff(x) * (values[1:] + values[:-1]) / 2
+        area = values[0] if span == 0 else trapezoids.sum() / span
+        rows.append((strategy, repeat, float(area)))
+    return pd.DataFrame(rows, columns=["strategy", "repeat", "area"])
+
+
+# -- checks ------------------------------------------------------------------------------------
+def _oracle_labels(df: pd.DataFrame, oracle: Any, classes: tuple[str, ...]) -> np.ndarray:
+    if not isinstance(oracle, str) or oracle not in df.columns:
+        raise ValueError(
+            f"oracle= must name the column of known answers; {oracle!r} is not one of "
+            f"{[str(c) for c in df.columns]}."
+        )
+    answers = df[oracle]
+    if answers.isna().any():
+        raise ValueError(
+            f"oracle column {oracle!r} has {int(answers.isna().sum())} missing answers; every "
+            "row needs its known label (drop the others first)."
+        )
+    unknown = sorted(set(answers) - set(classes), key=str)
+    if unknown:
+        raise ValueError(
+            f"oracle column {oracle!r} holds {unknown[:5]}, which are not labels of the task "
+            f"{list(classes)}."
+        )
+    return answers.to_numpy(dtype=object)
+
+
+def _check_strategies(strategies: Any) -> list[tuple[str, Strategy]]:
+    if isinstance(strategies, (str, Strategy)) or callable(strategies):
+        strategies = [strategies]
+    if isinstance(strategies, Mapping):
+        named = [(str(name), get_strategy(s)) for name, s in strategies.items()]
+    elif isinstance(strategies, Sequence):
+        named = [(get_strategy(s).name, get_strategy(s)) for s in strategies]
+    else:
+        raise TypeError(
+            "strategies= must be a list of strategies or a {name: strategy} dict, got "
+            f"{type(strategies).__name__}."
+        )
+    if not named:
+        raise ValueError("strategies= is empty; give at least one, e.g. ['random', 'entropy'].")
+    names = [name for name, _ in named]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(
+            f"strategies {dupes} appear twice; pass a {{name: strategy}} dict to name them apart."
+        )
+    return named
+
+
+def _split(
+    n_rows: int, y: np.ndarray, test_size: float, seed: int, repeat: int
+) -> tuple[np.ndarray, np.ndarray]:
+    counts = pd.Series(y).value_counts()
+    stratify = y if counts.min() >= 2 else None
+    state = int(np.random.default_rng([seed, repeat, 2**31 - 1]).integers(2**31 - 1))
+    train, test = train_test_split(
+        np.arange(n_rows), test_size=test_size, stratify=stratify, random_state=state
+    )
+    return np.sort(train), np.sort(test)
+
+
+# -- progress ----------------------------------------------------------------------------------
+class _Progress:
+    """Report progress to tqdm, to stderr, or to a user function; a no-op when off."""
+
+    def __init__(self, progress: bool | Progress, total: int) -> None:
+        if not (isinstance(progress, bool) or callable(progress)):
+            raise TypeError(
+                f"progress= must be True, False or a function f(done, total), got {progress!r}."
+            )
+        self.progress, self.total, self.done = progress, total, 0
+        self.bar: Any = None
+        self.last = 0.0
+
+    def __enter__(self) -> Callable[[], None]:
+        if self.progress is True:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                self.bar = None
+            else:
+                self.bar = tqdm(total=self.total, desc="simulate", unit="fit")
+        return self.step
+
+    def step(self) -> None:
+        self.done += 1
+        if callable(self.progress):
+            self.progress(self.done, self.total)
+        elif self.bar is not None:
+            self.bar.update(1)
+        elif self.progress:
+            now = time.monotonic()
+            if now - self.last >= 0.5 or self.done == self.total:
+                self.last = now
+                end = "\n" if self.done == self.total else ""
+                sys.stderr.write(f"\rsimulate: {self.done}/{self.total} fits{end}")
+                sys.stderr.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,459 @@
+"""One annotator's labeling session: the kernel half of the item-window protocol.
+
+The browser holds a *window*: the annotator's recent history and the next few items (see
+:mod:`nblabel.session.protocol`). This module keeps the kernel's side of it: which items the
+browser holds, what this annotator has answered, and the messages that keep the two in step. It
+knows nothing of widgets; views attach as listeners and receive ``(content, buffers)`` messages,
+and every view of the same annotator sees the same session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from .._checks import check
+from .._items import encode_item
+from .._payload import Buffers
+from ..store import StoreError
+from ..tasks import Task
+from . import protocol
+from .context import ProjectContext
+
+log = logging.getLogger(__name__)
+
+#: Default number of upcoming items the browser holds.
+DEFAULT_WINDOW = 20
+#: How many answered items a snapshot sends back for ←/back navigation.
+HISTORY_IN_SNAPSHOT = 30
+#: Upcoming items kept when a newer model re-ranks the window: the one on screen and the next.
+KEPT_ON_RERANK = 2
+
+
+class Listener(Protocol):
+    """A view of a session: receives protocol messages and progress."""
+
+    def deliver(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        """Send a message to the browser."""
+
+    def show_progress(self, progress: dict[str, Any]) -> None:
+        """Show the annotator's progress."""
+
+    def show_model(self, status: dict[str, Any]) -> None:
+        """Show the status of the model in the loop."""
+
+
+class RejectedAnswer(ValueError):
+    """An answer from the browser that cannot be stored; the message is shown to the annotator."""
+
+
+class AnnotatorSession:
+    """The kernel's state of one annotator's labeling, shared by all their views."""
+
+    #: The ``source`` recorded with this session's answers; its history holds only those.
+    source = "human"
+    #: Whether items carry a suggested answer (pre-label or model), when there is one.
+    show_suggestions = True
+
+    def __init__(
+        self,
+        context: ProjectContext,
+        annotator: str,
+        item_view: Callable[[Any, Any, Buffers], dict[str, Any]],
+        window: int = DEFAULT_WINDOW,
+    ) -> None:
+        self.context = context
+        self.item_view = item_view
+        self.annotator = annotator
+        self.window = window
+        self.answers: dict[int, dict[str, Any]] = {}
+        self.counts: Counter[str] = Counter()
+        self.sent: list[int] = []
+        self.cursor = context.queue.cursor()
+        self.gold_cursor = context.queue.cursor()
+        self.listeners: list[Listener] = []
+        self._changed: set[int] = set()
+        self._qualification: dict[str, Any] | None = None
+        self._ranked_by: int | None = None  # model version that ordered the window
+        current = context.ledger.current(annotator).sort_values("event_id")
+        mine = current["source"] == "adjudicated"
+        current = current[mine if self.source == "adjudicated" else ~mine]
+        columns = ["position", "event", "value", "flag", "comment", "meta"]
+        for pos, event, value, flag, comment, meta in current[columns].itertuples(index=False):
+            if pos >= 0:
+                self._set_answer(int(pos), protocol.answer(event, value, flag, comment, meta))
+        self._changed.clear()
+
+    @property
+    def task(self) -> Task:
+        """The project's task."""
+        return self.context.task
+
+    def item_at(self, pos: int) -> Any:
+        """Return the id (index value) of the item at row position ``pos``."""
+        return self.context.df.index[pos]
+
+    def model_status(self) -> dict[str, Any]:
+        """Return what views show of the model in the loop (empty without one)."""
+        model = self.context.model
+        return {} if model is None else model.status()
+
+    # -- listeners ----------------------------------------------------------------------------
+    def attach(self, listener: Listener) -> None:
+        """Add a view; it gets a snapshot when its browser side says hello."""
+        self.listeners.append(listener)
+        listener.show_progress(self.progress())
+
+    def detach(self, listener: Listener) -> None:
+        """Remove a view (closed widget)."""
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
+    def show_model(self, status: dict[str, Any]) -> None:
+        """Show the model's status in every view that shows one."""
+        for listener in list(self.listeners):
+            try:
+                listener.show_model(status)
+            except Exception:  # a closed comm must not stop the others
+                log.exception("nblabel could not show the model's status")
+
+    # -- messages from the browser ---------------------------------------------------------
+    def handle(self, message: Any, reply: Listener) -> None:
+        """Act on one message from a view's browser side."""
+        kind = message.get("kind") if isinstance(message, dict) else None
+        if kind == "hello":
+            content, buffers = self.snapshot()
+            reply.deliver(protocol.addressed(content, message.get("to")), buffers)
+        elif kind == "answer":
+            self._handle_answer(message)
+        elif kind == "retract":
+            self._handle_retract(message)
+        elif kind == "poll":
+            self.context.refresh()
+            self.context.ledger.leases.renew(self.sent, self.annotator)
+            self.flush()
+        else:
+            log.warning("ignoring unknown message from the browser: %r", message)
+
+    def _handle_answer(self, message: dict[str, Any]) -> None:
+        req, pos = message.get("req"), message.get("pos")
+        try:
+            pos = self.check_pos(pos)
+            event = message.get("event")
+            if event not in ("label", "skip"):
+                raise RejectedAnswer(f"unknown answer type {event!r}")
+            value = None
+            if event == "label":
+                try:
+                    row = self.context.df.iloc[pos]
+                    value = self.context.task.validate_for(message.get("value"), row)
+                except ValueError as error:
+                    raise RejectedAnswer(str(error)) from error
+            try:
+                comment = check("comment", message.get("comment"))
+            except (TypeError, ValueError) as error:
+                raise RejectedAnswer(str(error)) from error
+            try:
+                task = self.context.task
+                meta = (
+                    task.validate_meta_for(message.get("meta"), value)
+                    if event == "label"
+                    else task.validate_meta(message.get("meta"))
+                )
+            except ValueError as error:
+                raise RejectedAnswer(str(error)) from error
+            meta = self._answer_meta(message, pos, meta)
+            event_id = self.context.ledger.record(
+                pos,
+                self.annotator,
+                event,
+                value,
+                flag="unsure" if message.get("flag") else None,
+                comment=comment,
+                duration_ms=_check_duration(message.get("duration_ms")),
+                meta=meta,
+                source=self.source,
+            )
+        except (RejectedAnswer, StoreError) as error:
+            self._broadcast(protocol.reject(req, pos, str(error)), [])
+            return
+        self._acknowledge(req, pos, event_id)
+
+    def _handle_retract(self, message: dict[str, Any]) -> None:
+        req, pos = message.get("req"), message.get("pos")
+        try:
+            pos = self.check_pos(pos)
+            if pos not in self.answers:
+                raise RejectedAnswer("there is no answer to undo for this item")
+            event_id = self.context.ledger.record(pos, self.annotator, "retract")
+        except (RejectedAnswer, StoreError) as error:
+            self._broadcast(protocol.reject(req, pos, str(error)), [])
+            return
+        self._acknowledge(req, pos, event_id)
+
+    def _answer_meta(
+        self, message: dict[str, Any], pos: int, meta: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """Return the details to store with an answer (sessions may add their own)."""
+        return meta
+
+    def _acknowledge(self, req: Any, pos: int, event_id: int) -> None:
+        """Tell the views the answer is stored, with more items if the store gives them.
+
+        From here on the answer is on disk: a failure to refill the window (a busy or
+        unreachable store) must not turn into "not saved", or the annotator would answer again.
+        The next poll refills instead.
+        """
+        self._changed.discard(pos)
+        buffers = Buffers()
+        try:
+            dropped = self._rerank()
+            appended = self._refill(buffers)
+        except Exception:
+            log.exception("nblabel stored an answer but could not refill the window; will retry")
+            buffers, dropped, appended = Buffers(), [], []
+        content = protocol.ack(
+            req, pos, event_id, self.answers.get(pos), appended, self._exhausted(), dropped
+        )
+        self._broadcast(content, buffers.items)
+        try:
+            self.flush()
+        except Exception:
+            log.exception("nblabel could not update the views after an answer; will retry")
+
+    def check_pos(self, pos: Any) -> int:
+        """Return ``pos`` if it is the row position of an item, else raise RejectedAnswer."""
+        if isinstance(pos, bool) or not isinstance(pos, int) or not 0 <= pos < self.context.n_items:
+            raise RejectedAnswer(f"unknown item position {pos!r}")
+        return pos
+
+    # -- events from the project -----------------------------------------------------------
+    def apply(
+        self, pos: int, event: str, value: Any, flag: Any, comment: Any, meta: Any = None
+    ) -> None:
+        """Take one stored event of this annotator into account (in id order)."""
+        if self.context.gold is not None and pos in self.context.gold:
+            self._qualification = None
+        if event == "retract":
+            self._set_answer(pos, None)
+            if pos not in self.sent:
+                self.sent.insert(0, pos)
+        else:
+            self._set_answer(pos, protocol.answer(event, value, flag, comment, meta))
+            if pos in self.sent:
+                self.sent.remove(pos)
+
+    def flush(self) -> None:
+        """Tell the views about answers that changed outside them, and refill their window."""
+        changed, self._changed = sorted(self._changed), set()
+        for pos in changed:
+            self._broadcast(protocol.update(pos, self.answers.get(pos)), [])
+        buffers = Buffers()
+        dropped = self._rerank()
+        appended = self._refill(buffers)
+        if appended or dropped:
+            content = protocol.append(appended, self._exhausted(), dropped)
+            self._broadcast(content, buffers.items)
+        progress = self.progress()
+        for listener in list(self.listeners):
+            listener.show_progress(progress)
+
+    # -- the window ---------------------------------------------------------------------------
+    def snapshot(self) -> tuple[dict[str, Any], list[bytes]]:
+        """Return the whole window: recent history and upcoming items."""
+        buffers = Buffers()
+        self.sent = [pos for pos in self.sent if not self._settled(pos)]
+        self._rerank()
+        self._top_up()
+        recent = self._history()[-HISTORY_IN_SNAPSHOT:]
+        content = protocol.snapshot(
+            [self._payload(pos, buffers) for pos in recent],
+            [self._payload(pos, buffers) for pos in self.sent],
+            self._exhausted(),
+        )
+        return content, buffers.items
+
+    def progress(self) -> dict[str, Any]:
+        """Return this annotator's counts: done, total, labeled, skipped, flagged, by label.
+
+        With a qualification round, also ``qualification``: done, needed, correct, passed.
+        """
+        progress = {
+            "done": len(self.answers),
+            "total": self.context.n_items,
+            "labeled": self.counts["label"],
+            "skipped": self.counts["skip"],
+            "flagged": self.counts["flag"],
+            "by_label": {k[6:]: v for k, v in self.counts.items() if k.startswith("label:") and v},
+        }
+        if self.context.gold is not None and self.context.gold.spec.qualify:
+            if self._qualification is None:  # recomputed only after a gold answer changed
+                self._qualification = self.context.qualification(self.annotator)
+            progress["qualification"] = self._qualification
+        return progress
+
+    def _refill(self, buffers: Buffers) -> list[dict[str, Any]]:
+        return [self._payload(pos, buffers) for pos in self._top_up()]
+
+    def _top_up(self) -> list[int]:
+        """Add positions to the window until it holds ``window`` items; return the new ones.
+
+        With gold items, they come first for a qualification round, then every
+        ``gold.period``-th item of the stream. With an ``overlap``, regular candidates are
+        reserved in the store (others' reservations and answers may make some unavailable),
+        and once the order is used up it is walked once more for items whose reservations
+        expired elsewhere.
+        """
+        context, gold = self.context, self.context.gold
+        leases = context.ledger.leases
+        taken = set(self.sent)
+        new: list[int] = []
+        restarted = False
+
+        def candidate(pos: int) -> bool:
+            return (
+                pos not in self.answers
+                and pos not in taken
+                and (gold is None or pos not in gold)
+                and leases.available(pos, self.annotator)
+            )
+
+        def gold_candidate(pos: int) -> bool:
+            return pos in gold and pos not in self.answers and pos not in taken
+
+        while len(self.sent) + len(new) < self.window:
+            wanted = self.window - len(self.sent) - len(new)
+            if gold is not None:
+                index = len(self.answers) + len(taken)
+                if self._gold_due(index, taken):
+                    found = self.gold_cursor.take(1, gold_candidate)
+                    new.extend(found)
+                    taken.update(found)
+                    if found:
+                        continue
+                wanted = min(wanted, self._regular_run(index))
+            found = self._take(wanted, candidate)
+            held = leases.claim(found, self.annotator)
+            new.extend(held)
+            taken.update(found)
+            if len(found) < wanted and self.cursor.exhausted:
+                if leases.overlap is None or restarted:
+                    break
+                self.cursor.restart()
+                restarted = True
+        self.sent.extend(new)
+        return new
+
+    def _take(self, wanted: int, candidate: Callable[[int], bool]) -> list[int]:
+        """Take up to ``wanted`` candidates: first in the model's order, then the queue's."""
+        found: list[int] = []
+        model = self.context.model
+        if model is not None:
+            # Walked on from the last take; restarted by a retrain or a re-rank of the window.
+            found = model.take(self, self._ranked_by, wanted, candidate)
+        if len(found) < wanted:
+            chosen = set(found)
+            found += self.cursor.take(
+                wanted - len(found), lambda pos: pos not in chosen and candidate(pos)
+            )
+        return found
+
+    def _rerank(self) -> list[int]:
+        """Drop the upcoming items an older model chose; return them (the window refills).
+
+        The first :data:`KEPT_ON_RERANK` upcoming items stay (one is on screen) and so do gold
+        items; the rest are picked again in the newest model's order.
+        """
+        model = self.context.model
+        if model is None:
+            return []
+        version = model.version
+        if version == self._ranked_by:
+            return []
+        self._ranked_by = version
+        gold = self.context.gold
+        dropped = [pos for pos in self.sent[KEPT_ON_RERANK:] if gold is None or pos not in gold]
+        if dropped:
+            gone = set(dropped)
+            self.sent = [pos for pos in self.sent if pos not in gone]
+        return dropped
+
+    def _settled(self, pos: int) -> bool:
+        """Whether ``pos`` no longer belongs among the upcoming items."""
+        return pos in self.answers
+
+    def _history(self) -> list[int]:
+        """Positions answered in this session's history, oldest first."""
+        return list(self.answers)
+
+    def _exhausted(self) -> bool:
+        return self.cursor.exhausted and not self._qualifying()
+
+    def _gold_seen(self, taken: set[int]) -> int:
+        """How many gold items this annotator answered or holds in the window."""
+        gold = self.context.gold
+        return sum(1 for pos in gold.positions if pos in self.answers or pos in taken)
+
+    def _qualifying(self) -> bool:
+        gold = self.context.gold
+        return gold is not None and self._gold_seen(set(self.sent)) < gold.spec.qualify
+
+    def _gold_due(self, index: int, taken: set[int]) -> bool:
+        """Whether the item at stream position ``index`` should be a gold item."""
+        spec = self.context.gold.spec
+        if self._gold_seen(taken) < spec.qualify:
+            return True
+        return spec.period is not None and (index - spec.qualify + 1) % spec.period == 0
+
+    def _regular_run(self, index: int) -> int:
+        """How many regular items may follow stream position ``index`` before a gold one."""
+        spec = self.context.gold.spec
+        if spec.period is None:
+            return self.window
+        return max(1, spec.period - 1 - (index - spec.qualify) % spec.period)
+
+    def _payload(self, pos: int, buffers: Buffers) -> dict[str, Any]:
+        context = self.context
+        payload = {
+            "pos": pos,
+            "id": encode_item(context.df.index[pos]),
+            "view": self.item_view(context.task, context.df.iloc[pos], buffers),
+            "answer": self.answers.get(pos),
+        }
+        teaching = context.gold.teaching(pos) if context.gold is not None else None
+        if teaching is not None:
+            payload["teach"] = teaching
+        suggestion = context.suggest(pos) if self.show_suggestions else None
+        if suggestion is not None:
+            payload["suggestion"] = suggestion
+        return payload
+
+    def _set_answer(self, pos: int, answer: dict[str, Any] | None) -> None:
+        old = self.answers.pop(pos, None) if answer is None else self.answers.get(pos)
+        if old is not None:
+            self.counts.subtract(_count_keys(old, self.context.task))
+        if answer is not None:
+            self.answers[pos] = answer
+            self.counts.update(_count_keys(answer, self.context.task))
+        self._changed.add(pos)
+
+    def _broadcast(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        for listener in list(self.listeners):
+            listener.deliver(content, buffers)
+
+
+def _count_keys(answer: dict[str, Any], task: Any) -> list[str]:
+    keys = [answer["event"]]
+    if answer.get("flag"):
+        keys.append("flag")
+    if answer["event"] == "label":
+        keys.extend(f"label:{v}" for v in task.tally(answer["value"]))
+    return keys
+
+
+def _check_duration(duration: Any) -> int | None:
+    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0:
+        return None
+    return int(duration)

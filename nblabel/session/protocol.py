@@ -1,0 +1,97 @@
+"""The wire protocol between a view's browser half and its session, as typed message builders.
+
+The browser holds a *window*: the annotator's recent history and the next few items, so it can
+paint the next item on a keypress without waiting for the kernel. Messages keep the two halves
+in step; each is built by one function here, so its fields are written in one place.
+
+Browser → kernel messages (``kind``):
+    ``hello``   ``{to}``: a view (re)started: reply with a ``snapshot`` addressed ``to`` it.
+    ``answer``  ``{req, pos, event: "label"|"skip", value, flag, comment, duration_ms, meta}``
+                (``meta``: details the task's view records, checked by ``task.validate_meta``).
+    ``retract`` ``{req, pos}``: undo this annotator's answer for the item.
+    ``poll``    pick up answers written by other kernels.
+Kernel → browser messages:
+    ``snapshot`` ``{to, history, upcoming, exhausted}``: the whole window, for one view.
+    ``ack``      ``{req, pos, answer, event_id, append, exhausted}``: stored; more items.
+    ``reject``   ``{req, pos, reason}``: not stored; the item comes back with the reason.
+    ``update``   ``{pos, answer}``: the answer changed elsewhere (code, another view or kernel).
+    ``append``   ``{items, exhausted, drop}``: more items for the window.
+``ack`` and ``append`` may carry ``drop``: upcoming items to take out of the window (a newer
+model re-ranked them); the browser keeps any it already shows or answered.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class Answer(TypedDict, total=False):
+    """An answer as the browser shows it: ``{event, value, flag, comment}`` and maybe ``meta``."""
+
+    event: str
+    value: Any
+    flag: str | None
+    comment: str | None
+    meta: dict[str, Any]
+
+
+def answer(event: str, value: Any, flag: Any, comment: Any, meta: Any = None) -> Answer:
+    """Return an answer for the browser; ``meta`` (details a view recorded) only when given."""
+    shown: Answer = {"event": event, "value": value, "flag": flag, "comment": comment}
+    if meta:
+        shown["meta"] = meta
+    return shown
+
+
+def snapshot(
+    history: list[dict[str, Any]], upcoming: list[dict[str, Any]], exhausted: bool
+) -> dict[str, Any]:
+    """Build the whole window for one view (the reply adds ``to``, the view that said hello)."""
+    return {"kind": "snapshot", "history": history, "upcoming": upcoming, "exhausted": exhausted}
+
+
+def addressed(message: dict[str, Any], to: Any) -> dict[str, Any]:
+    """Return ``message`` addressed to the view ``to``."""
+    return {**message, "to": to}
+
+
+def ack(
+    req: Any,
+    pos: int,
+    event_id: int,
+    stored: Answer | None,
+    appended: list[dict[str, Any]],
+    exhausted: bool,
+    dropped: list[int],
+) -> dict[str, Any]:
+    """Build the reply to answer ``req``: stored as event ``event_id``; here are more items."""
+    message = {
+        "kind": "ack",
+        "req": req,
+        "pos": pos,
+        "event_id": event_id,
+        "answer": stored,
+        "append": appended,
+        "exhausted": exhausted,
+    }
+    if dropped:
+        message["drop"] = dropped
+    return message
+
+
+def reject(req: Any, pos: Any, reason: str) -> dict[str, Any]:
+    """Build the reply to answer ``req``: not stored, for ``reason`` (shown to the annotator)."""
+    return {"kind": "reject", "req": req, "pos": pos, "reason": reason}
+
+
+def update(pos: int, current: Answer | None) -> dict[str, Any]:
+    """Build the news that the answer to ``pos`` changed elsewhere (None: it has none now)."""
+    return {"kind": "update", "pos": pos, "answer": current}
+
+
+def append(items: list[dict[str, Any]], exhausted: bool, dropped: list[int]) -> dict[str, Any]:
+    """Build a message with more items for the window, and upcoming items to drop."""
+    message = {"kind": "append", "items": items, "exhausted": exhausted}
+    if dropped:
+        message["drop"] = dropped
+    return message

@@ -1,0 +1,47 @@
+"""The annotation log: an append-only table of events, on SQLite or PostgreSQL.
+
+Nothing is ever updated or deleted: an answer is a ``label`` event, undo is a ``retract`` event,
+and readers derive the current state. Every write is its own committed transaction, so an
+acknowledged answer is on disk before the widget hears about it. Access goes through SQLAlchemy
+Core so the embedded SQLite file (WAL mode, full fsync, a busy timeout so several kernels can
+share it) and a team's PostgreSQL server share one code path.
+
+Modules: :mod:`~nblabel.store.records` (what goes in and comes out: :class:`NewEvent`,
+:class:`StoredEvent`, :class:`Claim`, :class:`GuidelineVersion`), :mod:`~nblabel.store.store`
+(the :class:`Store`), :mod:`~nblabel.store.schema` (tables and migrations),
+:mod:`~nblabel.store.engines` (locations, SQLite and PostgreSQL specifics),
+:mod:`~nblabel.store.slots` (overlap slots) and :mod:`~nblabel.store.errors` (:class:`StoreError`
+and the explanation of driver errors).
+"""
+
+from .engines import BUSY_TIMEOUT_S, DEFAULT_STORE
+from .errors import ItemFull, StoreError
+from .records import (
+    EVENT_COLUMNS,
+    EVENT_KINDS,
+    SOURCES,
+    Claim,
+    GuidelineVersion,
+    NewEvent,
+    StoredEvent,
+    now_us,
+)
+from .schema import SCHEMA_VERSION
+from .store import Store
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "DEFAULT_STORE",
+    "EVENT_COLUMNS",
+    "EVENT_KINDS",
+    "SCHEMA_VERSION",
+    "SOURCES",
+    "Claim",
+    "GuidelineVersion",
+    "ItemFull",
+    "NewEvent",
+    "Store",
+    "StoreError",
+    "StoredEvent",
+    "now_us",
+]

@@ -1,0 +1,318 @@
+"""The Store: projects, guideline texts, the event log and overlap slots, behind one error policy.
+
+Every write is its own committed transaction, so an acknowledged answer is on disk before the
+widget hears about it. Every public method turns a driver's error into a :class:`StoreError`
+that says what happened and what to do (see :func:`_explained`); argument errors are raised
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from .._checks import Integer
+from ..tasks import Task, task_from_json
+from .engines import (
+    BUSY_TIMEOUT_S,
+    DEFAULT_STORE,
+    exclusive,
+    insert_ignore,
+    lock_events,
+    make_engine,
+)
+from .errors import DRIVER_ERRORS, StoreError, explain
+from .records import (
+    EVENT_COLUMNS,
+    Claim,
+    GuidelineVersion,
+    NewEvent,
+    StoredEvent,
+    check_new_event,
+    event_row,
+    now_us,
+    stored_events,
+)
+from .schema import events_table as _events
+from .schema import guidelines_table as _guidelines
+from .schema import prepare
+from .schema import projects_table as _projects
+from .slots import (
+    give_slot_back,
+    held_slots,
+    hold_slot_for_good,
+    release_leases,
+    renew_leases,
+    take_slot,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_OVERLAP = Integer(low=1, what="a positive number of annotators")
+_LEASE = Integer(low=1, what="a positive number of microseconds")
+
+
+def _explained(method: F) -> F:
+    """Make a ``Store`` method raise :class:`StoreError`, explained, for any driver error.
+
+    The one place the store's driver errors (a locked, read-only, full or damaged SQLite file;
+    a refused or lost PostgreSQL connection; a statement the database refused) become a message
+    a notebook user can act on, with the password masked. Argument errors pass through.
+    """
+
+    @functools.wraps(method)
+    def explained(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except DRIVER_ERRORS as error:
+            raise StoreError(explain(error, self.url, BUSY_TIMEOUT_S)) from error
+
+    return explained  # type: ignore[return-value]
+
+
+class Store:
+    """An append-only log of annotation events shared by any number of projects.
+
+    Parameters
+    ----------
+    location : str, pathlib.Path or sqlalchemy.engine.Engine, optional
+        A SQLite file path (created if missing; default ``"nblabel.db"`` in the working
+        directory), ``":memory:"`` for a throw-away store, or a SQLAlchemy URL such as
+        ``"postgresql+psycopg://user@host/db"``.
+
+    Examples
+    --------
+    >>> from nblabel.store import Store
+    >>> store = Store(":memory:")
+    >>> store.url
+    'sqlite://'
+    """
+
+    def __init__(self, location: str | os.PathLike[str] | Engine | None = None) -> None:
+        self.engine = make_engine(DEFAULT_STORE if location is None else location)
+        self.url = self.engine.url.render_as_string(hide_password=True)
+        try:
+            self._prepare()
+        except StoreError:
+            self.engine.dispose()
+            raise
+
+    # -- projects -----------------------------------------------------------------------------
+    @_explained
+    def open_project(self, name: str, task: Task) -> int:
+        """Return the id of project ``name``, creating it with ``task`` if it is new.
+
+        Raises
+        ------
+        nblabel.tasks.TaskMismatchError
+            If the project exists with a task whose stored answers would not fit ``task``.
+        """
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"a project name must be a non-empty string, got {name!r}.")
+        if not isinstance(task, Task):
+            raise TypeError(
+                f"task must be an nblabel task (nl.Classify, nl.Spans or nl.Rank), got "
+                f"{type(task).__name__}."
+            )
+        row = self._project_row(name)
+        if row is None:
+            with self._writing() as conn:
+                conn.execute(
+                    self._insert_ignore(_projects, ["name"]).values(
+                        name=name, task=task.to_json(), created_us=now_us()
+                    )
+                )
+            row = self._project_row(name)
+        project_id, stored_json = row
+        stored = task_from_json(stored_json)
+        task.check_compatible(stored)
+        if stored != task:
+            with self._writing() as conn:
+                conn.execute(
+                    _projects.update()
+                    .where(_projects.c.id == project_id)
+                    .values(task=task.to_json())
+                )
+        if task.guidelines:
+            self.record_guideline(
+                project_id, task.guideline_version, task.guidelines, task.guideline_name
+            )
+        return int(project_id)
+
+    @_explained
+    def projects(self) -> list[str]:
+        """Return the names of the projects in this store."""
+        with self._reading() as conn:
+            return [r[0] for r in conn.execute(sa.select(_projects.c.name).order_by("id"))]
+
+    @_explained
+    def record_guideline(
+        self, project_id: int, version: str, text: str, name: str | None = None
+    ) -> None:
+        """Keep the text of guideline ``version`` (once) so answers can be traced to it.
+
+        A name given later to a version recorded without one is added; names never change.
+        """
+        with self._writing() as conn:
+            conn.execute(
+                self._insert_ignore(_guidelines, ["project_id", "version"]).values(
+                    project_id=project_id, version=version, text=text, created_us=now_us(),
+                    name=name,
+                )
+            )
+            if name is not None:
+                conn.execute(
+                    _guidelines.update()
+                    .where(
+                        _guidelines.c.project_id == project_id,
+                        _guidelines.c.version == version,
+                        _guidelines.c.name.is_(None),
+                    )
+                    .values(name=name)
+                )
+
+    @_explained
+    def guidelines(self, project_id: int) -> list[GuidelineVersion]:
+        """Return every guideline version seen in the project, oldest first."""
+        query = (
+            sa.select(
+                _guidelines.c.version, _guidelines.c.text, _guidelines.c.created_us,
+                _guidelines.c.name,
+            )
+            .where(_guidelines.c.project_id == project_id)
+            .order_by(_guidelines.c.created_us)
+        )
+        with self._reading() as conn:
+            return [GuidelineVersion._make(row) for row in conn.execute(query)]
+
+    # -- events -------------------------------------------------------------------------------
+    @_explained
+    def append(
+        self,
+        project_id: int,
+        events: Sequence[NewEvent],
+        overlap: int | None = None,
+        lease_us: int = 0,
+    ) -> list[int]:
+        """Write ``events`` in one committed transaction and return their ids.
+
+        ``value`` and ``meta`` are JSON-encoded here; a missing ``created_us`` is set to now.
+        With ``overlap``, every human ``label`` event takes (or keeps) one of its item's
+        ``overlap`` slots for good, in the same transaction; if none is left the whole
+        transaction is rolled back and :class:`ItemFull` raised. A human ``skip`` gives the
+        annotator's slot back.
+        """
+        if overlap is not None:
+            _OVERLAP("overlap", overlap)
+            _LEASE("lease_us", lease_us)
+        if isinstance(events, NewEvent):
+            raise TypeError("events must be a list of NewEvent; put a single event in a list.")
+        rows = [event_row(project_id, check_new_event(event)) for event in events]
+        ids = []
+        with exclusive(self.engine, schema=False) as conn:
+            lock_events(conn, project_id)
+            for row in rows:
+                if overlap is not None and row["source"] == "human":
+                    item, annotator = row["item"], row["annotator"]
+                    if row["event"] == "label":
+                        hold_slot_for_good(
+                            conn, project_id, item, annotator, overlap, now_us(), lease_us
+                        )
+                    elif row["event"] == "skip":  # not an answer: the place goes to another
+                        give_slot_back(conn, project_id, item, annotator)
+                ids.append(
+                    int(conn.execute(_events.insert().values(**row)).inserted_primary_key[0])
+                )
+        return ids
+
+    @_explained
+    def read(self, project_id: int, after: int = 0) -> list[StoredEvent]:
+        """Return the project's events with id > ``after``, oldest first."""
+        query = (
+            sa.select(*[_events.c[name] for name in EVENT_COLUMNS])
+            .where(_events.c.project_id == project_id, _events.c.id > after)
+            .order_by(_events.c.id)
+        )
+        with self._reading() as conn:
+            rows = conn.execute(query).all()
+        return stored_events(rows)
+
+    # -- overlap: answer slots ----------------------------------------------------------------
+    @_explained
+    def claim(
+        self, project_id: int, items: Sequence[str], annotator: str, overlap: int, lease_us: int
+    ) -> list[str]:
+        """Reserve one of ``overlap`` slots on each item for ``annotator``; return those held.
+
+        An item the annotator already holds (or answered) is renewed and returned; otherwise a
+        free slot is taken, or a slot whose lease expired and that was never answered. Items
+        whose slots are all held by others are left out.
+        """
+        _OVERLAP("overlap", overlap)
+        _LEASE("lease_us", lease_us)
+        now = now_us()
+        held = []
+        with exclusive(self.engine, schema=False) as conn:
+            for item in items:
+                if take_slot(conn, project_id, item, annotator, overlap, now, now + lease_us):
+                    held.append(item)
+        return held
+
+    @_explained
+    def renew(self, project_id: int, items: Sequence[str], annotator: str, lease_us: int) -> int:
+        """Extend ``annotator``'s unanswered leases on ``items``; return how many were renewed."""
+        _LEASE("lease_us", lease_us)
+        if not items:
+            return 0
+        with self._writing() as conn:
+            return renew_leases(conn, project_id, items, annotator, now_us() + lease_us)
+
+    @_explained
+    def release(self, project_id: int, annotator: str) -> int:
+        """Give back ``annotator``'s unanswered leases; return how many were released.
+
+        Answered slots stay held for good; the released items go to the next annotator who
+        asks instead of waiting for the leases to expire.
+        """
+        with self._writing() as conn:
+            return release_leases(conn, project_id, annotator)
+
+    @_explained
+    def claims(self, project_id: int) -> list[Claim]:
+        """Return every slot held in the project, by item and slot."""
+        with self._reading() as conn:
+            return [Claim._make(row) for row in conn.execute(held_slots(project_id))]
+
+    @_explained
+    def close(self) -> None:
+        """Release the store's connections (the data stays on disk)."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # -- internals ----------------------------------------------------------------------------
+    @_explained
+    def _prepare(self) -> None:
+        with exclusive(self.engine) as conn:
+            prepare(conn, self.url)
+
+    def _project_row(self, name: str) -> tuple[int, str] | None:
+        query = sa.select(_projects.c.id, _projects.c.task).where(_projects.c.name == name)
+        with self._reading() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else (row[0], row[1])
+
+    def _insert_ignore(self, table: sa.Table, keys: list[str] | None = None) -> Any:
+        return insert_ignore(self.engine.dialect.name, table, keys)
+
+    def _writing(self) -> Any:
+        return self.engine.begin()
+
+    def _reading(self) -> Any:
+        return self.engine.connect()
