@@ -10,11 +10,12 @@ and every view of the same annotator sees the same session.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .._checks import check
+from .._checks import check, is_int, is_number
 from .._items import encode_item
 from .._payload import Buffers
 from ..store import StoreError
@@ -225,9 +226,9 @@ class AnnotatorSession:
 
     def check_pos(self, pos: Any) -> int:
         """Return ``pos`` if it is the row position of an item, else raise RejectedAnswer."""
-        if isinstance(pos, bool) or not isinstance(pos, int) or not 0 <= pos < self.context.n_items:
+        if not is_int(pos) or not 0 <= pos < self.context.n_items:
             raise RejectedAnswer(f"unknown item position {pos!r}")
-        return pos
+        return int(pos)
 
     # -- events from the project -----------------------------------------------------------
     def apply(
@@ -454,6 +455,6 @@ def _count_keys(answer: dict[str, Any], task: Any) -> list[str]:
 
 
 def _check_duration(duration: Any) -> int | None:
-    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0:
+    if not is_number(duration) or not math.isfinite(duration) or duration < 0:
         return None
     return int(duration)

@@ -6,7 +6,7 @@ import pathlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .._checks import check_kwargs
+from .._checks import Boolean, check_kwargs
 from ._base import Task, TaskMismatchError, check_column_name, check_fields
 
 
@@ -70,9 +70,7 @@ class Classify(Task):
                 "Classify needs something to show: pass text='column', image='column' "
                 "or fields=['col_a', 'col_b']."
             )
-        if not isinstance(multi, bool):
-            raise TypeError(f"multi must be True or False, got {multi!r}.")
-        self.multi = multi
+        self.multi = Boolean()("multi", multi)
         self._set_guidelines(guidelines)
         self.suggest = check_column_name(suggest, "suggest")
         self.suggest_confidence = check_column_name(suggest_confidence, "suggest_confidence")

@@ -15,7 +15,7 @@ import pathlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._checks import check_kwargs
+from .._checks import Boolean, check_kwargs, is_int
 from .._items import encode_item
 from ._base import Task, TaskMismatchError, check_column_name
 
@@ -122,12 +122,9 @@ class Rank(Task):
                 f"prompt={self.prompt!r} is also an option; the prompt column is shown above "
                 "the options, so it must be another column."
             )
-        for name, flag in (("ties", ties), ("shuffle", shuffle), ("partial", partial)):
-            if not isinstance(flag, bool):
-                raise TypeError(f"{name} must be True or False, got {flag!r}.")
-        self.ties = ties
-        self.shuffle = shuffle
-        self.partial = partial
+        self.ties = Boolean()("ties", ties)
+        self.shuffle = Boolean()("shuffle", shuffle)
+        self.partial = Boolean()("partial", partial)
         self.rating, self.levels = _check_rating(rating)
         self._set_guidelines(guidelines)
 
@@ -440,7 +437,7 @@ def _check_rating(rating: Any) -> tuple[tuple[Any, ...] | None, list[Any] | None
     if isinstance(rating, (str, bytes, Mapping)) or not isinstance(rating, Sequence):
         raise TypeError(f"rating must be a scale: {hint}; got {rating!r}.")
     values = list(rating)
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values) and len(values) == 2:
+    if all(is_int(v) for v in values) and len(values) == 2:
         low, high = values
         if not 0 <= low < high <= 10 or high - low + 1 > MAX_LEVELS:
             raise ValueError(

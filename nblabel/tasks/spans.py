@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._checks import check_kwargs
+from .._checks import Boolean, check_kwargs, is_int
 from .._payload import display_text
 from ._base import Task, TaskMismatchError, check_column_name
 
@@ -107,9 +107,7 @@ class Spans(Task):
         if text is None:
             raise ValueError("Spans needs the column holding the text: pass text='column'.")
         self.text = check_column_name(text, "text")
-        if not isinstance(overlap, bool):
-            raise TypeError(f"overlap must be True or False, got {overlap!r}.")
-        self.overlap = overlap
+        self.overlap = Boolean()("overlap", overlap)
         self.tokens = _check_tokens(tokens)
         self.suggest = _check_suggest(suggest, self.text)
         self._set_guidelines(guidelines)
@@ -211,9 +209,7 @@ class Spans(Task):
         decided: list[int] = []
         for name in ("accepted", "edited", "rejected", "ignored"):
             indexes = report[name]
-            if not isinstance(indexes, list) or not all(
-                isinstance(i, int) and not isinstance(i, bool) for i in indexes
-            ):
+            if not isinstance(indexes, list) or not all(is_int(i) for i in indexes):
                 raise ValueError(f"suggestions {name!r} must be a list of suggestion indexes.")
             decided.extend(indexes)
         if sorted(decided) != list(range(len(checked))):
