@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,8 @@ import pandas as pd
 
 _SUPPORTED_INFERRED = {"integer", "string", "datetime64", "datetime", "floating", "boolean"}
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def check_frame(df: Any, what: str = "df") -> None:
     """Raise a clear error unless ``df`` is a non-empty DataFrame whose index can identify items."""
@@ -52,6 +55,21 @@ def check_frame(df: Any, what: str = "df") -> None:
         raise ValueError(
             f"{what}'s index holds values of type {inferred!r}, which cannot serve as item ids; "
             "use ints, strings or timestamps, e.g. df.reset_index(drop=True)."
+        )
+    if inferred in ("string", "mixed"):
+        bad = [value for value in index if isinstance(value, str) and _SURROGATE.search(value)]
+        if bad:
+            examples = ", ".join(ascii(value) for value in bad[:3])
+            raise ValueError(
+                f"{what}'s index holds {len(bad)} id(s) with a lone UTF-16 surrogate, which no "
+                f"store can keep (e.g. {examples}); clean them, e.g. "
+                "df.index = df.index.str.encode('utf-8', 'replace').str.decode('utf-8')."
+            )
+    repeated = df.columns[df.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise ValueError(
+            f"{what} has several columns named {repeated}; a task reads columns by name, so "
+            "rename or drop the copies, e.g. df.loc[:, ~df.columns.duplicated()]."
         )
 
 

@@ -53,6 +53,31 @@ def display_text(value: Any) -> str | None:
     return str(value)
 
 
+def unsendable(value: Any, path: str = "") -> str | None:
+    """Say where ``value`` holds text that cannot travel to the browser (None: nowhere).
+
+    Messages are UTF-8 JSON: a lone UTF-16 surrogate (U+D800 to U+DFFF, e.g. from text decoded
+    with ``surrogateescape``) cannot be encoded, and one such string would fail the whole
+    message. Walks dicts, lists and strings; returns e.g. ``"text: U+D800 at offset 5"``.
+    """
+    if isinstance(value, str):
+        for offset, char in enumerate(value):
+            if "\ud800" <= char <= "\udfff":
+                return f"{path or 'text'}: U+{ord(char):04X} at offset {offset}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = unsendable(key, path) or unsendable(item, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = unsendable(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
 def image_ref(value: Any, buffers: Buffers) -> dict[str, Any]:
     """Return ``{"buffer": i, "mime": ...}`` for an image value, or ``{"error": ...}``."""
     try:

@@ -159,7 +159,7 @@ def test_all_views_of_an_annotator_stay_consistent(numbers):
     assert second.messages[-1][0]["kind"] == "ack" and second.messages[-1][0]["pos"] == 0
     numbers.add(1, "b", annotator="ana")
     update = [m for m, _ in second.messages if m["kind"] == "update"]
-    assert update[-1] == {"kind": "update", "pos": 1, "answer": {"event": "label", "value": "b", "flag": None, "comment": None}}
+    assert update[-1] == {"kind": "update", "pos": 1, "answer": {"event": "label", "value": "b", "flag": None, "comment": None}, "based_on": 2}
     bob = Browser(numbers.label("bob"))
     bob.hello()
     numbers.add(2, "a", annotator="ana")
@@ -175,7 +175,7 @@ def test_answers_from_another_kernel_arrive_on_poll(tmp_path):
     browser.hello()
     there.add(1, "b", annotator="ana")
     messages = browser.say(kind="poll")
-    assert {"kind": "update", "pos": 1, "answer": {"event": "label", "value": "b", "flag": None, "comment": None}} in messages
+    assert {"kind": "update", "pos": 1, "answer": {"event": "label", "value": "b", "flag": None, "comment": None}, "based_on": 1} in messages
     appended = [m for m in messages if m["kind"] == "append"]
     assert [i["pos"] for i in appended[0]["items"]] == [3], "the window is refilled past the answered item"
 

@@ -113,12 +113,15 @@ class Ledger:
         source: str = "human",
         duration_ms: int | None = None,
         meta: dict[str, Any] | None = None,
+        based_on: int | None = None,
     ) -> int:
         """Store one event for the item at ``pos``, mirror it, tell subscribers; return its id.
 
         Arguments are already checked by the caller (the task and :mod:`nblabel._checks`).
-        Raises :class:`~nblabel.store.StoreError` when the store refuses it (then nothing
-        changed in memory).
+        ``based_on``: the newest event of ``annotator`` on the item the writer knew (see
+        :meth:`nblabel.store.Store.append`); None writes unconditionally. Raises
+        :class:`~nblabel.store.StoreError` (:class:`~nblabel.store.StaleAnswer` for a stale
+        ``based_on``) when the store refuses it; then nothing changed in memory.
         """
         item = encode_item(self.index[pos])
         new = NewEvent(
@@ -137,7 +140,8 @@ class Ledger:
         with self.lock:
             leases = self.leases
             [event_id] = self.store.append(
-                self.project_id, [new], overlap=leases.overlap, lease_us=leases.lease_us
+                self.project_id, [new], overlap=leases.overlap, lease_us=leases.lease_us,
+                based_on=None if based_on is None else [based_on],
             )
             if event_id == self.log.last_id + 1:
                 # Nothing was written in between: mirror the event without reading it back.

@@ -74,6 +74,20 @@ class EventLog:
         self._frame = None
         return list(zip(positions, rows, strict=True))
 
+    def latest_ids(self, annotator: str) -> dict[int, int]:
+        """Return, per row position, the id of ``annotator``'s newest event on that item.
+
+        Retracts count: an answer's writer must have seen every event it replaces.
+        """
+        latest: dict[int, int] = {}
+        columns = self._columns
+        for event_id, name, pos in zip(
+            columns["id"], columns["annotator"], self._positions, strict=True
+        ):
+            if name == annotator and pos >= 0:
+                latest[pos] = event_id
+        return latest
+
     def meta_of(self, event_id: int) -> Any:
         """Return the details (``meta``) stored with event ``event_id`` (None if none or unknown).
 

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from .._checks import check, is_int, is_number
 from .._items import encode_item
-from .._payload import Buffers
-from ..store import StoreError
+from .._payload import Buffers, unsendable
+from ..store import StaleAnswer, StoreError
 from ..tasks import Task
 from . import protocol
 from .context import ProjectContext
@@ -86,6 +86,9 @@ class AnnotatorSession:
             if pos >= 0:
                 self._set_answer(int(pos), protocol.answer(event, value, flag, comment, meta))
         self._changed.clear()
+        #: Per row position, the newest event of this annotator on the item (any source).
+        self.seen: dict[int, int] = context.ledger.log.latest_ids(annotator)
+        self._written: dict[int, int] = {}  # per position, the newest event written here
 
     @property
     def task(self) -> Task:
@@ -176,10 +179,15 @@ class AnnotatorSession:
                 duration_ms=_check_duration(message.get("duration_ms")),
                 meta=meta,
                 source=self.source,
+                based_on=self._based_on(message, pos),
             )
+        except StaleAnswer:
+            self._refuse_stale(req, pos)
+            return
         except (RejectedAnswer, StoreError) as error:
             self._broadcast(protocol.reject(req, pos, str(error)), [])
             return
+        self._written[pos] = event_id
         self._acknowledge(req, pos, event_id)
 
     def _handle_retract(self, message: dict[str, Any]) -> None:
@@ -188,11 +196,42 @@ class AnnotatorSession:
             pos = self.check_pos(pos)
             if pos not in self.answers:
                 raise RejectedAnswer("there is no answer to undo for this item")
-            event_id = self.context.ledger.record(pos, self.annotator, "retract")
+            event_id = self.context.ledger.record(
+                pos, self.annotator, "retract", based_on=self._based_on(message, pos)
+            )
+        except StaleAnswer:
+            self._refuse_stale(req, pos)
+            return
         except (RejectedAnswer, StoreError) as error:
             self._broadcast(protocol.reject(req, pos, str(error)), [])
             return
+        self._written[pos] = event_id
         self._acknowledge(req, pos, event_id)
+
+    def _based_on(self, message: dict[str, Any], pos: int) -> int | None:
+        """Return the newest event the answer replaces knowingly (None: the view did not say).
+
+        The view says which event of this annotator it last saw on the item (``based_on``);
+        events this session wrote itself count as seen, so quick successive answers to one
+        item from the same view are not refused.
+        """
+        based_on = message.get("based_on")
+        if not is_int(based_on) or based_on < 0:
+            return None
+        return max(int(based_on), self._written.get(pos, 0))
+
+    def _refuse_stale(self, req: Any, pos: int) -> None:
+        """Refuse an answer based on an old state of its item, then show the current one."""
+        reason = (
+            "not saved: this item was answered meanwhile in another view or notebook of "
+            f"{self.annotator!r}, which this answer would have replaced unseen; the current "
+            "answer is shown now — answer again to change it"
+        )
+        self._broadcast(protocol.reject(req, pos, reason, stale=True), [])
+        try:
+            self.context.refresh()  # the newer answer reaches every view as an update
+        except StoreError:
+            log.exception("nblabel could not read the store after a stale answer; will retry")
 
     def _answer_meta(
         self, message: dict[str, Any], pos: int, meta: dict[str, Any] | None
@@ -231,6 +270,10 @@ class AnnotatorSession:
         return int(pos)
 
     # -- events from the project -----------------------------------------------------------
+    def saw(self, pos: int, event_id: int) -> None:
+        """Note event ``event_id`` of this annotator on ``pos`` (any source; in id order)."""
+        self.seen[pos] = event_id
+
     def apply(
         self, pos: int, event: str, value: Any, flag: Any, comment: Any, meta: Any = None
     ) -> None:
@@ -250,7 +293,7 @@ class AnnotatorSession:
         """Tell the views about answers that changed outside them, and refill their window."""
         changed, self._changed = sorted(self._changed), set()
         for pos in changed:
-            self._broadcast(protocol.update(pos, self.answers.get(pos)), [])
+            self._broadcast(protocol.update(pos, self.answers.get(pos), self.seen.get(pos, 0)), [])
         buffers = Buffers()
         dropped = self._rerank()
         appended = self._refill(buffers)
@@ -270,8 +313,8 @@ class AnnotatorSession:
         self._top_up()
         recent = self._history()[-HISTORY_IN_SNAPSHOT:]
         content = protocol.snapshot(
-            [self._payload(pos, buffers) for pos in recent],
-            [self._payload(pos, buffers) for pos in self.sent],
+            [self._item(pos, buffers) for pos in recent],
+            [self._item(pos, buffers) for pos in self.sent],
             self._exhausted(),
         )
         return content, buffers.items
@@ -296,7 +339,7 @@ class AnnotatorSession:
         return progress
 
     def _refill(self, buffers: Buffers) -> list[dict[str, Any]]:
-        return [self._payload(pos, buffers) for pos in self._top_up()]
+        return [self._item(pos, buffers) for pos in self._top_up()]
 
     def _top_up(self) -> list[int]:
         """Add positions to the window until it holds ``window`` items; return the new ones.
@@ -415,6 +458,39 @@ class AnnotatorSession:
             return self.window
         return max(1, spec.period - 1 - (index - spec.qualify) % spec.period)
 
+    def _item(self, pos: int, buffers: Buffers) -> dict[str, Any]:
+        """Return the item at ``pos`` for the window, or a note of why it cannot be shown.
+
+        One bad row must not stop a view: an item whose view fails to build (a user's
+        function, an unreadable image) or holds text no message can carry (a lone surrogate)
+        is sent as ``{pos, id, based_on, problem}``; the browser shows the problem and the
+        item can be skipped while the rest are labeled.
+        """
+        try:
+            payload = self._payload(pos, buffers)
+        except Exception as error:  # the data's or a user's function's fault, not the view's
+            log.exception("nblabel could not build the view of item at position %s", pos)
+            problem = f"{type(error).__name__}: {error}"
+        else:
+            found = unsendable(payload)
+            if found is None:
+                return payload
+            problem = (
+                f"it holds text that cannot be sent to a browser ({found.removeprefix('view.')}: "
+                "a lone UTF-16 surrogate); clean the column, e.g. df[col] = "
+                "df[col].str.encode('utf-8', 'replace').str.decode('utf-8')"
+            )
+        item_id = encode_item(self.context.df.index[pos])
+        answer = self.answers.get(pos)
+        return {
+            "pos": pos,
+            "id": item_id if unsendable(item_id) is None else ascii(item_id),
+            "view": None,
+            "answer": answer if unsendable(answer) is None else None,
+            "based_on": self.seen.get(pos, 0),
+            "problem": f"This item cannot be shown: {problem}. Skip it (s) to go on.",
+        }
+
     def _payload(self, pos: int, buffers: Buffers) -> dict[str, Any]:
         context = self.context
         payload = {
@@ -422,6 +498,7 @@ class AnnotatorSession:
             "id": encode_item(context.df.index[pos]),
             "view": self.item_view(context.task, context.df.iloc[pos], buffers),
             "answer": self.answers.get(pos),
+            "based_on": self.seen.get(pos, 0),
         }
         teaching = context.gold.teaching(pos) if context.gold is not None else None
         if teaching is not None:

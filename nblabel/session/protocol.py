@@ -6,15 +6,20 @@ in step; each is built by one function here, so its fields are written in one pl
 
 Browser → kernel messages (``kind``):
     ``hello``   ``{to}``: a view (re)started: reply with a ``snapshot`` addressed ``to`` it.
-    ``answer``  ``{req, pos, event: "label"|"skip", value, flag, comment, duration_ms, meta}``
-                (``meta``: details the task's view records, checked by ``task.validate_meta``).
-    ``retract`` ``{req, pos}``: undo this annotator's answer for the item.
+    ``answer``  ``{req, pos, event: "label"|"skip", value, flag, comment, duration_ms, meta,
+                based_on}`` (``meta``: details the task's view records, checked by
+                ``task.validate_meta``; ``based_on``: the newest event of the annotator on the
+                item the view knew, from the item's payload, an ``ack`` or an ``update``).
+    ``retract`` ``{req, pos, based_on}``: undo this annotator's answer for the item.
     ``poll``    pick up answers written by other kernels.
 Kernel → browser messages:
     ``snapshot`` ``{to, history, upcoming, exhausted}``: the whole window, for one view.
     ``ack``      ``{req, pos, answer, event_id, append, exhausted}``: stored; more items.
-    ``reject``   ``{req, pos, reason}``: not stored; the item comes back with the reason.
-    ``update``   ``{pos, answer}``: the answer changed elsewhere (code, another view or kernel).
+    ``reject``   ``{req, pos, reason, stale?}``: not stored; the item comes back with the
+                 reason (``stale``: answered meanwhile elsewhere; an ``update`` follows).
+    ``update``   ``{pos, answer, based_on}``: the answer changed elsewhere (code, another view
+                 or kernel).
+An item in a window is ``{pos, id, view, answer, based_on, suggestion?, teach?, problem?}``.
     ``append``   ``{items, exhausted, drop}``: more items for the window.
 ``ack`` and ``append`` may carry ``drop``: upcoming items to take out of the window (a newer
 model re-ranked them); the browser keeps any it already shows or answered.
@@ -79,14 +84,25 @@ def ack(
     return message
 
 
-def reject(req: Any, pos: Any, reason: str) -> dict[str, Any]:
-    """Build the reply to answer ``req``: not stored, for ``reason`` (shown to the annotator)."""
-    return {"kind": "reject", "req": req, "pos": pos, "reason": reason}
+def reject(req: Any, pos: Any, reason: str, *, stale: bool = False) -> dict[str, Any]:
+    """Build the reply to answer ``req``: not stored, for ``reason`` (shown to the annotator).
+
+    ``stale``: the answer was based on an older state of the item than the store's; an
+    ``update`` with the current answer follows.
+    """
+    message = {"kind": "reject", "req": req, "pos": pos, "reason": reason}
+    if stale:
+        message["stale"] = True
+    return message
 
 
-def update(pos: int, current: Answer | None) -> dict[str, Any]:
-    """Build the news that the answer to ``pos`` changed elsewhere (None: it has none now)."""
-    return {"kind": "update", "pos": pos, "answer": current}
+def update(pos: int, current: Answer | None, based_on: int) -> dict[str, Any]:
+    """Build the news that the answer to ``pos`` changed elsewhere (None: it has none now).
+
+    ``based_on`` is the newest event of the annotator on the item: the view sends it back
+    with its next answer to that item.
+    """
+    return {"kind": "update", "pos": pos, "answer": current, "based_on": based_on}
 
 
 def append(items: list[dict[str, Any]], exhausted: bool, dropped: list[int]) -> dict[str, Any]:

@@ -88,10 +88,10 @@ class Sessions:
             return
         adjudicated = row.source == "adjudicated"
         for session in self.all():
-            if session.annotator == row.annotator and (
-                (session.source == "adjudicated") == adjudicated
-            ):
-                session.apply(pos, row.event, row.value, row.flag, row.comment, row.meta)
+            if session.annotator == row.annotator:
+                session.saw(pos, row.id)
+                if (session.source == "adjudicated") == adjudicated:
+                    session.apply(pos, row.event, row.value, row.flag, row.comment, row.meta)
 
     def flush(self) -> None:
         """Update every view: answers changed elsewhere, refilled windows, progress."""

@@ -20,6 +20,21 @@ class ItemFull(StoreError):
     """An item already has its ``overlap`` answers (or holders); this annotator cannot take it."""
 
 
+class StaleAnswer(StoreError):
+    """An answer based on an older state of its item than the store holds (nothing written).
+
+    Another view or kernel of the same annotator wrote event ``latest`` on ``item`` after the
+    event the answer was based on (``based_on``).
+    """
+
+    def __init__(self, item: str, annotator: str, based_on: int, latest: int) -> None:
+        super().__init__(
+            f"{annotator!r} answered item {item} elsewhere (event {latest}) after the answer "
+            f"this one replaces (event {based_on}); nothing was written."
+        )
+        self.item, self.annotator, self.based_on, self.latest = item, annotator, based_on, latest
+
+
 #: The driver errors :func:`explain` knows how to word: a refused statement or connection, and
 #: a connection pool that gave up waiting for a free connection.
 DRIVER_ERRORS = (sa.exc.DBAPIError, sa.exc.TimeoutError)

@@ -26,7 +26,7 @@ from .engines import (
     lock_events,
     make_engine,
 )
-from .errors import DRIVER_ERRORS, StoreError, explain
+from .errors import DRIVER_ERRORS, StaleAnswer, StoreError, explain
 from .records import (
     EVENT_COLUMNS,
     Claim,
@@ -55,6 +55,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _OVERLAP = Integer(low=1, what="a positive number of annotators")
 _LEASE = Integer(low=1, what="a positive number of microseconds")
+_BASED_ON = Integer(low=0, none=True, what="an event id (0: none)")
 
 
 def _explained(method: F) -> F:
@@ -198,6 +199,7 @@ class Store:
         events: Sequence[NewEvent],
         overlap: int | None = None,
         lease_us: int = 0,
+        based_on: Sequence[int | None] | None = None,
     ) -> list[int]:
         """Write ``events`` in one committed transaction and return their ids.
 
@@ -206,6 +208,12 @@ class Store:
         ``overlap`` slots for good, in the same transaction; if none is left the whole
         transaction is rolled back and :class:`ItemFull` raised. A human ``skip`` gives the
         annotator's slot back.
+
+        ``based_on`` gives, per event, the id of the newest event of its annotator on its item
+        that the writer knew (0: none; None: no condition). If the store holds a newer one
+        (another view or kernel of the same annotator answered meanwhile), nothing is written
+        and :class:`StaleAnswer` is raised, so an answer never silently replaces one its
+        writer has not seen.
         """
         if overlap is not None:
             _OVERLAP("overlap", overlap)
@@ -213,10 +221,13 @@ class Store:
         if isinstance(events, NewEvent):
             raise TypeError("events must be a list of NewEvent; put a single event in a list.")
         rows = [event_row(project_id, check_new_event(event)) for event in events]
+        conditions = _check_based_on(based_on, len(rows))
         ids = []
         with exclusive(self.engine, schema=False) as conn:
             lock_events(conn, project_id)
-            for row in rows:
+            for row, condition in zip(rows, conditions, strict=True):
+                if condition is not None:
+                    _check_not_stale(conn, row, condition)
                 if overlap is not None and row["source"] == "human":
                     item, annotator = row["item"], row["annotator"]
                     if row["event"] == "label":
@@ -316,3 +327,26 @@ class Store:
 
     def _reading(self) -> Any:
         return self.engine.connect()
+
+
+def _check_based_on(based_on: Sequence[int | None] | None, count: int) -> list[int | None]:
+    if based_on is None:
+        return [None] * count
+    if isinstance(based_on, str | bytes) or not isinstance(based_on, Sequence):
+        raise TypeError(f"based_on must be a list of event ids (or None), got {based_on!r}.")
+    if len(based_on) != count:
+        raise ValueError(f"based_on has {len(based_on)} entries for {count} events.")
+    return [_BASED_ON("based_on", value) for value in based_on]
+
+
+def _check_not_stale(conn: sa.Connection, row: dict[str, Any], based_on: int) -> None:
+    """Raise :class:`StaleAnswer` if the annotator has an event on the item newer than based_on."""
+    latest = conn.execute(
+        sa.select(sa.func.max(_events.c.id)).where(
+            _events.c.project_id == row["project_id"],
+            _events.c.item == row["item"],
+            _events.c.annotator == row["annotator"],
+        )
+    ).scalar()
+    if latest is not None and latest > based_on:
+        raise StaleAnswer(row["item"], row["annotator"], based_on, int(latest))
