@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import agreement
 from ._checks import check, check_kwargs
+from ._html import element, frame_html
 from .agreement.data import current_answers
 from .store import GuidelineVersion
 from .tasks import Classify
@@ -80,12 +81,12 @@ class PilotReport:
 
     def _repr_html_(self) -> str:
         parts = [
-            "<h4>Agreement by guideline version</h4>",
-            self.agreement.round(3).to_html(index=False),
-            "<h4>Labels confused most</h4>",
-            self.confusions.round(3).to_html(index=False),
-            "<h4>Items disagreed on</h4>",
-            self.disagreements.to_html(index=False),
+            element("h4", "Agreement by guideline version"),
+            frame_html(self.agreement, precision=3, index=False),
+            element("h4", "Labels confused most"),
+            frame_html(self.confusions, precision=3, index=False),
+            element("h4", "Items disagreed on"),
+            frame_html(self.disagreements, precision=3, index=False),
         ]
         return "\n".join(parts)
 

@@ -10,7 +10,7 @@ see each other through narrow interfaces and the subscriptions registered here.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -23,6 +23,7 @@ from .agreement.data import LABELS_ATTR
 from .agreement.report import summary
 from .gold import Gold, GoldSet, gold_accuracy
 from .ledger import Ledger
+from .ledger.orphans import rekey_events, warn_orphans
 from .ledger.progress import progress_table
 from .ledger.writeback import WriteBack
 from .pilot import PilotReport, history_table, pilot_report
@@ -111,16 +112,17 @@ class Project:
         self._project_id = self.store.open_project(name, task)
         self._ledger = Ledger(self.store, self._project_id, df.index, task.guideline_version,
                               overlap=self.overlap, lease_us=lease_us)
-        self._sessions = Sessions()
+        self._sessions = Sessions(self._ledger.lock)
         self._loop: ModelLoop | None = None
         self._context = ProjectContext(
             df, task, self.queue, self._ledger, self.gold,
-            suggest=self._suggestion, qualification=self._qualification, refresh=self.refresh,
+            qualification=self._qualification, refresh=self.refresh,
         )
         self._ledger.subscribe(self._sessions.apply)
         if into is not None:
             self._ledger.subscribe(WriteBack(df, into, self._ledger.answers))
         self._ledger.pull()
+        warn_orphans(self._ledger.current(), df.index)
 
     # -- reading --------------------------------------------------------------------------------
     @property
@@ -270,6 +272,22 @@ class Project:
             raise ValueError(f"{annotator!r} has no answer for item {item!r} to retract.")
         return self._record(pos, annotator, "retract")
 
+    def rekey(self, mapping: Mapping[Any, Any] | Callable[[Any], Any]) -> int:
+        """Move answers stored under ids not in ``df`` to the rows they belong to; return how many.
+
+        ``mapping`` is ``{old_id: new_id}`` or a function of the old id (e.g. ``str`` after
+        the index turned into strings). Each move is recorded as events (a copy on the new
+        item, a retract on the old), all in one transaction. See :mod:`nblabel.ledger.orphans`.
+        """
+        with self._ledger.lock:
+            self.refresh()
+            moves = rekey_events(self._ledger.current(keys=True), self.df, mapping,
+                                 self.task.validate_for)
+            if moves:
+                self._ledger.append(moves)
+                self._sessions.flush()
+        return len(moves) // 2
+
     def refresh(self) -> int:
         """Pull events written since the last read (e.g. by other kernels); return how many."""
         with self._ledger.lock:
@@ -281,8 +299,8 @@ class Project:
     def add_listener(self, callback: Callable[[], Any]) -> Callable[[], Any]:
         """Call ``callback()`` after new events reach this project; return ``callback``.
 
-        It runs on the kernel's thread after events are stored or pulled, and when
-        :meth:`learn` adds a model. Keep it short; its exceptions are logged, never raised.
+        It runs on the kernel's thread after events are stored or pulled, and when :meth:`learn`
+        adds a model; its exceptions are logged, never raised.
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {type(callback).__name__}.")
@@ -323,16 +341,17 @@ class Project:
             self.task, self.df, estimator, features, strategy=strategy,
             retrain_every=retrain_every, batch_size=batch_size, seed=seed, cv=cv,
         )
-        self._close_loop()  # outside the lock: its worker may be handing a status over
+        if self._loop is not None:  # outside the lock: its worker may be handing a status over
+            self._loop.close()
         qualifying = self.gold is not None and self.gold.spec.qualify > 0
         with self._ledger.lock:
             self.refresh()
             self._loop = self._context.model = ModelLoop(
-                learner, self._ledger, counts=self._counts, on_status=self._show_model,
+                learner, self._ledger, counts=self._counts, on_status=self._sessions.show_model,
                 requalifying=self.gold.positions if qualifying else frozenset(),
             )
             self._sessions.flush()
-            self._show_model(self._loop.status())
+            self._sessions.show_model(self._loop.status())
         self._ledger.announce()  # e.g. a dashboard shows the new model's panel at once
         return learner
 
@@ -417,7 +436,8 @@ class Project:
 
     def close(self) -> None:
         """Stop the model, give back the items reserved on this kernel, release the store."""
-        self._close_loop()
+        if self._loop is not None:
+            self._loop.close()
         for annotator in self._sessions.annotators():
             self._ledger.leases.release(annotator)
         self.store.close()
@@ -430,11 +450,9 @@ class Project:
 
     def __repr__(self) -> str:
         events = self._ledger.frame()
-        return (
-            f"<nblabel.Project {self.name!r}: {self.task!r}, {self.n_items} items, "
-            f"{len(events)} events from {events['annotator'].nunique()} annotators, "
-            f"store={self.store.url!r}>"
-        )
+        return (f"<nblabel.Project {self.name!r}: {self.task!r}, {self.n_items} items, "
+                f"{len(events)} events from {events['annotator'].nunique()} annotators, "
+                f"store={self.store.url!r}>")
 
     # -- what the parts are given ------------------------------------------------------------------
     def _record(self, pos: int, annotator: str, event: str, value: Any = None, **details: Any
@@ -445,18 +463,10 @@ class Project:
             self._sessions.flush()
         return event_id
 
-    def _suggestion(self, pos: int) -> dict[str, Any] | None:
-        """Return the answer to suggest for ``pos``: the task's pre-label, else the model's."""
-        suggestion = self.task.suggestion(self.df.iloc[pos])
-        if suggestion is not None:
-            return {**suggestion, "source": "column"}
-        return None if self._loop is None else self._loop.suggestion(pos)
-
-    def _qualification(self, annotator: str) -> dict[str, Any]:
+    def _qualification(self, annotator: str) -> dict[str, Any]:  # their qualification round
         return self.gold.qualification_of(annotator, self._ledger.current(annotator))
 
-    def _counts(self, annotator: str) -> bool:
-        """Whether ``annotator``'s answers count now (passed the qualification round, if any)."""
+    def _counts(self, annotator: str) -> bool:  # passed the qualification round, if any
         return self.gold is None or self.gold.counts(annotator, self._ledger.current(annotator))
 
     def _counted(self) -> pd.DataFrame:
@@ -464,18 +474,9 @@ class Project:
         events = self.annotations
         return settle.counted(events[events["source"] == "human"], self._counts)
 
-    def _annotators(self) -> set[str]:
-        """Everyone who answered or has a view open here."""
+    def _annotators(self) -> set[str]:  # everyone who answered or has a view open here
         return set(self._ledger.frame()["annotator"]) | self._sessions.annotators()
 
-    def _show_model(self, status: dict[str, Any]) -> None:
-        """Show the model's status in every view (on the kernel's loop)."""
-        with self._ledger.lock:
-            self._sessions.show_model(status)
-
-    def _close_loop(self) -> None:
-        if self._loop is not None:
-            self._loop.close()
 
 
 def label(
@@ -486,7 +487,6 @@ def label(
     ``options`` go to :class:`Project` (``store``, ``name``, ``order``, ``seed``, ``into``,
     ``overlap``, ``lease_seconds``, ``gold``) or to :meth:`Project.label` (``window``,
     ``show_suggestions``). The project is the widget's ``project`` attribute.
-
     """
     project_options = {"store", "name", "order", "seed", "into", "overlap", "lease_seconds", "gold"}
     view_options = {"window", "show_suggestions"}

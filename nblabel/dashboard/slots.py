@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
 import altair as alt
 import ipywidgets as widgets
 from altair.utils.selection import PointSelection
+
+from .._html import element
 
 #: Called with a selection's name and its clicked points (a list of dicts).
 OnSelect = Callable[[str, list[dict[str, Any]]], None]
@@ -38,7 +39,7 @@ def offline_chart(chart: alt.TopLevelMixin) -> OfflineChart:
 
 def note_html(text: str, kind: str = "note") -> str:
     """Return ``text`` (escaped) as a small note of the dashboard."""
-    return f'<div class="nbl-dash-{kind}">{html.escape(text)}</div>'
+    return element("div", text, class_=f"nbl-dash-{kind}")
 
 
 class Slot:

@@ -19,7 +19,6 @@ opens a labeling widget over exactly those items, "Review these" the adjudicatio
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import FIELDS, Integer, Number, Offers, check, check_kwargs
+from .._html import element
 from .._kernel import Scheduler, default_scheduler
 from ..agreement.data import AgreementWarning, read_answers
 from ..charts.labeling import agreement as agreement_chart
@@ -427,7 +427,7 @@ class Dashboard(widgets.VBox):
             )
 
         def heading(text: str) -> widgets.HTML:
-            return widgets.HTML(f"<b>{html.escape(text)}</b>")
+            return widgets.HTML(element("b", text))
 
         title = f"Dashboard of {self.project.name}"
         actions = widgets.HBox([self.relabel_button, self.review_button])
@@ -461,10 +461,7 @@ def _pairwise(human: pd.DataFrame) -> pd.DataFrame:
 
 
 def _status_html(status: str, message: str) -> str:
-    return (
-        f'<div class="nbl-dash-status" data-status="{html.escape(status)}">'
-        f"{html.escape(message)}</div>"
-    )
+    return element("div", message, class_="nbl-dash-status", data_status=status)
 
 
 def _truncate(value: Any) -> Any:

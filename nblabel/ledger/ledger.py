@@ -155,6 +155,16 @@ class Ledger:
                     log.exception("nblabel stored event %s but could not read the store", event_id)
         return event_id
 
+    def append(self, events: list[NewEvent]) -> list[int]:
+        """Store ``events`` in one transaction (all or none), mirror them; return their ids."""
+        with self.lock:
+            leases = self.leases
+            ids = self.store.append(
+                self.project_id, events, overlap=leases.overlap, lease_us=leases.lease_us
+            )
+            self.pull()
+        return ids
+
     def pull(self) -> int:
         """Mirror the events written since the last read (e.g. other kernels'); return the count."""
         with self.lock:
@@ -187,6 +197,6 @@ class Ledger:
         """Return the tidy event table of the events mirrored so far (``Project.annotations``)."""
         return self.log.frame()
 
-    def current(self, annotator: str | None = None) -> pd.DataFrame:
+    def current(self, annotator: str | None = None, *, keys: bool = False) -> pd.DataFrame:
         """Return each annotator's current answer per item, with its row ``position``."""
-        return self.log.current(annotator)
+        return self.log.current(annotator, keys=keys)

@@ -105,19 +105,20 @@ class EventLog:
             self._frame = self._build_frame()
         return self._frame
 
-    def current(self, annotator: str | None = None) -> pd.DataFrame:
+    def current(self, annotator: str | None = None, *, keys: bool = False) -> pd.DataFrame:
         """Return each annotator's current answer per item: their latest label or skip event.
 
         A ``retract`` removes the answer; the row for an item then disappears. Rows carry the
-        columns of :meth:`frame` plus ``position`` (row position in the bound DataFrame).
+        columns of :meth:`frame` plus ``position`` (row position in the bound DataFrame, -1
+        for an item not in it) and, with ``keys``, ``key`` (the item id as stored).
         """
         events = self.frame().assign(position=np.asarray(self._positions, dtype=np.intp))
-        events = events.assign(_key=self._columns["item"])
+        events = events.assign(key=self._columns["item"])
         if annotator is not None:
             events = events[events["annotator"] == annotator]
-        latest = events.drop_duplicates(["_key", "annotator"], keep="last")
+        latest = events.drop_duplicates(["key", "annotator"], keep="last")
         latest = latest[latest["event"] != "retract"]
-        return latest.drop(columns="_key")
+        return latest if keys else latest.drop(columns="key")
 
     def _build_frame(self) -> pd.DataFrame:
         cols = self._columns

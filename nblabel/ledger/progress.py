@@ -30,12 +30,14 @@ def progress_table(
     events : pandas.DataFrame
         The event log (``EventLog.frame``).
     current : pandas.DataFrame
-        The current answers (``EventLog.current``).
+        The current answers (``EventLog.current``); those to items not in the data (position
+        -1) do not count.
     annotators : iterable of str
         Everyone to list (those who answered, and those with a view open).
     n_items : int
         Number of items.
     """
+    current = current[current["position"] >= 0]  # answers to items no longer in the data
     table = pd.DataFrame(index=pd.Index(sorted(annotators), name="annotator", dtype=object))
     by_annotator = current.groupby("annotator")
     table["labeled"] = by_annotator["event"].apply(lambda s: int((s == "label").sum()))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import Number, check, check_kwargs
+from .._html import frame_html
 from ..agreement.data import plain
 from . import fit as bt
 from .pairs import as_pairs
@@ -78,7 +79,7 @@ class BradleyTerry:
             f"Bradley–Terry ({self.ties} ties): tie parameter {self.tie_parameter:.3g} "
             f"[{low:.3g}, {high:.3g}], {self.n_comparisons} comparisons"
         )
-        return self.strengths.style.set_caption(caption).format(precision=3).to_html()
+        return frame_html(self.strengths, caption=caption, precision=3)
 
 
 @check_kwargs

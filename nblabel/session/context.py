@@ -36,6 +36,9 @@ class ModelOrder(Protocol):
     def status(self) -> dict[str, Any]:
         """Return what views show of the model: ``status``, ``message``, ``version``, ``error``."""
 
+    def suggestion(self, pos: int) -> dict[str, Any] | None:
+        """Return the model's suggested answer for ``pos`` (None before a fit)."""
+
 
 @dataclass
 class ProjectContext:
@@ -53,9 +56,6 @@ class ProjectContext:
         The events in memory, the path to record one, and the overlap leases.
     gold : GoldSet or None
         Items with known answers.
-    suggest : callable
-        ``suggest(pos)``: the suggestion to show for an item (``{"value", "confidence",
-        "source"}``), or None.
     qualification : callable
         ``qualification(annotator)``: their qualification round (done, needed, correct,
         passed).
@@ -70,7 +70,6 @@ class ProjectContext:
     queue: Queue
     ledger: Ledger
     gold: GoldSet | None
-    suggest: Callable[[int], dict[str, Any] | None]
     qualification: Callable[[str], dict[str, Any]]
     refresh: Callable[[], int]
     model: ModelOrder | None = None
@@ -79,3 +78,13 @@ class ProjectContext:
     def n_items(self) -> int:
         """Number of items."""
         return len(self.df)
+
+    def suggest(self, pos: int) -> dict[str, Any] | None:
+        """Return the answer to suggest for ``pos``: the task's pre-label, else the model's.
+
+        ``{"value", "confidence", "source"}``, or None when there is none.
+        """
+        suggestion = self.task.suggestion(self.df.iloc[pos])
+        if suggestion is not None:
+            return {**suggestion, "source": "column"}
+        return None if self.model is None else self.model.suggestion(pos)

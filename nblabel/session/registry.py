@@ -10,6 +10,7 @@ new model arrive. The project subscribes :meth:`Sessions.apply` to its ledger.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,9 @@ log = logging.getLogger("nblabel")
 class Sessions:
     """The registry of open sessions of one project on this kernel."""
 
-    def __init__(self) -> None:
+    def __init__(self, lock: threading.RLock) -> None:
+        #: The lock held while views change (the project's ledger's).
+        self.lock = lock
         self.by_annotator: dict[str, AnnotatorSession] = {}
         self.reviews: dict[str, AnnotatorSession] = {}
         self.focused: list[AnnotatorSession] = []
@@ -99,6 +102,7 @@ class Sessions:
             session.flush()
 
     def show_model(self, status: dict[str, Any]) -> None:
-        """Show the model's status line in every view."""
-        for session in self.all():
-            session.show_model(status)
+        """Show the model's status line in every view (on the kernel's loop)."""
+        with self.lock:
+            for session in self.all():
+                session.show_model(status)
