@@ -327,6 +327,8 @@ class Offers:
 
 #: Longest annotator name, in characters.
 MAX_ANNOTATOR_CHARS = 200
+#: Longest label of a task, in characters (labels are shown on buttons and in charts).
+MAX_LABEL_CHARS = 200
 #: Longest comment kept with an answer, in characters.
 MAX_COMMENT_CHARS = 10_000
 
@@ -351,6 +353,7 @@ FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "overlap": Integer(low=1, none=True, what="a positive number of annotators per item"),
     "lease_seconds": Number(0, low_open=True),
     "name": Text(200, blank=False, line=True),
+    "label": Text(MAX_LABEL_CHARS, blank=False, line=True, what="string"),
     "training": Boolean(),
     "over_time": Boolean(),
 }

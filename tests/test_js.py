@@ -1,17 +1,46 @@
-"""Runs the front end's DOM-free unit tests (js/*.test.js) with Node's built-in test runner."""
+"""Runs the front end's DOM-free unit tests (js/*.test.js, widgets/*/*.test.js) with Node's test runner."""
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TEST_PATTERNS = ["js/*.test.js", "widgets/*/*.test.js"]
+
+
+def front_end_tests() -> list[str]:
+    return sorted(str(p.relative_to(ROOT)) for pattern in TEST_PATTERNS for p in ROOT.glob(pattern))
+
+
+def test_npm_test_runs_every_front_end_test():
+    everywhere = sorted(str(p.relative_to(ROOT)) for folder in ("js", "widgets") for p in (ROOT / folder).rglob("*.test.js"))
+    assert front_end_tests() == everywhere, "a test lies outside js/ and widgets/<view>/, where npm test looks"
+    script = json.loads((ROOT / "package.json").read_text())["scripts"]["test"]
+    assert script.split() == ["node", "--test", *TEST_PATTERNS]
 
 
 def test_front_end_unit_tests_pass():
     node = shutil.which("node")
     assert node, "Node.js is needed for the front-end tests (it also builds the bundle)"
-    tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "js").glob("*.test.js"))
-    assert tests, "no front-end tests found"
+    tests = front_end_tests()
+    assert any(t.startswith("js/") for t in tests), "no tests of the shared front-end modules found"
+    assert any(t.startswith("widgets/") for t in tests), "no tests of the view modules found"
     result = subprocess.run([node, "--test", *tests], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert "# fail 0" in result.stdout
+
+
+#: The most lines a front-end module (js/, widgets/<view>/) may have.
+MAX_MODULE_LINES = 500
+
+
+def test_front_end_modules_stay_small():
+    sizes = {
+        str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+        for folder in ("js", "widgets")
+        for p in (ROOT / folder).rglob("*.js")
+    }
+    assert sizes, "no front-end modules found"
+    over = {path: n for path, n in sizes.items() if n > MAX_MODULE_LINES}
+    assert not over, f"front-end modules over {MAX_MODULE_LINES} lines (split them, one job per module): {over}"

@@ -154,7 +154,7 @@ def test_bad_store_arguments():
         (lambda s, pid: s.append(pid, [_event(event="deleted")]), ValueError, "event='deleted' is not one of"),
         (lambda s, pid: s.append(pid, [_event()._replace(source="robot")]), ValueError, "source='robot' is not one of"),
         (lambda s, pid: s.append(pid, [NewEvent("1", "ana", "label", "pos")]), ValueError, "source=None is not one of"),
-        (lambda s, pid: s.append(pid, [_event(annotator="")]), ValueError, "annotator must be a non-empty string"),
+        (lambda s, pid: s.append(pid, [_event(annotator="")]), ValueError, "annotator must be a non-empty name"),
         (lambda s, pid: s.append(pid, [_event(item=3)]), ValueError, "item must be a non-empty string"),
         (lambda s, pid: s.append(pid, ["label"]), TypeError, "an event is a NewEvent"),
         (lambda s, pid: s.append(pid, [_event()._asdict()]), TypeError, "an event is a NewEvent"),

@@ -10,7 +10,7 @@ import json
 import time
 from typing import Any, NamedTuple
 
-from .._checks import OneOf
+from .._checks import OneOf, check
 
 #: What an event records: an answer, a skip, or the undoing of the annotator's last answer.
 EVENT_KINDS = ("label", "skip", "retract")
@@ -110,10 +110,11 @@ def check_new_event(event: Any) -> NewEvent:
         )
     _KIND("event", event.event)
     _SOURCE("source", event.source)  # stored as given: no default to guess
-    for key in ("item", "annotator"):
-        value = getattr(event, key)
-        if not isinstance(value, str) or not value:
-            raise ValueError(f"an event's {key} must be a non-empty string, got {value!r}.")
+    if not isinstance(event.item, str) or not event.item:
+        raise ValueError(f"an event's item must be a non-empty string, got {event.item!r}.")
+    check("annotator", event.annotator)  # the same rule on every engine and every entry point
+    check("comment", event.comment)
+    check("flag", event.flag)
     return event
 
 

@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from .._checks import check
 from .._guidelines import Guideline, guideline_version
 
 #: Keys the widgets use for navigation and actions; labels cannot be bound to them.
@@ -223,8 +224,7 @@ def _check_labels(labels: Any) -> tuple[str, ...]:
     if not labels:
         raise ValueError("labels is empty: give at least one label, e.g. ['pos', 'neg'].")
     for label in labels:
-        if not isinstance(label, str) or not label.strip():
-            raise ValueError(f"every label must be a non-empty string; got {label!r}.")
+        check("label", label)
     seen: set[str] = set()
     dupes = [label for label in labels if label in seen or seen.add(label)]
     if dupes:
