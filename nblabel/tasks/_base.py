@@ -88,13 +88,34 @@ class Task(ABC):
         """Return the DataFrame columns this task reads, in display order."""
 
     def check_frame(self, df: Any) -> None:
-        """Raise ``ValueError`` unless ``df`` has every column this task reads."""
+        """Raise ``ValueError`` unless ``df`` has every column this task reads, all usable.
+
+        Pre-labels in a column are checked here too (:meth:`suggestion_problems`), so a
+        widget never offers an answer it would refuse.
+        """
         missing = [col for col in self.columns() if col not in df.columns]
         if missing:
             raise ValueError(
                 f"the task shows columns {missing} that df does not have; "
                 f"its columns are {[str(c) for c in df.columns]}."
             )
+        problems = self.suggestion_problems(df)
+        if problems:
+            shown = "; ".join(
+                f"item {item!r}: {problem.rstrip('.')}" for item, problem in problems[:5]
+            )
+            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            raise ValueError(
+                f"{len(problems)} pre-labels cannot be offered as suggestions: {shown}{more}. "
+                "Fix or clear them (missing values offer none)."
+            )
+
+    def suggestion_problems(self, df: Any) -> list[tuple[Any, str]]:
+        """Return ``(item, what is wrong)`` for each pre-label of ``df`` this task would refuse.
+
+        The base task takes no pre-labels; tasks with a ``suggest`` column override this.
+        """
+        return []
 
     @abstractmethod
     def validate(self, value: Any) -> Any:

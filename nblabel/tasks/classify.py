@@ -6,7 +6,7 @@ import pathlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .._checks import Boolean, check_kwargs
+from .._checks import Boolean, check_kwargs, is_number
 from ._base import Task, TaskMismatchError, check_column_name, check_fields
 
 
@@ -33,8 +33,9 @@ class Classify(Task):
         answer.
     suggest : str, optional
         Column of pre-labels (e.g. from an LLM or a rule): shown as a suggestion that Enter
-        accepts; each answer records the suggestion and whether it was accepted. Missing or
-        invalid pre-labels are not shown.
+        accepts; each answer records the suggestion and whether it was accepted. A missing
+        pre-label offers none; one that is not an answer of the task is an error when the
+        project is built (see :meth:`suggestion_problems`).
     suggest_confidence : str, optional
         Column with each pre-label's confidence (0–1), shown beside it.
 
@@ -104,6 +105,27 @@ class Classify(Task):
             if not _missing(raw):
                 confidence = float(raw)
         return {"value": value, "confidence": confidence}
+
+    def suggestion_problems(self, df: Any) -> list[tuple[Any, str]]:
+        """Return the pre-labels that are not answers, and confidences outside [0, 1]."""
+        if self.suggest is None:
+            return []
+        problems = []
+        for item, value in df[self.suggest].items():
+            if isinstance(value, list | tuple) or not _missing(value):
+                try:
+                    self.validate(value)
+                except ValueError as error:
+                    problems.append((item, str(error)))
+        if self.suggest_confidence is not None:
+            for item, raw in df[self.suggest_confidence].items():
+                if _missing(raw):
+                    continue
+                if not is_number(raw) or not 0 <= raw <= 1:
+                    problems.append(
+                        (item, f"confidence must be a number between 0 and 1, got {raw!r}")
+                    )
+        return problems
 
     def validate_meta(self, meta: Any) -> dict[str, Any] | None:
         """Accept ``{"suggestion": answer, "accepted": bool}`` recorded when one was shown."""

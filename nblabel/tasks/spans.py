@@ -292,6 +292,23 @@ class Spans(Task):
                 )
         return spans
 
+    def suggestion_problems(self, df: pd.DataFrame) -> list[tuple[Any, str]]:
+        """Return the items whose column of suggested spans this task would refuse.
+
+        Suggestions from a function are checked when an item is shown (its note says what
+        went wrong), since calling it on every row up front could take long.
+        """
+        if self.suggest is None or callable(self.suggest) or self.suggest.startswith(CALLABLE):
+            return []
+        problems = []
+        for item, row in zip(df.index, df[[self.text, self.suggest]].itertuples(index=False),
+                             strict=True):
+            try:
+                self.suggestions(pd.Series(row, index=[self.text, self.suggest]))
+            except ValueError as error:
+                problems.append((item, str(error)))
+        return problems
+
     # -- compatibility and JSON ----------------------------------------------------------------
     def check_compatible(self, stored: Task) -> list[str]:
         """Like :meth:`Task.check_compatible`; forbidding overlap once allowed is incompatible."""
