@@ -322,7 +322,8 @@ class AnnotatorSession:
     def progress(self) -> dict[str, Any]:
         """Return this annotator's counts: done, total, labeled, skipped, flagged, by label.
 
-        With a qualification round, also ``qualification``: done, needed, correct, passed.
+        With a qualification round, an annotator's (not a reviewer's) progress also has
+        ``qualification``: done, needed, correct, passed.
         """
         progress = {
             "done": len(self.answers),
@@ -332,7 +333,8 @@ class AnnotatorSession:
             "flagged": self.counts["flag"],
             "by_label": {k[6:]: v for k, v in self.counts.items() if k.startswith("label:") and v},
         }
-        if self.context.gold is not None and self.context.gold.spec.qualify:
+        gold = self.context.gold
+        if gold is not None and gold.spec.qualify and self.source == "human":
             if self._qualification is None:  # recomputed only after a gold answer changed
                 self._qualification = self.context.qualification(self.annotator)
             progress["qualification"] = self._qualification

@@ -77,9 +77,8 @@ def hold_slot_for_good(
     """Keep ``annotator``'s slot of ``item`` for good (they answered); raise ``ItemFull``."""
     if not take_slot(conn, project_id, item, annotator, overlap, now, now + lease_us):
         raise ItemFull(
-            f"this item already has its {overlap} answers (or annotators holding it) from "
-            "others — your reservation of it had expired; nothing was saved, go on with "
-            "the next item."
+            f"item {item} already has its {overlap} answers (or annotators holding it) from "
+            "others; nothing was saved. Go on with another item."
         )
     conn.execute(
         _claims.update()

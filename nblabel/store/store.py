@@ -9,6 +9,7 @@ before anything is written.
 from __future__ import annotations
 
 import functools
+import json
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -131,8 +132,10 @@ class Store:
             row = self._project_row(name)
         project_id, stored_json = row
         stored = task_from_json(stored_json)
-        task.check_compatible(stored)
-        if stored != task:
+        left_out = [label for label in stored.labels if label not in task.labels]
+        used = self._labels_used(project_id, stored) if left_out else None
+        task.check_compatible(stored, used)
+        if stored != task and not left_out:  # a task leaving out unused labels keeps the record
             with self._writing() as conn:
                 conn.execute(
                     _projects.update()
@@ -144,6 +147,17 @@ class Store:
                 project_id, task.guideline_version, task.guidelines, task.guideline_name
             )
         return int(project_id)
+
+    def _labels_used(self, project_id: int, task: Task) -> set[str]:
+        """Return the labels the stored answers of a project use (``task.tally`` of each)."""
+        query = (
+            sa.select(_events.c.value)
+            .where(_events.c.project_id == project_id, _events.c.event == "label")
+            .distinct()
+        )
+        with self._reading() as conn:
+            values = [json.loads(value) for (value,) in conn.execute(query) if value]
+        return {label for value in values for label in task.tally(value)}
 
     @_explained
     def projects(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, ClassVar
 
 from .._checks import check
@@ -175,25 +175,32 @@ class Task(ABC):
         """Return the task as JSON text; :func:`task_from_json` reads it back."""
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
-    def check_compatible(self, stored: Task) -> list[str]:
+    def check_compatible(self, stored: Task, used: Collection[str] | None = None) -> list[str]:
         """Raise :class:`TaskMismatchError` if answers stored for ``stored`` no longer fit.
 
-        Adding labels is allowed; removing or renaming one, or changing the kind of task, is
-        not. Returns the labels that were added (empty when nothing changed).
+        Adding labels is allowed, and so is leaving out a label no stored answer uses
+        (``used``: the labels stored answers use; None: count every stored label as used);
+        removing or renaming a used label, or changing the kind of task, is not. Returns the
+        labels that were added (empty when nothing changed).
         """
         if stored.kind != self.kind:
             raise TaskMismatchError(
                 f"the store holds a {stored.kind!r} task for this project, not a {self.kind!r} "
                 "task; open it with the same task, or pass another name= or store=."
             )
-        missing = [label for label in stored.labels if label not in self.labels]
+        missing = [
+            label
+            for label in stored.labels
+            if label not in self.labels and (used is None or label in used)
+        ]
         if missing:
             added = [label for label in self.labels if label not in stored.labels]
             renamed = f" (renamed to {added}?)" if added else ""
             raise TaskMismatchError(
                 f"labels {missing} of the project's stored task are missing from this task"
-                f"{renamed}; stored answers would no longer be valid. Keep them in the label "
-                "list (you may add new ones), or pass another name= or store= to start afresh."
+                f"{renamed}, and stored answers use them; they would no longer be valid. Keep "
+                "them in the label list (you may add new ones), or pass another name= or "
+                "store= to start afresh."
             )
         return [label for label in self.labels if label not in stored.labels]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from .._checks import Boolean, check_kwargs, is_number
@@ -177,9 +177,9 @@ class Classify(Task):
             return str(value)
         raise ValueError(f"{value!r} is not a label of this task; allowed: {list(self.labels)}.")
 
-    def check_compatible(self, stored: Task) -> list[str]:
+    def check_compatible(self, stored: Task, used: Collection[str] | None = None) -> list[str]:
         """Like :meth:`Task.check_compatible`; switching ``multi`` is also incompatible."""
-        added = super().check_compatible(stored)
+        added = super().check_compatible(stored, used)
         if isinstance(stored, Classify) and stored.multi != self.multi:
             raise TaskMismatchError(
                 f"the project was labelled with multi={stored.multi} but the task has "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import pathlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from .._checks import Boolean, check_kwargs, is_int
@@ -352,14 +352,14 @@ class Rank(Task):
         best = value[0] if value else []
         return [best[0]] if len(best) == 1 else [TIE]
 
-    def check_compatible(self, stored: Task) -> list[str]:
+    def check_compatible(self, stored: Task, used: Collection[str] | None = None) -> list[str]:
         """Raise :class:`TaskMismatchError` unless stored rankings still fit this task.
 
         The options must be the same (their order and keys may change); ties, partial rankings
         and rating levels may be allowed where they were not, but not taken away.
         """
         if not isinstance(stored, Rank):
-            return super().check_compatible(stored)
+            return super().check_compatible(stored, used)
         removed = [o for o in stored.labels if o not in self.labels]
         added = [o for o in self.labels if o not in stored.labels]
         if removed or added:

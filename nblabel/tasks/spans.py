@@ -11,7 +11,7 @@ from __future__ import annotations
 import pathlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -157,12 +157,17 @@ class Spans(Task):
         return spans
 
     def validate_for(self, value: Any, row: pd.Series) -> list[Span]:
-        """Return :meth:`validate`'s spans after checking they lie inside the item's text.
+        """Return :meth:`validate`'s spans after checking them against the item's text.
+
+        Every span lies inside the text and, when the task has ``tokens``, starts and ends on
+        token boundaries, as a selection in the widget snaps to them; the item's own
+        suggestions are exempt (a model's spans need not follow the tokenizer).
 
         Raises
         ------
         ValueError
-            As :meth:`validate`, or naming the span that goes past the end of the text.
+            As :meth:`validate`, or naming the span that goes past the end of the text or
+            does not line up with the tokens (with the token-aligned span that covers it).
         """
         spans = self.validate(value)
         text = display_text(row[self.text])
@@ -174,7 +179,33 @@ class Spans(Task):
                     f"span {_show(span)} is out of bounds: it ends at {span['end']} but {where} "
                     "characters (offsets count Python code points, as text[start:end])."
                 )
+        if self.tokens is not None and spans and text is not None:
+            self._check_snapped(spans, text, row)
         return spans
+
+    def _check_snapped(self, spans: list[Span], text: str, row: pd.Series) -> None:
+        tokens = self.tokenize(text)
+        starts, ends = {start for start, _ in tokens}, {end for _, end in tokens}
+        loose = [s for s in spans if s["start"] not in starts or s["end"] not in ends]
+        if not loose:
+            return
+        try:
+            suggested = {(s["start"], s["end"], s["label"]) for s in self.suggestions(row)}
+        except ValueError:
+            suggested = set()
+        for span in loose:
+            if (span["start"], span["end"], span["label"]) in suggested:
+                continue
+            covering = [(a, b) for a, b in tokens if a < span["end"] and b > span["start"]]
+            hint = (
+                f"; the tokens it touches span ({covering[0][0]}, {covering[-1][1]})"
+                if covering
+                else ""
+            )
+            raise ValueError(
+                f"span {_show(span)} {text[span['start']:span['end']]!r} does not line up with "
+                f"the task's tokens{hint}; give spans on token boundaries, as the widget does."
+            )
 
     def validate_meta(self, meta: Any) -> dict[str, Any] | None:
         """Check what the span view records about suggestions with an answer.
@@ -310,9 +341,9 @@ class Spans(Task):
         return problems
 
     # -- compatibility and JSON ----------------------------------------------------------------
-    def check_compatible(self, stored: Task) -> list[str]:
+    def check_compatible(self, stored: Task, used: Collection[str] | None = None) -> list[str]:
         """Like :meth:`Task.check_compatible`; forbidding overlap once allowed is incompatible."""
-        added = super().check_compatible(stored)
+        added = super().check_compatible(stored, used)
         if isinstance(stored, Spans) and stored.overlap and not self.overlap:
             raise TaskMismatchError(
                 "the project was labelled with overlap=True but the task has overlap=False; "
