@@ -9,6 +9,7 @@ Annotators are not told which items are gold (unless teaching).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +118,27 @@ class GoldSet:
 
     def __contains__(self, pos: int) -> bool:
         return pos in self.positions
+
+    def seen(self, answered: Collection[int], taken: Collection[int]) -> int:
+        """How many gold items an annotator answered (``answered``) or holds (``taken``)."""
+        return sum(1 for pos in self.positions if pos in answered or pos in taken)
+
+    def due(self, index: int, seen: int) -> bool:
+        """Whether item ``index`` of an annotator's stream is a gold one (``seen`` so far).
+
+        Gold items come first for the qualification round, then every ``period``-th item.
+        """
+        spec = self.spec
+        if seen < spec.qualify:
+            return True
+        return spec.period is not None and (index - spec.qualify + 1) % spec.period == 0
+
+    def regular_run(self, index: int, window: int) -> int:
+        """How many regular items may follow stream position ``index`` before a gold one."""
+        spec = self.spec
+        if spec.period is None:
+            return window
+        return max(1, spec.period - 1 - (index - spec.qualify) % spec.period)
 
     def teaching(self, pos: int) -> dict[str, Any] | None:
         """Return what to show once ``pos`` is answered in teaching mode (None otherwise)."""

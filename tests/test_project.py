@@ -103,7 +103,8 @@ def test_other_kernels_answers_appear_on_refresh(texts, task, store_path):
 
 
 def test_store_created_by_a_different_task(texts, task, store_path):
-    nl.Project(texts, task, store=store_path, name="demo").close()
+    with nl.Project(texts, task, store=store_path, name="demo") as first:
+        first.add("t0", task.labels[0], annotator="ana")
     with pytest.raises(nl.TaskMismatchError, match="missing from this task"):
         nl.Project(texts, nl.Classify(["good", "bad"], text="text"), store=store_path, name="demo")
     grown = nl.Project(texts, nl.Classify([*task.labels, "spam"], text="text"), store=store_path, name="demo")

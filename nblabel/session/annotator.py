@@ -10,18 +10,18 @@ and every view of the same annotator sees the same session.
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from .._checks import check, is_int, is_number
+from .._checks import check, is_int
 from .._items import encode_item
 from .._payload import Buffers, unsendable
 from ..store import StaleAnswer, StoreError
 from ..tasks import Task
 from . import protocol
 from .context import ProjectContext
+from .protocol import Listener, RejectedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +31,6 @@ DEFAULT_WINDOW = 20
 HISTORY_IN_SNAPSHOT = 30
 #: Upcoming items kept when a newer model re-ranks the window: the one on screen and the next.
 KEPT_ON_RERANK = 2
-
-
-class Listener(Protocol):
-    """A view of a session: receives protocol messages and progress."""
-
-    def deliver(self, content: dict[str, Any], buffers: list[bytes]) -> None:
-        """Send a message to the browser."""
-
-    def show_progress(self, progress: dict[str, Any]) -> None:
-        """Show the annotator's progress."""
-
-    def show_model(self, status: dict[str, Any]) -> None:
-        """Show the status of the model in the loop."""
-
-
-class RejectedAnswer(ValueError):
-    """An answer from the browser that cannot be stored; the message is shown to the annotator."""
 
 
 class AnnotatorSession:
@@ -176,7 +159,7 @@ class AnnotatorSession:
                 value,
                 flag="unsure" if message.get("flag") else None,
                 comment=comment,
-                duration_ms=_check_duration(message.get("duration_ms")),
+                duration_ms=protocol.duration_ms(message.get("duration_ms")),
                 meta=meta,
                 source=self.source,
                 based_on=self._based_on(message, pos),
@@ -373,13 +356,13 @@ class AnnotatorSession:
             wanted = self.window - len(self.sent) - len(new)
             if gold is not None:
                 index = len(self.answers) + len(taken)
-                if self._gold_due(index, taken):
+                if gold.due(index, gold.seen(self.answers, taken)):
                     found = self.gold_cursor.take(1, gold_candidate)
                     new.extend(found)
                     taken.update(found)
                     if found:
                         continue
-                wanted = min(wanted, self._regular_run(index))
+                wanted = min(wanted, gold.regular_run(index, self.window))
             found = self._take(wanted, candidate)
             held = leases.claim(found, self.annotator)
             new.extend(held)
@@ -437,28 +420,9 @@ class AnnotatorSession:
     def _exhausted(self) -> bool:
         return self.cursor.exhausted and not self._qualifying()
 
-    def _gold_seen(self, taken: set[int]) -> int:
-        """How many gold items this annotator answered or holds in the window."""
-        gold = self.context.gold
-        return sum(1 for pos in gold.positions if pos in self.answers or pos in taken)
-
     def _qualifying(self) -> bool:
         gold = self.context.gold
-        return gold is not None and self._gold_seen(set(self.sent)) < gold.spec.qualify
-
-    def _gold_due(self, index: int, taken: set[int]) -> bool:
-        """Whether the item at stream position ``index`` should be a gold item."""
-        spec = self.context.gold.spec
-        if self._gold_seen(taken) < spec.qualify:
-            return True
-        return spec.period is not None and (index - spec.qualify + 1) % spec.period == 0
-
-    def _regular_run(self, index: int) -> int:
-        """How many regular items may follow stream position ``index`` before a gold one."""
-        spec = self.context.gold.spec
-        if spec.period is None:
-            return self.window
-        return max(1, spec.period - 1 - (index - spec.qualify) % spec.period)
+        return gold is not None and gold.seen(self.answers, set(self.sent)) < gold.spec.qualify
 
     def _item(self, pos: int, buffers: Buffers) -> dict[str, Any]:
         """Return the item at ``pos`` for the window, or a note of why it cannot be shown.
@@ -482,16 +446,14 @@ class AnnotatorSession:
                 "a lone UTF-16 surrogate); clean the column, e.g. df[col] = "
                 "df[col].str.encode('utf-8', 'replace').str.decode('utf-8')"
             )
-        item_id = encode_item(self.context.df.index[pos])
-        answer = self.answers.get(pos)
-        return {
-            "pos": pos,
-            "id": item_id if unsendable(item_id) is None else ascii(item_id),
-            "view": None,
-            "answer": answer if unsendable(answer) is None else None,
-            "based_on": self.seen.get(pos, 0),
-            "problem": f"This item cannot be shown: {problem}. Skip it (s) to go on.",
-        }
+        item_id, answer = encode_item(self.context.df.index[pos]), self.answers.get(pos)
+        return protocol.unshowable(
+            pos,
+            item_id if unsendable(item_id) is None else ascii(item_id),
+            answer if unsendable(answer) is None else None,
+            self.seen.get(pos, 0),
+            f"This item cannot be shown: {problem}. Skip it (s) to go on.",
+        )
 
     def _payload(self, pos: int, buffers: Buffers) -> dict[str, Any]:
         context = self.context
@@ -531,9 +493,3 @@ def _count_keys(answer: dict[str, Any], task: Any) -> list[str]:
     if answer["event"] == "label":
         keys.extend(f"label:{v}" for v in task.tally(answer["value"]))
     return keys
-
-
-def _check_duration(duration: Any) -> int | None:
-    if not is_number(duration) or not math.isfinite(duration) or duration < 0:
-        return None
-    return int(duration)

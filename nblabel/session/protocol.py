@@ -27,7 +27,34 @@ model re-ranked them); the browser keeps any it already shows or answered.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+import math
+from typing import Any, Protocol, TypedDict
+
+from .._checks import is_number
+
+
+class Listener(Protocol):
+    """A view of a session: receives protocol messages, progress and the model's status."""
+
+    def deliver(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        """Send a message to the browser."""
+
+    def show_progress(self, progress: dict[str, Any]) -> None:
+        """Show the annotator's progress."""
+
+    def show_model(self, status: dict[str, Any]) -> None:
+        """Show the status of the model in the loop."""
+
+
+class RejectedAnswer(ValueError):
+    """An answer from the browser that cannot be stored; the message is shown to the annotator."""
+
+
+def duration_ms(value: Any) -> int | None:
+    """Return the time on screen an answer reports, in whole ms (None if absent or invalid)."""
+    if not is_number(value) or not math.isfinite(value) or value < 0:
+        return None
+    return int(value)
 
 
 class Answer(TypedDict, total=False):
@@ -53,6 +80,16 @@ def snapshot(
 ) -> dict[str, Any]:
     """Build the whole window for one view (the reply adds ``to``, the view that said hello)."""
     return {"kind": "snapshot", "history": history, "upcoming": upcoming, "exhausted": exhausted}
+
+
+def unshowable(
+    pos: int, item_id: str, current: Answer | None, based_on: int, problem: str
+) -> dict[str, Any]:
+    """Build a window item that cannot be shown: the browser shows ``problem``; skip works."""
+    return {
+        "pos": pos, "id": item_id, "view": None, "answer": current, "based_on": based_on,
+        "problem": problem,
+    }
 
 
 def addressed(message: dict[str, Any], to: Any) -> dict[str, Any]:

@@ -134,8 +134,10 @@ class Store:
         stored = task_from_json(stored_json)
         left_out = [label for label in stored.labels if label not in task.labels]
         used = self._labels_used(project_id, stored) if left_out else None
-        task.check_compatible(stored, used)
-        if stored != task and not left_out:  # a task leaving out unused labels keeps the record
+        added = task.check_compatible(stored, used)
+        # The record keeps every label in use: a task that only leaves out unused labels (an
+        # older notebook, while another kernel added some) does not replace it.
+        if stored != task and (added or not left_out):
             with self._writing() as conn:
                 conn.execute(
                     _projects.update()

@@ -9,8 +9,6 @@ points.
 from __future__ import annotations
 
 import pathlib
-import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,6 +17,7 @@ import pandas as pd
 from .._checks import Boolean, check_kwargs, is_int
 from .._payload import display_text
 from ._base import Task, TaskMismatchError, check_column_name
+from .tokens import check_offset, check_tokens, whitespace_tokens, word_tokens
 
 #: Built-in tokenizers for ``tokens=``: how a selection snaps to whole tokens.
 TOKENIZERS = ("whitespace", "words")
@@ -27,7 +26,6 @@ VIEW_KEYS: Mapping[str, str] = {"[": "previous span", "]": "next span"}
 #: Prefix naming a callable in the JSON form of a task.
 CALLABLE = "callable:"
 
-_WHITESPACE_TOKEN = re.compile(r"\S+")
 _SPAN_KEYS = {"start", "end", "label"}
 
 Span = dict[str, Any]
@@ -281,11 +279,11 @@ class Spans(Task):
         if self.tokens is None:
             return []
         if self.tokens == "whitespace":
-            return [m.span() for m in _WHITESPACE_TOKEN.finditer(text)]
+            return whitespace_tokens(text)
         if self.tokens == "words":
-            return _word_tokens(text)
+            return word_tokens(text)
         tokenizer = _resolve(self.tokens, "tokens")
-        return _check_tokens_output(tokenizer(text), len(text))
+        return check_tokens(tokenizer(text), len(text))
 
     def suggestions(self, row: pd.Series) -> list[Span]:
         """Return the suggested spans for one item (a DataFrame row), checked against its text.
@@ -382,7 +380,7 @@ class Spans(Task):
                 "'label': str}} or a (start, end, label) tuple."
             )
         shown = f"span {number} ({start!r}, {end!r}, {label!r})"
-        start, end = _check_offset(start, shown), _check_offset(end, shown)
+        start, end = check_offset(start, shown), check_offset(end, shown)
         if start < 0:
             raise ValueError(f"{shown} is out of bounds: offsets start at 0.")
         if end == start:
@@ -403,12 +401,6 @@ def _order(span: Span) -> tuple[int, int, str]:
 
 def _show(span: Span) -> str:
     return f"({span['start']}, {span['end']}, {span['label']!r})"
-
-
-def _check_offset(value: Any, shown: str) -> int:
-    if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(f"{shown} needs integer offsets, got {value!r}.")
-    return int(value.__index__())
 
 
 def _check_no_overlap(spans: list[Span]) -> None:
@@ -466,73 +458,3 @@ def _resolve(option: Any, argument: str) -> Callable[[str], Any]:
         f"this task was read back from JSON: its {argument}= function ({option[len(CALLABLE) :]}) "
         f"is known by name only. Create the task again with {argument}=<the function>."
     )
-
-
-def _check_tokens_output(tokens: Any, length: int) -> list[tuple[int, int]]:
-    checked: list[tuple[int, int]] = []
-    for number, token in enumerate(tokens):
-        try:
-            start, end = token
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"the tokenizer gave {token!r} as token {number}; give (start, end) pairs."
-            ) from None
-        shown = f"token {number} ({start!r}, {end!r})"
-        start, end = _check_offset(start, shown), _check_offset(end, shown)
-        if not 0 <= start < end <= length:
-            raise ValueError(f"{shown} is not a non-empty range inside the text (0–{length}).")
-        if checked and start < checked[-1][1]:
-            raise ValueError(
-                f"{shown} starts before the previous token ends; tokens must be sorted and "
-                "must not overlap."
-            )
-        checked.append((start, end))
-    return checked
-
-
-def _attaches(ch: str) -> bool:
-    """Whether ``ch`` belongs with the character before it (a combining mark, joiner, …)."""
-    code = ord(ch)
-    return (
-        unicodedata.category(ch) in ("Mn", "Mc", "Me")
-        or code in (0x200C, 0x200D)
-        or 0xFE00 <= code <= 0xFE0F
-        or 0x1F3FB <= code <= 0x1F3FF
-        or 0xE0020 <= code <= 0xE007F
-    )
-
-
-def _word_tokens(text: str) -> list[tuple[int, int]]:
-    """Return runs of letters, digits and ``_``, and every other non-space character alone.
-
-    A character keeps what attaches to it (combining marks, variation selectors, skin tones,
-    what follows a zero-width joiner), and regional indicators pair up into flags, so no token
-    splits a user-perceived character.
-    """
-    tokens: list[tuple[int, int]] = []
-    start = -1
-    word = False
-    flags = 0
-    previous = ""
-    for i, ch in enumerate(text):
-        code = ord(ch)
-        regional = 0x1F1E6 <= code <= 0x1F1FF
-        if start >= 0 and (_attaches(ch) or previous == "\u200d" or (regional and flags % 2)):
-            flags += regional
-        elif ch.isspace():
-            if start >= 0:
-                tokens.append((start, i))
-            start = -1
-        elif ch.isalnum() or ch == "_":
-            if start < 0 or not word:
-                if start >= 0:
-                    tokens.append((start, i))
-                start, word, flags = i, True, 0
-        else:
-            if start >= 0:
-                tokens.append((start, i))
-            start, word, flags = i, False, int(regional)
-        previous = ch
-    if start >= 0:
-        tokens.append((start, len(text)))
-    return tokens
