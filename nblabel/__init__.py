@@ -19,7 +19,7 @@ from .store import Store, StoreError
 from .tasks import Classify, Rank, Spans, Task, TaskMismatchError
 
 #: Modules that import scikit-learn or altair, loaded on first use to keep ``import nblabel`` fast.
-_LAZY_MODULES = ("analysis", "charts", "dashboard", "learn", "rank", "spans")
+_LAZY_MODULES = ("analysis", "charts", "dashboard", "io", "learn", "rank", "spans")
 
 __all__ = [
     "Classify",
@@ -39,6 +39,7 @@ __all__ = [
     "consensus",
     "dashboard",
     "datasets",
+    "io",
     "label",
     "learn",
     "rank",
@@ -54,4 +55,9 @@ def __getattr__(name: str) -> Any:
     if name == "simulate":
         return importlib.import_module(".learn", __name__).simulate
     raise AttributeError(f"module 'nblabel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """List the public API, lazy modules included, so tab completion offers them."""
+    return sorted(set(globals()) | set(__all__))
 __version__ = "0.1.0"

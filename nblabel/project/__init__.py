@@ -17,6 +17,8 @@ import pandas as pd
 
 from .._checks import default_annotator
 from ..tasks import Task
+from .exchange import Exchange
+from .history import History
 from .reports import Reports
 from .views import Views
 from .writing import Writing
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["Project", "default_annotator", "label"]
 
 
-class Project(Reports, Writing, Views):
+class Project(Reports, Writing, History, Exchange, Views):
     """A DataFrame bound to a task and an annotation store.
 
     Parameters

@@ -101,7 +101,7 @@ class Reports(ProjectBase):
         See :func:`nblabel.rank.preferences` and, with ``training=True`` (``how="each"`` or
         ``"majority"``), :func:`nblabel.rank.training_pairs`.
         """
-        from .rank.training import project_preferences
+        from ..rank.training import project_preferences
 
         events = self._counted()
         return project_preferences(events, self.task, self.df, training=training, how=how)

@@ -1,0 +1,1 @@
+"""Data in and out: other tools' formats (Label Studio, Prodigy, CoNLL, Hugging Face)."""
