@@ -283,6 +283,27 @@ def collect_imports(package_dir: Path) -> tuple[dict[str, Path], list[ImportEdge
     return modules, edges
 
 
+def unresolved_imports(package_dir: Path) -> list[str]:
+    """List the imports of the package's own modules that name no module of it.
+
+    An import inside a function fails only when the function runs: a relative import one level
+    off (``from .rank import x`` in a subpackage) would pass every import-time check.
+    """
+    modules = find_modules(package_dir)
+    root = package_dir.name
+    found = []
+    for module, path in modules.items():
+        source = path.read_text(encoding="utf-8")
+        collector = _ImportCollector(module, path.name == "__init__.py", modules)
+        collector.visit(ast.parse(source, filename=str(path)))
+        lines = source.encode("utf-8").splitlines()
+        for target, node, _context in collector.found:
+            if (target == root or target.startswith(root + ".")) and target not in modules:
+                where = path.relative_to(package_dir.parent).as_posix()
+                found.append(f"{where}:{node.lineno}  {target}: {_one_line(lines, node)}")
+    return found
+
+
 def import_cycles(edges: list[ImportEdge]) -> list[list[str]]:
     """Find the import cycles: strongly connected components, and modules importing themselves.
 
@@ -399,6 +420,21 @@ def test_no_import_cycles(nblabel_imports):
             "see the rules in tests/test_architecture.py):\n\n" + describe_cycles(cycles, edges),
             pytrace=False,
         )
+
+
+def test_every_import_of_nblabel_names_one_of_its_modules():
+    unresolved = unresolved_imports(PACKAGE_DIR)
+    assert not unresolved, "imports of nblabel modules that do not exist:\n" + "\n".join(unresolved)
+
+
+def test_guard_finds_an_import_of_a_module_that_does_not_exist(tmp_path):
+    package = _write_package(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/a.py": "def f():\n    from .missing import x\n",
+    })
+    [found] = unresolved_imports(package)
+    assert "pkg.sub.missing" in found and "pkg/sub/a.py:2" in found
 
 
 def test_nothing_imports_the_package_root(nblabel_imports):
