@@ -284,6 +284,43 @@ class Flag:
         raise ValueError(f"{name} must be True, False, None or 'unsure', got {value!r}.")
 
 
+@dataclass(frozen=True)
+class EventOrTime:
+    """A point of a project's log: an event id (an int >= 0) or a time, or None for now.
+
+    A time is a ``datetime``, ``pandas.Timestamp``, ``numpy.datetime64`` or ISO text; a time
+    without a zone is taken as UTC. Times come back as UTC ``pandas.Timestamp``.
+    """
+
+    requirement = (
+        "an event id (an int >= 0), a time (datetime, pandas Timestamp or ISO text such as "
+        "'2024-05-01 12:00'; UTC unless it names a zone) or None"
+    )
+
+    def __call__(self, name: str, value: Any) -> Any:
+        """Return the event id, the UTC time or None, or raise naming ``name``."""
+        if value is None:
+            return None
+        if is_int(value):
+            if value < 0:
+                _fail(name, self.requirement, value)
+            return int(value)
+        import datetime
+
+        import numpy as np
+        import pandas as pd
+
+        if not isinstance(value, str | datetime.datetime | datetime.date | np.datetime64):
+            _fail(name, self.requirement, value, ArgumentTypeError)
+        try:
+            moment = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            moment = pd.NaT
+        if moment is pd.NaT:
+            _fail(name, self.requirement, value)
+        return moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
+
+
 _ABSENT = object()
 
 
@@ -336,6 +373,7 @@ MAX_COMMENT_CHARS = 10_000
 FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "annotator": Text(MAX_ANNOTATOR_CHARS, blank=False, line=True, what="name"),
     "reviewer": Text(MAX_ANNOTATOR_CHARS, blank=False, line=True, what="name"),
+    "prelabeler": Text(MAX_ANNOTATOR_CHARS, blank=False, line=True, what="name"),
     "comment": Text(MAX_COMMENT_CHARS, none=True),
     "flag": Flag(),
     "ci": Number(0, 1, low_open=True, high_open=True,
@@ -350,12 +388,14 @@ FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "retrain_every": Integer(low=1),
     "max_iter": Integer(low=1),
     "show_suggestions": Boolean(),
+    "hide_suggestions": Number(0, 1, high_open=True, what="a share of items between 0 and 1"),
     "overlap": Integer(low=1, none=True, what="a positive number of annotators per item"),
     "lease_seconds": Number(0, low_open=True),
     "name": Text(200, blank=False, line=True),
     "label": Text(MAX_LABEL_CHARS, blank=False, line=True, what="string"),
     "training": Boolean(),
     "over_time": Boolean(),
+    "as_of": EventOrTime(),
 }
 
 

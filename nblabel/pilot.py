@@ -54,12 +54,14 @@ class PilotReport:
         """Return agreement per label, one colour per guideline version, with intervals."""
         import altair as alt
 
+        from .charts.display import Chart
+
         data = self.agreement.assign(
             version=self.agreement["name"].fillna(self.agreement["guideline"]),
             label=self.agreement["label"].fillna("(overall)"),
         )
         data = data[data["metric"].isin(["kappa", "krippendorff_alpha"])]
-        base = alt.Chart(data).encode(
+        base = Chart(data).encode(
             y=alt.Y("label:N", title=None, sort=None),
             yOffset=alt.YOffset("version:N", sort=None),
             color=alt.Color("version:N", title="guideline", sort=None),
@@ -198,7 +200,8 @@ def history_table(events: pd.DataFrame, versions: Iterable[GuidelineVersion]) ->
     """Build :meth:`nblabel.Project.guideline_history` from the events and the stored versions."""
     rows: list[dict[str, Any]] = []
     for version, text, created_us, name in versions:
-        answered = events[(events["guideline"] == version) & (events["event"] != "retract")]
+        answers = events["event"].isin(("label", "skip"))
+        answered = events[(events["guideline"] == version) & answers]
         rows.append(
             {
                 "version": version,

@@ -43,6 +43,7 @@ from nblabel.consensus.model import DawidSkeneResult
 from nblabel.dashboard import Dashboard
 from nblabel.dashboard.slots import EMBED_OPTIONS
 from nblabel.pilot import PilotReport
+from nblabel.prelabel import SuggestionReport
 from nblabel.rank.strengths import BradleyTerry
 
 PACKAGE = Path(nl.__file__).parent
@@ -178,11 +179,27 @@ def dawid_skene(proj: nl.Project) -> tuple[str, list[str]]:
     return result._repr_html_(), LABELS + ITEMS + [f"p_{label}" for label in LABELS]
 
 
+def suggestion_report(proj: nl.Project) -> tuple[str, list[str]]:
+    """A pre-labeler with a hostile name suggests hostile labels; hostile annotators accept them."""
+    fresh = nl.Project(proj.df, proj.task, store=":memory:")
+    prelabeler = HOSTILE[2]
+    fresh.prelabel(lambda batch: [{"value": LABELS[0], "confidence": 0.5}] * len(batch),
+                   name=prelabeler, version=HOSTILE[3], progress=False)
+    for annotator in ANNOTATORS:
+        for item in ITEMS:
+            fresh.add(item, LABELS[0], annotator=annotator,
+                      meta={"suggestion": LABELS[0], "accepted": True})
+    markup = fresh.suggestion_report()._repr_html_()
+    fresh.close()
+    return markup, ANNOTATORS + [LABELS[0], prelabeler, HOSTILE[3]]
+
+
 #: Each class of nblabel that has ``_repr_html_``, and how to build one from hostile data.
 REPR_CASES: dict[type, Callable[[nl.Project], tuple[str, list[str]]]] = {
     PilotReport: pilot_report,
     BradleyTerry: bradley_terry,
     DawidSkeneResult: dawid_skene,
+    SuggestionReport: suggestion_report,
 }
 
 

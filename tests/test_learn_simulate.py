@@ -137,7 +137,7 @@ def test_simulate_checks_its_arguments(tickets, intents):
         simulate(tickets, intents, estimator, oracle="intent", strategies=[])
     with pytest.raises(ValueError, match="test_size must be a fraction"):
         simulate(tickets, intents, estimator, oracle="intent", test_size=1.5)
-    with pytest.raises(TypeError, match="progress= must be"):
+    with pytest.raises(TypeError, match="progress must be"):
         simulate(tickets, intents, estimator, oracle="intent", budget=10, progress="yes")
     with pytest.raises(TypeError, match="valid ones are"):
         simulate(tickets, intents, estimator, oracle="intent", rounds=3)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -15,13 +14,13 @@ from sklearn.model_selection import train_test_split
 
 from .._checks import Integer, Number, check, check_kwargs
 from .._items import check_frame
+from .._progress import ProgressBar, ProgressCallback
 from .features import check_estimator, classification_inputs, resolve_features
 from .fit import committee_proba, fit, order_pool, predict_proba
 from .strategies import Committee, Random, Strategy, get_strategy
 
 CURVE_COLUMNS = ("strategy", "repeat", "n_labels", "accuracy", "f1", "seconds")
 
-Progress = Callable[[int, int], Any]
 
 
 @check_kwargs
@@ -39,7 +38,7 @@ def simulate(
     batch_size: int = 10,
     initial: int = 10,
     test_size: float = 0.25,
-    progress: bool | Progress = True,
+    progress: bool | ProgressCallback = True,
 ) -> pd.DataFrame:
     """Replay labeling with a known-answer column and record each strategy's learning curve.
 
@@ -127,7 +126,7 @@ def simulate(
         )
     rounds = 1 + math.ceil((budget - initial) / batch_size)
     rows: list[tuple[Any, ...]] = []
-    with _Progress(progress, repeats * len(named) * rounds) as step:
+    with ProgressBar(progress, repeats * len(named) * rounds, "simulate", "fit") as step:
         for repeat in range(repeats):
             train, test = _split(len(df), y_all, test_size, seed, repeat)
             start = np.random.default_rng([seed, repeat]).choice(train, initial, replace=False)
@@ -303,45 +302,3 @@ def _split(
         np.arange(n_rows), test_size=test_size, stratify=stratify, random_state=state
     )
     return np.sort(train), np.sort(test)
-
-
-# -- progress ----------------------------------------------------------------------------------
-class _Progress:
-    """Report progress to tqdm, to stderr, or to a user function; a no-op when off."""
-
-    def __init__(self, progress: bool | Progress, total: int) -> None:
-        if not (isinstance(progress, bool) or callable(progress)):
-            raise TypeError(
-                f"progress= must be True, False or a function f(done, total), got {progress!r}."
-            )
-        self.progress, self.total, self.done = progress, total, 0
-        self.bar: Any = None
-        self.last = 0.0
-
-    def __enter__(self) -> Callable[[], None]:
-        if self.progress is True:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                self.bar = None
-            else:
-                self.bar = tqdm(total=self.total, desc="simulate", unit="fit")
-        return self.step
-
-    def step(self) -> None:
-        self.done += 1
-        if callable(self.progress):
-            self.progress(self.done, self.total)
-        elif self.bar is not None:
-            self.bar.update(1)
-        elif self.progress:
-            now = time.monotonic()
-            if now - self.last >= 0.5 or self.done == self.total:
-                self.last = now
-                end = "\n" if self.done == self.total else ""
-                sys.stderr.write(f"\rsimulate: {self.done}/{self.total} fits{end}")
-                sys.stderr.flush()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()

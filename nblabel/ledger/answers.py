@@ -49,7 +49,9 @@ class CurrentAnswers:
         self._by_item: dict[int, dict[str, CurrentAnswer]] = {}
 
     def apply(self, pos: int, row: StoredEvent) -> None:
-        """Take one stored event into account (in id order)."""
+        """Take one stored event into account (in id order); suggestions are not answers."""
+        if row.event == "suggest":
+            return
         answers = self._by_item.setdefault(pos, {})
         if row.event == "retract":
             answers.pop(row.annotator, None)

@@ -22,6 +22,7 @@ from ..store import NewEvent, Store, StoredEvent, StoreError, now_us
 from .answers import CurrentAnswers
 from .leases import Leases
 from .mirror import EventLog
+from .prelabels import PreLabels
 
 log = logging.getLogger("nblabel")
 
@@ -67,6 +68,7 @@ class Ledger:
         self.lock = threading.RLock()
         self.log = EventLog(index)
         self.answers = CurrentAnswers()
+        self.prelabels = PreLabels()
         self.leases = Leases(store, project_id, index, self.answers, overlap, lease_us)
         self._on_event: list[EventSubscriber] = []
         self._on_batch: list[Callable[[], Any]] = []
@@ -155,14 +157,37 @@ class Ledger:
                     log.exception("nblabel stored event %s but could not read the store", event_id)
         return event_id
 
-    def append(self, events: list[NewEvent]) -> list[int]:
-        """Store ``events`` in one transaction (all or none), mirror them; return their ids."""
+    def append(
+        self,
+        events: list[NewEvent],
+        *,
+        if_last: int | None = None,
+        known: dict[str, int] | None = None,
+    ) -> list[int]:
+        """Store ``events`` in one transaction (all or none), mirror them; return their ids.
+
+        ``if_last``: the newest event id the caller checked ``events`` against; the store
+        refuses the batch (:class:`~nblabel.store.LogChanged`) if others wrote since.
+        ``known``: encoded item ids whose row position the caller knows (as for
+        :meth:`EventLog.extend`).
+        """
         with self.lock:
             leases = self.leases
             ids = self.store.append(
-                self.project_id, events, overlap=leases.overlap, lease_us=leases.lease_us
+                self.project_id, events, overlap=leases.overlap, lease_us=leases.lease_us,
+                if_last=if_last,
             )
-            self.pull()
+            first = self.log.last_id + 1
+            timed = all(event.created_us is not None for event in events)
+            if timed and ids == list(range(first, first + len(ids))):
+                # Nothing was written in between: mirror the batch without reading it back.
+                rows = [
+                    StoredEvent(id=event_id, **{**event._asdict(), "meta": event.meta or None})
+                    for event_id, event in zip(ids, events, strict=True)
+                ]
+                self._ingest(rows, known)
+            else:
+                self.pull()
         return ids
 
     def pull(self) -> int:
@@ -179,6 +204,7 @@ class Ledger:
         for pos, row in self.log.extend(rows, known):
             if pos >= 0:
                 self.answers.apply(pos, row)
+                self.prelabels.apply(pos, row)
             for callback in list(self._on_event):
                 callback(pos, row)
         if rows:

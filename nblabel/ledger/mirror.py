@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._items import decode_item, positions_of
-from ..store import EVENT_COLUMNS
+from ..store import EVENT_COLUMNS, StoredEvent
 
 #: Columns of ``Project.annotations``, in order.
 ANNOTATION_COLUMNS = (
@@ -81,10 +81,10 @@ class EventLog:
         """
         latest: dict[int, int] = {}
         columns = self._columns
-        for event_id, name, pos in zip(
-            columns["id"], columns["annotator"], self._positions, strict=True
+        for event_id, name, event, pos in zip(
+            columns["id"], columns["annotator"], columns["event"], self._positions, strict=True
         ):
-            if name == annotator and pos >= 0:
+            if name == annotator and pos >= 0 and event != "suggest":
                 latest[pos] = event_id
         return latest
 
@@ -98,6 +98,23 @@ class EventLog:
         if at == len(ids) or ids[at] != event_id:
             return None
         return self._columns["meta"][at]
+
+    def select(self, keep: Sequence[bool] | np.ndarray) -> EventLog:
+        """Return a new log holding the events where ``keep`` is true (one flag per event)."""
+        flags = np.asarray(keep, dtype=bool)
+        if len(flags) != len(self):
+            raise ValueError(f"keep has {len(flags)} flags for {len(self)} events.")
+        chosen = np.flatnonzero(flags).tolist()
+        subset = EventLog(self._index)
+        for name, values in self._columns.items():
+            subset._columns[name] = [values[at] for at in chosen]
+        subset._positions = [self._positions[at] for at in chosen]
+        return subset
+
+    def events(self) -> list[tuple[int, StoredEvent]]:
+        """Return ``(row position, event)`` for every event held, oldest first."""
+        rows = zip(*(self._columns[name] for name in EVENT_COLUMNS), strict=True)
+        return list(zip(self._positions, map(StoredEvent._make, rows), strict=True))
 
     def frame(self) -> pd.DataFrame:
         """Return the tidy event table (one row per event, oldest first)."""
@@ -114,6 +131,7 @@ class EventLog:
         """
         events = self.frame().assign(position=np.asarray(self._positions, dtype=np.intp))
         events = events.assign(key=self._columns["item"])
+        events = events[events["event"] != "suggest"]  # suggestions are not answers
         if annotator is not None:
             events = events[events["annotator"] == annotator]
         latest = events.drop_duplicates(["key", "annotator"], keep="last")

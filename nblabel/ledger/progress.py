@@ -38,6 +38,7 @@ def progress_table(
         Number of items.
     """
     current = current[current["position"] >= 0]  # answers to items no longer in the data
+    events = events[events["event"] != "suggest"]  # a pre-labeler's suggestions are not answers
     table = pd.DataFrame(index=pd.Index(sorted(annotators), name="annotator", dtype=object))
     by_annotator = current.groupby("annotator")
     table["labeled"] = by_annotator["event"].apply(lambda s: int((s == "label").sum()))

@@ -20,6 +20,7 @@ from ..tasks import Task
 from .exchange import Exchange
 from .history import History
 from .reports import Reports
+from .suggestions import Suggesting
 from .views import Views
 from .writing import Writing
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Project", "default_annotator", "label"]
 
 
-class Project(Reports, Writing, History, Exchange, Views):
+class Project(Reports, Writing, History, Exchange, Suggesting, Views):
     """A DataFrame bound to a task and an annotation store.
 
     Parameters
@@ -73,10 +74,10 @@ def label(
 
     ``options`` go to :class:`Project` (``store``, ``name``, ``order``, ``seed``, ``into``,
     ``overlap``, ``lease_seconds``, ``gold``) or to :meth:`Project.label` (``window``,
-    ``show_suggestions``). The project is the widget's ``project`` attribute.
+    ``show_suggestions``, ``hide_suggestions``). The project is the widget's ``project`` attribute.
     """
     project_options = {"store", "name", "order", "seed", "into", "overlap", "lease_seconds", "gold"}
-    view_options = {"window", "show_suggestions"}
+    view_options = {"window", "show_suggestions", "hide_suggestions"}
     unknown = sorted(set(options) - project_options - view_options)
     if unknown:
         raise TypeError(

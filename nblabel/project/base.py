@@ -170,6 +170,8 @@ class ProjectBase:
         return settle.counted(events[events["source"] == "human"], self._counts)
 
     def _annotators(self) -> set[str]:  # everyone who answered or has a view open here
-        return set(self._ledger.frame()["annotator"]) | self._sessions.annotators()
+        events = self._ledger.frame()
+        answered = events.loc[events["event"] != "suggest", "annotator"]
+        return set(answered) | self._sessions.annotators()
 
 

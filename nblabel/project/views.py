@@ -80,26 +80,32 @@ class Views(ProjectBase):
         *,
         items: Sequence[Any] | pd.Index | pd.Series | None = None,
         window: int = DEFAULT_WINDOW,
-        show_suggestions: bool = True,
+        show_suggestions: bool | str = True,
+        hide_suggestions: float = 0.0,
     ) -> LabelerWidget:
         """Return the labeling widget for ``annotator``.
 
         ``annotator`` defaults to ``JUPYTERHUB_USER`` or the login. ``items`` (index values)
         relabels exactly those items, in order, instead of the queue. ``window`` is how many
-        upcoming items the browser holds; ``show_suggestions=False`` hides pre-labels and the
-        model's suggestions, to avoid anchoring.
+        upcoming items the browser holds. ``show_suggestions``: False hides pre-labels and the
+        model's suggestions (to avoid anchoring); a pre-labeler's name (or ``"model"``) shows
+        only theirs. ``hide_suggestions=0.2`` shows a fifth of the items, drawn per item and
+        annotator, without their suggestion, to measure its influence
+        (:meth:`suggestion_report`).
         """
         from ..widgets import view_class
 
         annotator = _annotator(annotator)
         window = check("window", window)
-        show_suggestions = check("show_suggestions", show_suggestions)
+        if not isinstance(show_suggestions, str):
+            show_suggestions = check("show_suggestions", show_suggestions)
+        hide_suggestions = check("hide_suggestions", hide_suggestions)
         positions = None if items is None else row_positions(self.df.index, items)
         widget_class = view_class(self.task)
         with self._ledger.lock:
             session = self._sessions.labeling(
                 self._context, annotator, widget_class.item_view_for(annotator), window,
-                show_suggestions, positions,
+                show_suggestions, positions, hide_suggestions,
             )
         return widget_class(session, self)
 

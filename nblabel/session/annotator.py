@@ -22,6 +22,7 @@ from ..tasks import Task
 from . import protocol
 from .context import ProjectContext
 from .protocol import Listener, RejectedAnswer
+from .suggestions import SuggestionPolicy
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,6 @@ class AnnotatorSession:
 
     #: The ``source`` recorded with this session's answers; its history holds only those.
     source = "human"
-    #: Whether items carry a suggested answer (pre-label or model), when there is one.
-    show_suggestions = True
 
     def __init__(
         self,
@@ -58,6 +57,7 @@ class AnnotatorSession:
         self.cursor = context.queue.cursor()
         self.gold_cursor = context.queue.cursor()
         self.listeners: list[Listener] = []
+        self.suggestions = SuggestionPolicy(context, annotator)  # what views offer, and hide
         self._changed: set[int] = set()
         self._qualification: dict[str, Any] | None = None
         self._ranked_by: int | None = None  # model version that ordered the window
@@ -219,8 +219,13 @@ class AnnotatorSession:
     def _answer_meta(
         self, message: dict[str, Any], pos: int, meta: dict[str, Any] | None
     ) -> dict[str, Any] | None:
-        """Return the details to store with an answer (sessions may add their own)."""
-        return meta
+        """Return the details to store with an answer (sessions may add their own).
+
+        An answer to an item whose suggestion was hidden records it (see
+        :meth:`SuggestionPolicy.answer_details`).
+        """
+        hidden = self.suggestions.answer_details(pos)
+        return {**(meta or {}), **hidden} if hidden else meta
 
     def _acknowledge(self, req: Any, pos: int, event_id: int) -> None:
         """Tell the views the answer is stored, with more items if the store gives them.
@@ -467,7 +472,7 @@ class AnnotatorSession:
         teaching = context.gold.teaching(pos) if context.gold is not None else None
         if teaching is not None:
             payload["teach"] = teaching
-        suggestion = context.suggest(pos) if self.show_suggestions else None
+        suggestion = self.suggestions.offered(pos)
         if suggestion is not None:
             payload["suggestion"] = suggestion
         return payload

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..gold import GoldSet
 from ..ledger import Ledger
+from ..ledger.prelabels import as_suggestion
 from ..queue import Queue
 from ..tasks import Task
 
@@ -79,12 +80,20 @@ class ProjectContext:
         """Number of items."""
         return len(self.df)
 
-    def suggest(self, pos: int) -> dict[str, Any] | None:
-        """Return the answer to suggest for ``pos``: the task's pre-label, else the model's.
+    def suggest(self, pos: int, source: str | None = None) -> dict[str, Any] | None:
+        """Return the answer to suggest for ``pos``, or None when there is none.
 
-        ``{"value", "confidence", "source"}``, or None when there is none.
+        ``{"value", "confidence", "source"}`` (and ``by``, ``version`` for a pre-labeler's).
+        By default the first there is of: the task's pre-label column, the newest stored
+        pre-label (:meth:`nblabel.Project.prelabel`), the model's; ``source`` names one
+        pre-labeler, or ``"model"``, to show only theirs.
         """
-        suggestion = self.task.suggestion(self.df.iloc[pos])
-        if suggestion is not None:
-            return {**suggestion, "source": "column"}
+        if source is None:
+            suggestion = self.task.suggestion(self.df.iloc[pos])
+            if suggestion is not None:
+                return {**suggestion, "source": "column"}
+        if source != "model":
+            stored = self.ledger.prelabels.latest(pos, source)
+            if stored is not None or source is not None:
+                return None if stored is None else as_suggestion(stored)
         return None if self.model is None else self.model.suggestion(pos)

@@ -42,8 +42,9 @@ class Sessions:
         annotator: str,
         item_view: ItemView,
         window: int,
-        show_suggestions: bool,
+        show_suggestions: bool | str,
         positions: list[int] | None = None,
+        hide_suggestions: float = 0.0,
     ) -> AnnotatorSession:
         """Return the session to label in: ``annotator``'s own, or one over chosen ``positions``.
 
@@ -61,7 +62,8 @@ class Sessions:
             )
             self.by_annotator[annotator] = session
             session.window = max(session.window, window)
-        session.show_suggestions = show_suggestions
+        session.suggestions.show = show_suggestions
+        session.suggestions.hide_share = hide_suggestions
         return session
 
     def reviewing(
@@ -87,7 +89,7 @@ class Sessions:
 
     def apply(self, pos: int, row: StoredEvent) -> None:
         """Give a stored event to the sessions it concerns (a ledger subscriber)."""
-        if pos < 0:
+        if pos < 0 or row.event == "suggest":
             return
         adjudicated = row.source == "adjudicated"
         for session in self.all():

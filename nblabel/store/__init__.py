@@ -15,7 +15,7 @@ and the explanation of driver errors).
 """
 
 from .engines import BUSY_TIMEOUT_S, DEFAULT_STORE
-from .errors import ItemFull, StaleAnswer, StoreError
+from .errors import ItemFull, LogChanged, StaleAnswer, StoreError
 from .records import (
     EVENT_COLUMNS,
     EVENT_KINDS,
@@ -39,6 +39,7 @@ __all__ = [
     "Claim",
     "GuidelineVersion",
     "ItemFull",
+    "LogChanged",
     "StaleAnswer",
     "NewEvent",
     "Store",

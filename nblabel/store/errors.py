@@ -35,6 +35,21 @@ class StaleAnswer(StoreError):
         self.item, self.annotator, self.based_on, self.latest = item, annotator, based_on, latest
 
 
+class LogChanged(StoreError):
+    """A batch checked against an older state of the project's log (nothing written).
+
+    The writer had read the log up to event ``expected``; the store's newest event is ``last``.
+    Read the new events, check the batch again, and write it again.
+    """
+
+    def __init__(self, expected: int, last: int) -> None:
+        super().__init__(
+            f"the project's log changed while this batch was being checked (newest event "
+            f"{last}, expected {expected}); nothing was written."
+        )
+        self.expected, self.last = expected, last
+
+
 #: The driver errors :func:`explain` knows how to word: a refused statement or connection, and
 #: a connection pool that gave up waiting for a free connection.
 DRIVER_ERRORS = (sa.exc.DBAPIError, sa.exc.TimeoutError)

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from .._checks import OneOf, check
 
 #: What an event records: an answer, a skip, or the undoing of the annotator's last answer.
-EVENT_KINDS = ("label", "skip", "retract")
+EVENT_KINDS = ("label", "skip", "retract", "suggest")
 #: Where an answer comes from.
 SOURCES = ("human", "model", "gold", "adjudicated")
 

@@ -27,7 +27,7 @@ from .engines import (
     lock_events,
     make_engine,
 )
-from .errors import DRIVER_ERRORS, StaleAnswer, StoreError, explain
+from .errors import DRIVER_ERRORS, LogChanged, StaleAnswer, StoreError, explain
 from .records import (
     EVENT_COLUMNS,
     Claim,
@@ -216,8 +216,9 @@ class Store:
         overlap: int | None = None,
         lease_us: int = 0,
         based_on: Sequence[int | None] | None = None,
+        if_last: int | None = None,
     ) -> list[int]:
-        """Write ``events`` in one committed transaction and return their ids.
+        """Write ``events`` in one committed transaction and return their ids, in order.
 
         ``value`` and ``meta`` are JSON-encoded here; a missing ``created_us`` is set to now.
         With ``overlap``, every human ``label`` event takes (or keeps) one of its item's
@@ -226,10 +227,15 @@ class Store:
         annotator's slot back.
 
         ``based_on`` gives, per event, the id of the newest event of its annotator on its item
-        that the writer knew (0: none; None: no condition). If the store holds a newer one
-        (another view or kernel of the same annotator answered meanwhile), nothing is written
-        and :class:`StaleAnswer` is raised, so an answer never silently replaces one its
-        writer has not seen.
+        that the writer knew (0: none; None: no condition), checked against the log as it was
+        before this batch. If the store holds a newer one (another view or kernel of the same
+        annotator answered meanwhile), nothing is written and :class:`StaleAnswer` is raised,
+        so an answer never silently replaces one its writer has not seen.
+
+        ``if_last``: write only if the project's newest event is still this id (0: the log is
+        empty), so a batch checked against the log as the writer read it is never written
+        after events it did not see; otherwise nothing is written and :class:`LogChanged` is
+        raised.
         """
         if overlap is not None:
             _OVERLAP("overlap", overlap)
@@ -238,24 +244,29 @@ class Store:
             raise TypeError("events must be a list of NewEvent; put a single event in a list.")
         rows = [event_row(project_id, check_new_event(event)) for event in events]
         conditions = _check_based_on(based_on, len(rows))
-        ids = []
+        if_last = _BASED_ON("if_last", if_last)
+        if not rows:
+            return []
         with exclusive(self.engine, schema=False) as conn:
             lock_events(conn, project_id)
+            if if_last is not None:
+                _check_last(conn, project_id, if_last)
+            held: set[tuple[str, str]] = set()  # slots this batch already holds for good
             for row, condition in zip(rows, conditions, strict=True):
                 if condition is not None:
                     _check_not_stale(conn, row, condition)
                 if overlap is not None and row["source"] == "human":
-                    item, annotator = row["item"], row["annotator"]
-                    if row["event"] == "label":
-                        hold_slot_for_good(
-                            conn, project_id, item, annotator, overlap, now_us(), lease_us
-                        )
+                    slot = (row["item"], row["annotator"])
+                    if row["event"] == "label" and slot not in held:
+                        hold_slot_for_good(conn, project_id, *slot, overlap, now_us(), lease_us)
+                        held.add(slot)
                     elif row["event"] == "skip":  # not an answer: the place goes to another
-                        give_slot_back(conn, project_id, item, annotator)
-                ids.append(
-                    int(conn.execute(_events.insert().values(**row)).inserted_primary_key[0])
-                )
-        return ids
+                        give_slot_back(conn, project_id, *slot)
+                        held.discard(slot)
+            inserted = conn.execute(
+                _events.insert().returning(_events.c.id, sort_by_parameter_order=True), rows
+            )
+            return [int(event_id) for (event_id,) in inserted]
 
     @_explained
     def read(self, project_id: int, after: int = 0) -> list[StoredEvent]:
@@ -355,6 +366,15 @@ def _check_based_on(based_on: Sequence[int | None] | None, count: int) -> list[i
     return [_BASED_ON("based_on", value) for value in based_on]
 
 
+def _check_last(conn: sa.Connection, project_id: int, expected: int) -> None:
+    """Raise :class:`LogChanged` if the project's newest event is not ``expected``."""
+    last = conn.execute(
+        sa.select(sa.func.max(_events.c.id)).where(_events.c.project_id == project_id)
+    ).scalar()
+    if (last or 0) != expected:
+        raise LogChanged(expected, int(last or 0))
+
+
 def _check_not_stale(conn: sa.Connection, row: dict[str, Any], based_on: int) -> None:
     """Raise :class:`StaleAnswer` if the annotator has an event on the item newer than based_on."""
     latest = conn.execute(
@@ -362,6 +382,7 @@ def _check_not_stale(conn: sa.Connection, row: dict[str, Any], based_on: int) ->
             _events.c.project_id == row["project_id"],
             _events.c.item == row["item"],
             _events.c.annotator == row["annotator"],
+            _events.c.event != "suggest",
         )
     ).scalar()
     if latest is not None and latest > based_on:
