@@ -1,5 +1,6 @@
 // Bundles every view in widgets/<name>/index.js (+ index.css) into nblabel/static/<name>.js/.css.
-// Shared code in js/ is inlined into each bundle, so a bundle never imports anything at run time.
+// The shared code in js/ and a view's own modules beside its index.js are inlined into its bundle,
+// so a bundle never imports anything at run time.
 import * as esbuild from "esbuild";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";

@@ -26,6 +26,16 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+/**
+ * Replace an element's children. As in `h`, null, undefined and false are left out (the DOM's own
+ * replaceChildren would show them as the text "null"…) and strings become text nodes.
+ * @param {HTMLElement} el
+ * @param {...(Node|string|null)} children
+ */
+export function setChildren(el, ...children) {
+  el.replaceChildren(...children.filter((child) => child !== null && child !== undefined && child !== false));
+}
+
 /** Set an element's text (never parsed as HTML); a no-op when unchanged. */
 export function setText(el, text) {
   const value = text === null || text === undefined ? "" : String(text);
@@ -35,4 +45,10 @@ export function setText(el, text) {
 /** Show or hide an element. */
 export function show(el, visible) {
   el.hidden = !visible;
+}
+
+/** Show a toggle button as pressed or not (its look and its aria-pressed). */
+export function setPressed(button, on) {
+  button.classList.toggle("nbl-on", on);
+  button.setAttribute("aria-pressed", String(on));
 }

@@ -58,3 +58,64 @@ export function filterLabels(labels, query) {
   });
   return found;
 }
+
+/**
+ * Who a keydown in the widget belongs to: "browser" (Tab, and keys with Ctrl, Alt or Meta that the
+ * view does not claim), "field" (typed into a text field, kept from the notebook) or "widget".
+ * @param {KeyboardEvent} event
+ * @param {((event: KeyboardEvent) => boolean)|null} [claimsModifiedKey]  the view's modified keys
+ */
+export function keyOwner(event, claimsModifiedKey = null) {
+  if (event.key === "Tab") return "browser";
+  if (hasCommandModifier(event) && !(claimsModifiedKey && claimsModifiedKey(event))) return "browser";
+  if (isTyping(event)) return "field";
+  return "widget";
+}
+
+/**
+ * The function that runs what a key does in a labeling view, first match wins: Shift+digit
+ * decides with that answer under review; the task view's own keys; the shared actions; the
+ * guideline key; Esc closes the guideline, else leaves the widget.
+ * @param {object} options
+ * @param {Record<string, string[]>} options.keys  keys of the shared actions (see actionKeys)
+ * @param {Record<string, [string, () => boolean]>} options.actions  shared actions by name:
+ *   [button text, run]
+ * @param {{screen(): string, current(): object|null}} options.session  the item window
+ * @param {(key: string, event: KeyboardEvent) => boolean} options.viewKey  the task view's keys
+ * @param {(index: number) => boolean} options.pick  decide with the index-th answer under review
+ * @param {{toggle(): boolean, close(): boolean}|null} options.guideline  the guideline panel
+ * @param {() => void} options.leave  hands the keyboard back to the notebook
+ * @returns {(key: string, event: KeyboardEvent) => boolean}  true when the key did something
+ */
+export function keyHandler({ keys, actions, session, viewKey, pick, guideline, leave }) {
+  return (key, event) => {
+    const digit = /^Digit([1-9])$/.exec(event.code || "");
+    const onItem = session.screen() === "item";
+    if (digit && event.shiftKey && onItem && session.current().review) return pick(Number(digit[1]) - 1);
+    // The view goes first: a span view, say, moves its caret with keys other views navigate by.
+    if (onItem && viewKey(key, event)) return true;
+    for (const [name, [, run]] of Object.entries(actions)) if (keys[name].includes(key)) return run();
+    if (keys.guideline.includes(key)) return guideline ? guideline.toggle() : false;
+    if (key === "Escape") {
+      if (guideline && guideline.close()) return true;
+      leave();
+    }
+    return false;
+  };
+}
+
+/**
+ * The legend's [key, what it does] pairs: the keys no toolbar button shows.
+ * @param {object} options
+ * @param {boolean} options.reviewing  answers under review are picked with Shift+digits
+ * @param {string[][]} options.viewShortcuts  the task view's pairs
+ * @param {string|null} options.guidelineKey  the guideline key, when there is a guideline
+ */
+export function legendPairs({ reviewing, viewShortcuts, guidelineKey }) {
+  return [
+    ...(reviewing ? [["⇧1–⇧9", "decide with that answer"]] : []),
+    ...viewShortcuts,
+    ...(guidelineKey ? [[keyLabel(guidelineKey), "guidelines"]] : []),
+    ["Esc", "leave the widget"],
+  ];
+}

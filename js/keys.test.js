@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ACTION_KEYS, actionKeys, filterLabels, hasCommandModifier, isTyping, keyLabel, labelKeymap } from "./keys.js";
+import { ACTION_KEYS, actionKeys, filterLabels, hasCommandModifier, isTyping, keyHandler, keyLabel, keyOwner, labelKeymap, legendPairs } from "./keys.js";
+import { LabelSession } from "./session.js";
 
 test("Backspace goes back like ArrowLeft; views can move actions to other keys", () => {
   assert.deepEqual(ACTION_KEYS.back, ["ArrowLeft", "Backspace"]);
@@ -33,4 +34,67 @@ test("label filter is case-insensitive and keeps display order", () => {
   assert.deepEqual(filterLabels(["Billing", "Bug", "other"], "B"), [0, 1]);
   assert.deepEqual(filterLabels(["Billing", "Bug"], ""), [0, 1]);
   assert.deepEqual(filterLabels(["Été", "ete"], "été"), [0]);
+});
+
+test("Tab, unclaimed modified keys and typing are not the widget's", () => {
+  const div = { tagName: "DIV" };
+  assert.equal(keyOwner({ key: "Tab", target: div }), "browser");
+  assert.equal(keyOwner({ key: "c", ctrlKey: true, target: div }), "browser");
+  assert.equal(keyOwner({ key: "ArrowLeft", ctrlKey: true, target: div }, (event) => event.key === "ArrowLeft"), "widget", "claimed by the view");
+  assert.equal(keyOwner({ key: "a", target: { tagName: "TEXTAREA" } }), "field");
+  assert.equal(keyOwner({ key: "a", shiftKey: true, target: div }), "widget");
+});
+
+function handlerFor({ review = null, viewKeys = [], guideline = null } = {}) {
+  const ran = [];
+  const session = new LabelSession({ send: () => {} });
+  session.receive({ kind: "snapshot", history: [], upcoming: [{ pos: 0, id: "0", view: {}, review }], exhausted: false });
+  const actions = Object.fromEntries(["back", "forward", "undo", "skip", "flag", "comment"].map((name) => [name, [name, () => ran.push(name) > 0]]));
+  const handle = keyHandler({
+    keys: actionKeys({ forward: ["ArrowRight", "PageDown"] }),
+    actions,
+    session,
+    viewKey: (key) => viewKeys.includes(key) && ran.push(`view ${key}`) > 0,
+    pick: (index) => ran.push(`pick ${index}`) > 0,
+    guideline,
+    leave: () => ran.push("leave"),
+  });
+  return { handle, ran, session };
+}
+
+test("keys run the shared actions; the view's own keys come first", () => {
+  const { handle, ran } = handlerFor({ viewKeys: ["ArrowRight", "1"] });
+  assert.equal(handle("u", {}), true);
+  assert.equal(handle("PageDown", {}), true);
+  assert.equal(handle("ArrowRight", {}), true);
+  assert.equal(handle("1", {}), true);
+  assert.equal(handle("z", {}), false);
+  assert.deepEqual(ran, ["undo", "forward", "view ArrowRight", "view 1"]);
+});
+
+test("Shift+digit decides with that answer, only while reviewing", () => {
+  const reviewing = handlerFor({ review: [{ annotator: "ana", value: "a" }] });
+  assert.equal(reviewing.handle("@", { code: "Digit2", shiftKey: true }), true);
+  assert.deepEqual(reviewing.ran, ["pick 1"]);
+  const labeling = handlerFor({ viewKeys: ["@"] });
+  labeling.handle("@", { code: "Digit2", shiftKey: true });
+  assert.deepEqual(labeling.ran, ["view @"]);
+});
+
+test("g toggles the guideline; Esc closes it, else leaves the widget", () => {
+  let open = false;
+  const guideline = { toggle: () => (open = !open) || true, close: () => open && !(open = false) };
+  const { handle, ran } = handlerFor({ guideline });
+  assert.equal(handle("g", {}), true);
+  assert.equal(open, true);
+  assert.equal(handle("Escape", {}), true);
+  assert.equal(open, false);
+  assert.equal(handle("Escape", {}), false);
+  assert.deepEqual(ran, ["leave"]);
+  assert.equal(handlerFor().handle("g", {}), false, "no guideline, nothing to toggle");
+});
+
+test("the legend lists the keys no button shows", () => {
+  assert.deepEqual(legendPairs({ reviewing: false, viewShortcuts: [["Enter", "submit"]], guidelineKey: null }), [["Enter", "submit"], ["Esc", "leave the widget"]]);
+  assert.deepEqual(legendPairs({ reviewing: true, viewShortcuts: [], guidelineKey: "g" }), [["⇧1–⇧9", "decide with that answer"], ["g", "guidelines"], ["Esc", "leave the widget"]]);
 });

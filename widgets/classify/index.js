@@ -1,9 +1,11 @@
 // Classification view: shows an item (text, labelled fields, image) and its labels with keys.
 // Single-label: a label key answers and moves on. Multi-label: keys toggle, Enter submits.
 
+import { sameAnswer } from "../../js/answers.js";
 import { h, setText, show } from "../../js/dom.js";
 import { filterLabels, labelKeymap } from "../../js/keys.js";
-import { actionButton, mountLabeler, sameAnswer } from "../../js/shell.js";
+import { mountLabeler } from "../../js/shell.js";
+import { actionButton } from "../../js/toolbar.js";
 
 function classifyView(task) {
   const labels = task.labels;

@@ -2,7 +2,7 @@
 // legend lists. DOM-free (unit-tested in Node). The shared actions (back, forward, undo, skip,
 // unsure, comment, guidelines) keep their keys; nothing here takes one of them.
 
-import { keyRange, ratingLevels } from "./rank_rating.js";
+import { keyRange, ratingLevels } from "./rating.js";
 
 /**
  * The key map of a ranking task.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { graphemeAt, graphemeCeil, graphemeFloor, nextGrapheme, nextWordEnd, normalizeRange, prevGrapheme, prevWordStart, wordAt } from "./spans_text.js";
+import { graphemeAt, graphemeCeil, graphemeFloor, nextGrapheme, nextWordEnd, normalizeRange, prevGrapheme, prevWordStart, wordAt } from "./segmentation.js";
 
 const FAMILY = "👩‍👩‍👧"; // 8 UTF-16 units, one grapheme
 const HARD = `Hi ${FAMILY} e\u0301t\u00e9 🇫🇷🇩🇪 日本語 שלום\r\nend`;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ACTION_KEYS } from "./keys.js";
-import { rankKeymap } from "./rank_keys.js";
+import { ACTION_KEYS } from "../../js/keys.js";
+import { rankKeymap } from "./keymap.js";
 
 const task = (options, extra = {}) => ({ kind: "rank", options, keys: options.map((_, i) => (i < 9 ? String(i + 1) : null)), ties: true, rating: null, partial: false, ...extra });
 const shared = new Set(Object.values(ACTION_KEYS).flat());

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SpanDoc } from "./spans_model.js";
+import { SpanDoc } from "./span_doc.js";
 
 const FAMILY = "👩‍👩‍👧";
 

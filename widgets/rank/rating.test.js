@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { keyRange, levelForKey, levelKeys, ratingLevels } from "./rank_rating.js";
+import { keyRange, levelForKey, levelKeys, ratingLevels } from "./rating.js";
 
 test("numeric scales list every whole number and use their own digit", () => {
   assert.deepEqual(ratingLevels([1, 5]), [1, 2, 3, 4, 5]);

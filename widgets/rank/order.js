@@ -100,6 +100,17 @@ export function place(ranking, key, target, where) {
   return sorted({ ...ranking, groups: groups.filter((group) => group.length), out: ranking.out.filter((k) => k !== key) });
 }
 
+/**
+ * Where a drop on a group lands, from the pointer's height in it (0 at its top, 1 at its bottom):
+ * before it in its upper half, after it in its lower half, and into it (a tie) in its middle half
+ * when ties are allowed.
+ * @returns {"before"|"into"|"after"}
+ */
+export function dropWhere(y, ties) {
+  if (ties && y >= 0.25 && y <= 0.75) return "into";
+  return y < 0.5 ? "before" : "after";
+}
+
 /** Leave `key` out of the ranking, or put it back (at the bottom) when it was left out. */
 export function toggleOut(ranking, key) {
   if (ranking.out.includes(key)) {

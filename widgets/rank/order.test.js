@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   describeRanking,
+  dropWhere,
   groupOf,
   initialRanking,
   moveDown,
@@ -14,7 +15,7 @@ import {
   tieWithAbove,
   toggleOut,
   untie,
-} from "./rank_order.js";
+} from "./order.js";
 
 const SHOWN = ["c", "a", "d", "b"];
 const start = () => initialRanking(SHOWN);
@@ -108,4 +109,9 @@ test("rankings compare by groups, whatever the order inside a tie", () => {
 test("description by option labels", () => {
   const label = (key) => String(SHOWN.indexOf(key) + 1);
   assert.equal(describeRanking([["a"], ["c", "d"], ["b"]], label), "2 > 1 = 3 > 4");
+});
+
+test("a drop lands before a group in its upper half, after it in its lower half, into it in its middle with ties", () => {
+  assert.deepEqual([0, 0.24, 0.49, 0.5, 0.76, 1].map((y) => dropWhere(y, false)), ["before", "before", "before", "after", "after", "after"]);
+  assert.deepEqual([0, 0.24, 0.25, 0.5, 0.75, 0.76, 1].map((y) => dropWhere(y, true)), ["before", "before", "into", "into", "into", "after", "after"]);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { diffTexts, diffTokens, tokenize } from "./rank_diff.js";
+import { diffTexts, diffTokens, tokenize } from "./diff.js";
 
 const joined = (segments) => segments.map(([text]) => text).join("");
 const changed = (segments) => segments.filter(([, differs]) => differs).map(([text]) => text);

@@ -5,8 +5,8 @@
 // are Python code points, converted by the text's OffsetMap. Spans are kept sorted by start, end
 // and label, without duplicates. Every edit is one undoable step.
 
-import { OffsetMap } from "./offsets.js";
-import { graphemeFloor, nextGrapheme, nextWordEnd, normalizeRange, prevGrapheme, prevWordStart, wordAt } from "./spans_text.js";
+import { OffsetMap } from "../../js/offsets.js";
+import { graphemeFloor, nextGrapheme, nextWordEnd, normalizeRange, prevGrapheme, prevWordStart, wordAt } from "./segmentation.js";
 
 const EXCERPT = 40;
 

@@ -1,0 +1,52 @@
+// What the span view says, DOM-free (unit-tested in Node): the status line under the text (what
+// the caret, selection or focused span allow; counts; what Enter will do), which actions apply,
+// and an answer's short description.
+
+/**
+ * The status line and the actions that apply to the item on screen.
+ * @param {import("./span_doc.js").SpanDoc} doc  the item's document
+ * @param {object} slot  the item (its stored answer and status)
+ * @param {string[]} labels  the task's labels
+ * @param {Array<string|null>} keys  their keys
+ * @returns {{context: string, notice: string, counts: string, acceptAll: boolean, accept: boolean,
+ *   remove: boolean, removeText: string}}  `acceptAll`, `accept`, `remove`: whether those
+ *   buttons apply; `removeText`: what the remove button does
+ */
+export function spanStatus(doc, slot, labels, keys) {
+  const focused = doc.focus ? doc.focus.kind : null;
+  let context = doc.missing ? "" : "Select text (drag, double-click, or Shift+arrows), then press a label key.";
+  if (focused === "span") {
+    context = `Span ${doc.describe(doc.focus.item)} — a label key relabels it · Delete removes it · Esc deselects`;
+  } else if (focused) {
+    context = `Suggestion ${doc.describe(doc.focus.item)} — Space accepts · a label key accepts it as that label · Delete rejects`;
+  } else if (doc.selection()) {
+    const [start, end] = doc.selection();
+    const described = labels.slice(0, 4).map((label, index) => (keys[index] ? `${label} (${keys[index]})` : label));
+    context = `Selected ${doc.describe({ start, end, label: "press a label key" }).replace(/ \(press a label key\)$/, "")} — press a label key: ${described.join(", ")}${labels.length > 4 ? ", …" : ""}`;
+  }
+  const pending = doc.pending().length;
+  const count = `${doc.spans.length} span${doc.spans.length === 1 ? "" : "s"}`;
+  const unchanged = slot.answer && slot.status !== "rejected" && !doc.changed();
+  let next = "Enter submits";
+  if (unchanged) next = "Enter goes on (unchanged)";
+  else if (pending) next = `${pending} suggestion${pending === 1 ? "" : "s"} to review — Enter accepts all`;
+  return {
+    context,
+    notice: doc.notice || "",
+    counts: `${count}${doc.changed() && slot.answer ? " (edited)" : ""} · ${next}`,
+    acceptAll: pending > 0 && !unchanged,
+    accept: focused === "suggestion",
+    remove: Boolean(focused),
+    removeText: focused === "suggestion" ? " reject" : " delete",
+  };
+}
+
+/** An answer's spans in short: "3 spans (PER ×2, LOC)", "no spans". */
+export function describeSpans(value) {
+  if (!Array.isArray(value)) return String(value);
+  if (!value.length) return "no spans";
+  const counts = new Map();
+  for (const { label } of value) counts.set(label, (counts.get(label) || 0) + 1);
+  const parts = [...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label));
+  return `${value.length} span${value.length === 1 ? "" : "s"} (${parts.join(", ")})`;
+}
