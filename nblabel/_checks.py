@@ -394,6 +394,7 @@ FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "name": Text(200, blank=False, line=True),
     "label": Text(MAX_LABEL_CHARS, blank=False, line=True, what="string"),
     "training": Boolean(),
+    "blind": Boolean(),
     "over_time": Boolean(),
     "as_of": EventOrTime(),
 }

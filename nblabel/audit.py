@@ -3,12 +3,14 @@
 A project's event log (``proj.annotations``) is the trail itself: one row per answer, skip or
 undo with the annotator, the UTC time, the value, the guideline version shown, the time the item
 was on screen and where the answer came from (``source``); nothing in it is ever changed or
-deleted. The functions here summarise it: throughput per annotator over time, and whether an
-annotator's label distribution drifts as they go.
+deleted. The functions here summarise it: throughput per annotator over time, whether an
+annotator's label distribution drifts as they go, and how long disputed items wait for a
+reviewer's decision.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -122,6 +124,73 @@ def label_drift(events: pd.DataFrame, window: int = 50) -> pd.DataFrame:
                 )
     columns = ["annotator", "window", "start", "answers", "label", "share", "drift"]
     return pd.DataFrame(rows, columns=columns)
+
+
+@check_kwargs
+def time_to_settle(events: pd.DataFrame, now: Any = None) -> pd.DataFrame:
+    """Return how long each disputed item waited for a reviewer's decision.
+
+    An item is disputed from the moment its annotators' current labels first differ; it is
+    settled by the first adjudicated answer after that. Open disputes wait until ``now``.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A project's event log (``proj.annotations``).
+    now : timestamp, optional
+        The end of an open dispute's wait (default: the current time, UTC).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per disputed item: ``item``, ``disputed_at``, ``settled_at`` (NaT while
+        open), ``reviewer`` (None while open), ``wait`` (a Timedelta) and ``open``.
+
+    Examples
+    --------
+    >>> waits = nl.audit.time_to_settle(proj.annotations)  # doctest: +SKIP
+    >>> waits.groupby("reviewer")["wait"].describe()  # doctest: +SKIP
+    """
+    _answers(events, "time_to_settle")  # checks the columns every audit reads
+    missing = [column for column in ("item", "value", "source") if column not in events]
+    if missing:
+        raise ValueError(f"time_to_settle needs a project's event log; missing: {missing}.")
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    if now.tzinfo is None:
+        now = now.tz_localize("UTC")
+    order = events.sort_values("event_id", kind="stable") if "event_id" in events else events
+    rows = []
+    for item, trail in order.groupby("item", sort=False):
+        disputed, settled = _dispute(trail)
+        if disputed is None:
+            continue
+        end = now if settled is None else settled["created_at"]
+        rows.append((
+            item, disputed, pd.NaT if settled is None else settled["created_at"],
+            None if settled is None else settled["annotator"], end - disputed, settled is None,
+        ))
+    columns = ["item", "disputed_at", "settled_at", "reviewer", "wait", "open"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _dispute(trail: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Series | None]:
+    """Return when an item's answers first differed, and the decision that settled it."""
+    current: dict[str, str] = {}
+    disputed = None
+    for _, event in trail.iterrows():
+        if event["source"] == "adjudicated" and event["event"] == "label":
+            if disputed is not None:
+                return disputed, event
+            continue
+        if event["source"] != "human":
+            continue
+        if event["event"] == "label":
+            current[event["annotator"]] = json.dumps(event["value"], sort_keys=True, default=str)
+        else:
+            current.pop(event["annotator"], None)
+        if disputed is None and len(set(current.values())) > 1:
+            disputed = event["created_at"]
+    return disputed, None
 
 
 def time_window(name: str, value: Any) -> pd.Timedelta:

@@ -45,6 +45,7 @@ from .api import (
     span_agreement,
 )
 from .data import AgreementWarning
+from .planning import plan_pilot
 from .report import summary
 from .resample import BootstrapResult, bootstrap, pairwise
 
@@ -60,6 +61,7 @@ __all__ = [
     "pairwise",
     "per_label",
     "percent_agreement",
+    "plan_pilot",
     "preference_agreement",
     "span_agreement",
     "summary",

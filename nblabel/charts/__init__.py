@@ -3,13 +3,17 @@
 Every function here is pure: it reads a frame (the project's annotations, an agreement table, a
 learner's predictions or history, a simulation's learning curves), aggregates it with pandas and
 returns an altair chart whose data holds only the aggregate (a few hundred rows at most, however
-many answers there are). The charts need no widget: show them in a notebook, combine them with
-altair's ``|`` and ``&``, or save them with ``chart.save("chart.png")`` / ``"chart.svg"``
-(offline, with vl-convert).
+many answers there are). Show them in a notebook, combine them with altair's ``|``, ``&`` and
+``+``, or save them with ``chart.save("chart.png")`` / ``"chart.svg"`` (offline, with vl-convert).
+
+They need no network: in a Jupyter kernel they display as altair's chart widget with Vega
+bundled (:mod:`nblabel.charts.display`), where altair's default would load it from a CDN; charts
+combined from them display the same way, and :func:`offline` makes any altair chart do so.
+Your altair renderer settings are not changed.
 
 Two charts can be clicked: :func:`uncertainty_histogram` carries a point selection named
 ``select_bin`` (fields ``bin_start``, ``bin_end``) and :func:`confusion` one named
-``select_cell`` (fields ``label``, ``predicted``). Shown with ``alt.JupyterChart(chart)``, the
+``select_cell`` (fields ``label``, ``predicted``). Shown with ``jchart = widget(chart)``, the
 clicked values are in ``jchart.selections.select_bin.value`` (a list of dicts, one per clicked
 mark); :func:`bin_items` and :func:`cell_items` turn them back into item ids.
 
@@ -20,9 +24,11 @@ Examples
 >>> chart.save("labels.svg")  # doctest: +SKIP
 """
 
+from .display import offline, widget
 from .labeling import agreement, label_distribution, pairwise_heatmap, progress, throughput
 from .model import calibration, confusion, learning_curve, uncertainty_histogram
 from .selections import BIN_SELECTION, CELL_SELECTION, bin_items, cell_items
+from .slices import slices
 
 __all__ = [
     "BIN_SELECTION",
@@ -34,8 +40,11 @@ __all__ = [
     "confusion",
     "label_distribution",
     "learning_curve",
+    "offline",
     "pairwise_heatmap",
     "progress",
+    "slices",
     "throughput",
     "uncertainty_histogram",
+    "widget",
 ]

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from .._html import element, frame_html
+from .._intervals import rate_row
 from ..ledger import value_key
 
 RATE_COLUMNS = ["answers", "agree", "rate", "low", "high"]
@@ -91,14 +91,6 @@ def _current_human_answers(events: pd.DataFrame) -> pd.DataFrame:
     answers = answers[answers["source"] == "human"].sort_values("event_id")
     latest = answers.drop_duplicates(["item", "annotator"], keep="last")
     return latest[latest["event"] == "label"].reset_index(drop=True)
-
-
-def rate_row(agree: int, answers: int, ci: float) -> list[Any]:
-    """Return ``[answers, agree, rate, low, high]`` with a Wilson interval (NaN without data)."""
-    if answers == 0:
-        return [0, 0, np.nan, np.nan, np.nan]
-    interval = binomtest(int(agree), int(answers)).proportion_ci(ci, method="wilson")
-    return [int(answers), int(agree), agree / answers, interval.low, interval.high]
 
 
 def _acceptance(

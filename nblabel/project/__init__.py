@@ -19,6 +19,7 @@ from .._checks import default_annotator
 from ..tasks import Task
 from .exchange import Exchange
 from .history import History
+from .quality import Quality
 from .reports import Reports
 from .suggestions import Suggesting
 from .views import Views
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Project", "default_annotator", "label"]
 
 
-class Project(Reports, Writing, History, Exchange, Suggesting, Views):
+class Project(Reports, Quality, Writing, History, Exchange, Suggesting, Views):
     """A DataFrame bound to a task and an annotation store.
 
     Parameters

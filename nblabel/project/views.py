@@ -118,6 +118,7 @@ class Views(ProjectBase):
         threshold: float = 0.75,
         items: Sequence[Any] | pd.Index | pd.Series | None = None,
         window: int = DEFAULT_WINDOW,
+        blind: bool = False,
     ) -> LabelerWidget:
         """Return the adjudication view: the items that need a decision, one by one.
 
@@ -125,6 +126,7 @@ class Views(ProjectBase):
         answers anew. Decisions (``source="adjudicated"``) settle their items. ``which``:
         ``"disagreement"``, ``"low_confidence"`` (top answer below ``threshold`` of the votes)
         and/or ``"flagged"`` (see :func:`nblabel.session.needs_review`); or exactly ``items``.
+        ``blind=True`` shows the answers without who gave them.
         """
         from ..widgets import view_class
 
@@ -133,6 +135,7 @@ class Views(ProjectBase):
         if not reasons or any(reason not in REASONS for reason in reasons):
             raise ValueError(f"which={which!r}: choose from {list(REASONS)}.")
         threshold, window = check("threshold", threshold), check("window", window)
+        blind = check("blind", blind)
         widget_class = view_class(self.task)
         with self._ledger.lock:
             self.refresh()
@@ -142,7 +145,8 @@ class Views(ProjectBase):
                 else row_positions(self.df.index, items)
             )
             session = self._sessions.reviewing(
-                self._context, reviewer, widget_class.item_view_for(reviewer), window, positions
+                self._context, reviewer, widget_class.item_view_for(reviewer), window, positions,
+                blind,
             )
         return widget_class(session, self)
 

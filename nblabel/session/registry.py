@@ -73,9 +73,11 @@ class Sessions:
         item_view: ItemView,
         window: int,
         positions: list[int],
+        blind: bool = False,
     ) -> ReviewSession:
         """Return a new adjudication session of ``reviewer`` over ``positions``."""
         session = ReviewSession(context, reviewer, item_view, window, positions)
+        session.blind = blind
         self.reviews[reviewer] = session
         return session
 

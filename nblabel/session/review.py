@@ -67,9 +67,16 @@ def _reviewed(log: EventLog, annotator: str, answer: CurrentAnswer) -> dict[str,
 
 
 class ReviewSession(AnnotatorSession):
-    """A reviewer's session: the items to settle, with everyone's answers in each payload."""
+    """A reviewer's session: the items to settle, with everyone's answers in each payload.
+
+    A ``blind`` session shows the answers without who gave them ("answer 1", "answer 2", in
+    the order they were given); a pick names the alias, and the decision records the
+    annotator picked, as an open session's does.
+    """
 
     source = "adjudicated"
+    #: Whether the reviewer sees the answers without their annotators' names.
+    blind = False
 
     def __init__(
         self,
@@ -95,13 +102,28 @@ class ReviewSession(AnnotatorSession):
 
     def _payload(self, pos: int, buffers: Buffers) -> dict[str, Any]:
         payload = super()._payload(pos, buffers)
-        answers: Mapping[str, CurrentAnswer] = self.context.ledger.answers.of(pos)
+        log = self.context.ledger.log
         payload["review"] = [
-            _reviewed(self.context.ledger.log, annotator, answer)
+            _reviewed(log, self._shown_as(pos, annotator), answer)
+            for annotator, answer in self._reviewed_answers(pos)
+        ]
+        return payload
+
+    def _reviewed_answers(self, pos: int) -> list[tuple[str, CurrentAnswer]]:
+        """Return the answers to settle on ``pos``, oldest first (no decisions, no skips)."""
+        answers: Mapping[str, CurrentAnswer] = self.context.ledger.answers.of(pos)
+        return [
+            (annotator, answer)
             for annotator, answer in sorted(answers.items(), key=lambda kv: kv[1].event_id)
             if answer.source != "adjudicated" and answer.is_label
         ]
-        return payload
+
+    def _shown_as(self, pos: int, annotator: str) -> str:
+        """Return how the reviewer sees ``annotator``: their name, or "answer N" when blind."""
+        if not self.blind:
+            return annotator
+        names = [name for name, _ in self._reviewed_answers(pos)]
+        return f"answer {names.index(annotator) + 1}"
 
     def _answer_meta(
         self, message: dict[str, Any], pos: int, meta: dict[str, Any] | None
@@ -109,10 +131,10 @@ class ReviewSession(AnnotatorSession):
         picked = message.get("picked")
         if picked is None:
             return meta
-        answers = self.context.ledger.answers.of(pos)
-        if not isinstance(picked, str) or picked not in answers:
+        shown = {self._shown_as(pos, name): name for name, _ in self._reviewed_answers(pos)}
+        if not isinstance(picked, str) or picked not in shown:
             raise RejectedAnswer(f"{picked!r} has no answer on this item to pick")
-        return {**(meta or {}), "picked": picked}
+        return {**(meta or {}), "picked": shown[picked]}
 
     def progress(self) -> dict[str, Any]:
         """Return the reviewer's counts, with the number of items to review as the total."""
