@@ -9,7 +9,6 @@ Annotators are not told which items are gold (unless teaching).
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import Boolean, Integer, Number, check, check_kwargs
+from .qualification import Round, qualification_rounds
 from .tasks import Task
 
 
@@ -41,6 +41,12 @@ class Gold:
         they reach ``threshold`` on them (see :meth:`nblabel.Project.qualified`).
     threshold : float, default 0.8
         Share of qualification items to get right.
+    requalify_on_guideline : bool, default False
+        Send an annotator back for another round when they first answer under a new
+        guideline version (see :mod:`nblabel.qualification`).
+    window : int, default 0
+        After qualifying, watch accuracy over the last ``window`` gold answers; below
+        ``threshold``, another round starts (0: do not watch).
 
     Examples
     --------
@@ -54,6 +60,8 @@ class Gold:
     teach: bool = False
     qualify: int = 0
     threshold: float = 0.8
+    requalify_on_guideline: bool = False
+    window: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.answers, (str, pd.Series)):
@@ -67,6 +75,13 @@ class Gold:
         Boolean()("teach", self.teach)
         Integer(low=0, what="a number of gold items (0 for none)")("qualify", self.qualify)
         check("threshold", self.threshold)
+        Boolean()("requalify_on_guideline", self.requalify_on_guideline)
+        Integer(low=0, what="a number of gold answers (0: not watched)")("window", self.window)
+        if (self.requalify_on_guideline or self.window) and not self.qualify:
+            raise ValueError(
+                "requalify_on_guideline and window send annotators back to a qualification "
+                "round: give qualify= its number of gold items too."
+            )
 
     @property
     def period(self) -> int | None:
@@ -119,10 +134,6 @@ class GoldSet:
     def __contains__(self, pos: int) -> bool:
         return pos in self.positions
 
-    def seen(self, answered: Collection[int], taken: Collection[int]) -> int:
-        """How many gold items an annotator answered (``answered``) or holds (``taken``)."""
-        return sum(1 for pos in self.positions if pos in answered or pos in taken)
-
     def due(self, index: int, seen: int) -> bool:
         """Whether item ``index`` of an annotator's stream is a gold one (``seen`` so far).
 
@@ -159,21 +170,39 @@ class GoldSet:
         ]
         return on_gold.assign(correct=np.asarray(correct, dtype=bool))
 
-    def qualification_of(self, annotator: str, current: pd.DataFrame) -> dict[str, Any]:
-        """Return ``annotator``'s qualification round from their ``current`` answers."""
-        return self.qualification(self.graded(current), annotator)
+    def rounds(self, annotator: str, current: pd.DataFrame, events: pd.DataFrame) -> list[Round]:
+        """Return ``annotator``'s qualification rounds (see :mod:`nblabel.qualification`).
 
-    def counts(self, annotator: str, current: pd.DataFrame) -> bool:
+        ``current`` holds their current answers (with ``position``), ``events`` the log.
+        """
+        graded = self.graded(current)
+        mine = events[(events["annotator"] == annotator) & events["event"].isin(("label", "skip"))]
+        spec = self.spec
+        return qualification_rounds(
+            graded[graded["annotator"] == annotator], mine, qualify=spec.qualify,
+            threshold=spec.threshold, requalify_on_guideline=spec.requalify_on_guideline,
+            window=spec.window,
+        )
+
+    def qualification_of(
+        self, annotator: str, current: pd.DataFrame, events: pd.DataFrame
+    ) -> dict[str, Any]:
+        """Return ``annotator``'s current round: done, needed, correct and passed.
+
+        After the first round, also ``round`` (its number) and ``reason`` (why it started).
+        """
+        last = self.rounds(annotator, current, events)[-1]
+        state = {"done": last.done, "needed": last.needed, "correct": last.correct,
+                 "passed": last.passed}
+        if last.round > 1:
+            state.update(round=last.round, reason=last.reason)
+        return state
+
+    def counts(self, annotator: str, current: pd.DataFrame, events: pd.DataFrame) -> bool:
         """Whether ``annotator``'s answers count: no qualification round, or they passed it."""
-        return not self.spec.qualify or self.qualification_of(annotator, current)["passed"] is True
-
-    def qualification(self, graded: pd.DataFrame, annotator: str) -> dict[str, Any]:
-        """Return ``annotator``'s qualification round: done, needed, correct and passed."""
-        needed = self.spec.qualify
-        mine = graded[graded["annotator"] == annotator].head(needed)
-        done, correct = len(mine), int(mine["correct"].sum())
-        passed = None if done < needed else correct >= self.spec.threshold * needed
-        return {"done": done, "needed": needed, "correct": correct, "passed": passed}
+        if not self.spec.qualify:
+            return True
+        return self.qualification_of(annotator, current, events)["passed"] is True
 
 
 def _answers(gold: Gold, df: pd.DataFrame) -> pd.Series:

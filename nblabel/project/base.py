@@ -29,6 +29,7 @@ from ..store import Store
 from ..tasks import Classify, Task
 
 if TYPE_CHECKING:
+    from ..io.snapshot import Snapshot
     from ..learn.loop import ModelLoop
 
 DEFAULT_NAME = "default"
@@ -158,11 +159,38 @@ class ProjectBase:
             self._sessions.flush()
         return event_id
 
+    def _snapshot(self, as_of: Any) -> Snapshot:
+        """Return the answers as of ``as_of`` (checked by the ``as_of`` rule), fixed."""
+        from ..io.snapshot import Snapshot, events_as_of
+
+        as_of = check("as_of", as_of)
+        items = self.df.drop(columns=[self.into]) if self.into is not None else self.df
+        with self._ledger.lock:
+            self.refresh()
+            log = events_as_of(self._ledger.log, as_of)
+            return Snapshot(
+                name=self.name, task=self.task, df=items.copy(), log=log, as_of=as_of,
+                gold=self.gold, guidelines=self.store.guidelines(self._project_id),
+                store=self.store.url,
+            )
+
     def _qualification(self, annotator: str) -> dict[str, Any]:  # their qualification round
-        return self.gold.qualification_of(annotator, self._ledger.current(annotator))
+        return self.gold.qualification_of(annotator, self._ledger.current(annotator),
+                                          self._ledger.frame())
+
+    def _requalifying(self) -> frozenset[int]:
+        """Return the items whose answers may change who counts (for the model's labels).
+
+        The gold items; every item when a new guideline version can start a round.
+        """
+        if self.gold.spec.requalify_on_guideline:
+            return frozenset(range(self.n_items))
+        return self.gold.positions
 
     def _counts(self, annotator: str) -> bool:  # passed the qualification round, if any
-        return self.gold is None or self.gold.counts(annotator, self._ledger.current(annotator))
+        return self.gold is None or self.gold.counts(
+            annotator, self._ledger.current(annotator), self._ledger.frame()
+        )
 
     def _counted(self) -> pd.DataFrame:
         """Return the annotators' own answers that count (no model, gold or adjudicated)."""

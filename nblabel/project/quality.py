@@ -12,6 +12,7 @@ from .._checks import annotator_or_default as _annotator
 from .._checks import check_kwargs
 from ..agreement.planning import plan_pilot
 from ..feedback import feedback_table
+from ..qualification import rounds_table
 from ..slices import slice_audit, slice_groups
 from .base import ProjectBase
 
@@ -67,6 +68,18 @@ class Quality(ProjectBase):
         """Return the interval width a round of each size would give (``agreement.plan_pilot``)."""
         return plan_pilot(self._counted(), metric=metric, annotators=annotators, items=items,
                           width=width, n=n, seed=seed)
+
+    def qualification_history(self, annotator: str | None = None) -> pd.DataFrame:
+        """Return ``annotator``'s qualification rounds: why and when each started, and how it went.
+
+        See :mod:`nblabel.qualification`; empty without a qualification round.
+        """
+        annotator = _annotator(annotator)
+        if self.gold is None or not self.gold.spec.qualify:
+            return rounds_table([])
+        self.refresh()
+        rounds = self.gold.rounds(annotator, self._ledger.current(annotator), self._ledger.frame())
+        return rounds_table([r for r in rounds if r.started_at is not None])  # none: no answers
 
     def time_to_settle(self) -> pd.DataFrame:
         """Return how long each disputed item waited for a decision (``audit.time_to_settle``)."""

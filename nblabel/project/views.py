@@ -55,7 +55,7 @@ class Views(ProjectBase):
             self.refresh()
             self._loop = self._context.model = ModelLoop(
                 learner, self._ledger, counts=self._counts, on_status=self._sessions.show_model,
-                requalifying=self.gold.positions if qualifying else frozenset(),
+                requalifying=self._requalifying() if qualifying else frozenset(),
             )
             self._sessions.flush()
             self._sessions.show_model(self._loop.status())

@@ -21,6 +21,7 @@ from ..store import StaleAnswer, StoreError
 from ..tasks import Task
 from . import protocol
 from .context import ProjectContext
+from .gold_stream import GoldStream
 from .protocol import Listener, RejectedAnswer
 from .suggestions import SuggestionPolicy
 
@@ -59,7 +60,7 @@ class AnnotatorSession:
         self.listeners: list[Listener] = []
         self.suggestions = SuggestionPolicy(context, annotator)  # what views offer, and hide
         self._changed: set[int] = set()
-        self._qualification: dict[str, Any] | None = None
+        self.gold_stream = GoldStream(context, annotator, counted=self.source == "human")
         self._ranked_by: int | None = None  # model version that ordered the window
         current = context.ledger.current(annotator).sort_values("event_id")
         mine = current["source"] == "adjudicated"
@@ -266,8 +267,7 @@ class AnnotatorSession:
         self, pos: int, event: str, value: Any, flag: Any, comment: Any, meta: Any = None
     ) -> None:
         """Take one stored event of this annotator into account (in id order)."""
-        if self.context.gold is not None and pos in self.context.gold:
-            self._qualification = None
+        self.gold_stream.changed(pos)
         if event == "retract":
             self._set_answer(pos, None)
             if pos not in self.sent:
@@ -311,7 +311,7 @@ class AnnotatorSession:
         """Return this annotator's counts: done, total, labeled, skipped, flagged, by label.
 
         With a qualification round, an annotator's (not a reviewer's) progress also has
-        ``qualification``: done, needed, correct, passed.
+        ``qualification``: their current round (see :meth:`GoldSet.qualification_of`).
         """
         progress = {
             "done": len(self.answers),
@@ -321,11 +321,9 @@ class AnnotatorSession:
             "flagged": self.counts["flag"],
             "by_label": {k[6:]: v for k, v in self.counts.items() if k.startswith("label:") and v},
         }
-        gold = self.context.gold
-        if gold is not None and gold.spec.qualify and self.source == "human":
-            if self._qualification is None:  # recomputed only after a gold answer changed
-                self._qualification = self.context.qualification(self.annotator)
-            progress["qualification"] = self._qualification
+        qualification = self.gold_stream.current_round()
+        if qualification is not None:
+            progress["qualification"] = qualification
         return progress
 
     def _refill(self, buffers: Buffers) -> list[dict[str, Any]]:
@@ -361,7 +359,7 @@ class AnnotatorSession:
             wanted = self.window - len(self.sent) - len(new)
             if gold is not None:
                 index = len(self.answers) + len(taken)
-                if gold.due(index, gold.seen(self.answers, taken)):
+                if gold.due(index, self.gold_stream.seen(self.answers, taken)):
                     found = self.gold_cursor.take(1, gold_candidate)
                     new.extend(found)
                     taken.update(found)
@@ -423,11 +421,7 @@ class AnnotatorSession:
         return list(self.answers)
 
     def _exhausted(self) -> bool:
-        return self.cursor.exhausted and not self._qualifying()
-
-    def _qualifying(self) -> bool:
-        gold = self.context.gold
-        return gold is not None and gold.seen(self.answers, set(self.sent)) < gold.spec.qualify
+        return self.cursor.exhausted and not self.gold_stream.qualifying(self.answers, self.sent)
 
     def _item(self, pos: int, buffers: Buffers) -> dict[str, Any]:
         """Return the item at ``pos`` for the window, or a note of why it cannot be shown.
