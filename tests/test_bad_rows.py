@@ -28,7 +28,9 @@ TASKS = {
 @pytest.mark.parametrize("kind", list(TASKS))
 def test_a_lone_surrogate_is_isolated_to_its_item(kind, tmp_path):
     task, answer = TASKS[kind]
-    df = pd.DataFrame({"text": ["one", LONE, "three", "four"], "other": ["x", "y", "z", "w"]})
+    # object columns: pandas' Arrow-backed strings (with pyarrow installed) refuse such text
+    df = pd.DataFrame({"text": pd.Series(["one", LONE, "three", "four"], dtype=object),
+                       "other": ["x", "y", "z", "w"]})
     project = nl.Project(df, task, store=tmp_path / "b.db")
     view = Browser(project.label("ana", window=4))
     snapshot = _sendable([view.hello()])[0]
@@ -51,7 +53,8 @@ def test_a_lone_surrogate_is_isolated_to_its_item(kind, tmp_path):
 
 
 def test_ids_and_columns_that_cannot_identify_anything_are_refused_up_front(tmp_path):
-    df = pd.DataFrame({"text": ["fine", "also fine"]}, index=["ok", "bad\ud800id"])
+    df = pd.DataFrame({"text": ["fine", "also fine"]},
+                      index=pd.Index(["ok", "bad\ud800id"], dtype=object))
     with pytest.raises(ValueError, match="lone UTF-16 surrogate.*bad\\\\ud800id"):
         nl.Project(df, nl.Classify(["a", "b"], text="text"), store=tmp_path / "i.db")
     twice = pd.DataFrame([["a", "b"]], columns=["text", "text"])

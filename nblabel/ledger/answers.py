@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from ..store import StoredEvent
+from ..store import ANSWER_EVENTS, StoredEvent
 
 
 class CurrentAnswer(NamedTuple):
@@ -50,7 +50,7 @@ class CurrentAnswers:
 
     def apply(self, pos: int, row: StoredEvent) -> None:
         """Take one stored event into account (in id order); suggestions are not answers."""
-        if row.event == "suggest":
+        if row.event not in ANSWER_EVENTS:
             return
         answers = self._by_item.setdefault(pos, {})
         if row.event == "retract":

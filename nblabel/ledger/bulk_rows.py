@@ -178,7 +178,8 @@ class _Planner:
         self.holders: dict[str, set[str]] = {}
         self.seen_keys: dict[str, Any] = {}
         self.content_count: Counter[str] = Counter()
-        self.names: dict[Any, str | RowRefused] = {}
+        self.checked: dict[str, dict[tuple[type, Any], tuple[Any] | RowRefused]] = {}
+        self.encoded: dict[int, str] = {}
         self.row: Any = None  # the label of the row being checked
         shown = state.task.columns()
         self.item_columns = {col: state.df[col].to_numpy(dtype=object) for col in shown}
@@ -218,25 +219,27 @@ class _Planner:
             raise RowRefused("item", (
                 f"item {row['item']!r} is not in the DataFrame's index (e.g. "
                 f"{self.state.df.index[:3].tolist()})"))
-        item = encode_item(self.state.df.index[pos])
-        who = self._annotator(row["annotator"])
-        event = _checked("event", _EVENT, "label" if _missing(row["event"]) else row["event"])
-        source = _checked("source", _SOURCE,
-                          self.default_source if _missing(row["source"]) else row["source"])
+        item = self._encoded(pos)
+        if _missing(row["annotator"]) and self.default_annotator is None:
+            raise RowRefused("annotator", "no annotator: fill the column or pass annotator=")
+        who = self._field("annotator", check, row["annotator"], self.default_annotator)
+        event = self._field("event", _EVENT, row["event"], "label")
+        source = self._field("source", _SOURCE, row["source"], self.default_source)
         value = self._value(event, row["value"], pos)
         meta, own = self._meta(event, row["meta"], value)
         details = {
-            "flag": _checked("flag", check, _none(row["flag"])),
-            "comment": _checked("comment", check, _none(row["comment"])),
-            "guideline": _checked("guideline", _GUIDELINE, _none(row["guideline"])),
-            "duration_ms": _duration(row["duration_ms"]),
+            "flag": self._field("flag", check, row["flag"], None),
+            "comment": self._field("comment", check, row["comment"], None, cache=False),
+            "guideline": self._field("guideline", _GUIDELINE, row["guideline"], None),
+            "duration_ms": self._field("duration_ms", _duration, row["duration_ms"], None),
         }
         content = json.dumps(
             [item, who, event, value, source, created_us, details, meta],
             sort_keys=True, ensure_ascii=False,
         )
-        self._check_state(event, source, who, pos, item)
         import_key = self._key(source_id, own.pop(IMPORT_KEY, None), content)
+        if import_key not in self.state.stored_keys:  # a stored answer is already counted
+            self._check_state(event, source, who, pos, item)
         new = NewEvent(
             item=item, annotator=who, event=event, value=value, source=source,
             meta={**(meta or {}), **own, IMPORT_KEY: import_key, IMPORTED_US: self.imported_us},
@@ -244,26 +247,41 @@ class _Planner:
         )
         return new, import_key
 
-    def _annotator(self, value: Any) -> str:
-        name = self.default_annotator if _missing(value) else value
-        if name is None:
-            raise RowRefused("annotator", "no annotator: fill the column or pass annotator=")
+    def _encoded(self, pos: int) -> str:
+        if pos not in self.encoded:
+            self.encoded[pos] = encode_item(self.state.df.index[pos])
+        return self.encoded[pos]
+
+    def _field(
+        self, name: str, rule: Callable[[str, Any], Any], value: Any, default: Any,
+        cache: bool = True,
+    ) -> Any:
+        """Return a cell checked by ``rule`` (``default`` where it is empty), or refuse the row.
+
+        Results are kept per value: a column holds few distinct annotators, sources or flags.
+        """
+        if _missing(value):
+            if default is None:  # every optional field's rule takes an empty cell as None
+                return None
+            value = default
+        known = self.checked.setdefault(name, {})
         try:
-            known = self.names.get(name)
-        except TypeError:  # unhashable
-            known = None
-        if known is None:
+            result = known[type(value), value] if cache else None
+        except (KeyError, TypeError):  # not seen yet, or unhashable
+            result = None
+        if result is None:
             try:
-                known = check("annotator", name)
-            except ValueError as error:
-                known = RowRefused("annotator", str(error))
-            try:
-                self.names[name] = known
-            except TypeError:
-                pass
-        if isinstance(known, RowRefused):
-            raise known
-        return known
+                result = (rule(name, value),)
+            except ValueError as error:  # ArgumentTypeError is a ValueError too
+                result = RowRefused(name, str(error).rstrip("."))
+            if cache:
+                try:
+                    known[type(value), value] = result
+                except TypeError:
+                    pass
+        if isinstance(result, RowRefused):
+            raise result
+        return result[0]
 
     def _value(self, event: str, value: Any, pos: int) -> Any:
         if event != "label":
@@ -279,6 +297,11 @@ class _Planner:
             raise RowRefused("value", str(error)) from None
 
     def _meta(self, event: str, meta: Any, value: Any) -> tuple[Any, dict[str, Any]]:
+        if _missing(meta) and event == "label":
+            try:
+                return self.state.task.validate_meta_for(None, value), {}
+            except (TypeError, ValueError) as error:
+                raise RowRefused("meta", str(error)) from None
         if _missing(meta):
             meta = {}
         if not isinstance(meta, Mapping):
@@ -403,8 +426,8 @@ def _times(values: pd.Series | None, n: int) -> tuple[list[int | None], dict[int
     return created, bad
 
 
-def _duration(value: Any) -> int | None:
-    number = _checked("duration_ms", _DURATION, _none(value))
+def _duration(name: str, value: Any) -> int | None:
+    number = _DURATION(name, value)
     return None if number is None else int(round(number))
 
 
@@ -413,10 +436,6 @@ def _checked(name: str, rule: Callable[[str, Any], Any], value: Any) -> Any:
         return rule(name, value)
     except ValueError as error:  # ArgumentTypeError is a ValueError too
         raise RowRefused(name, str(error).rstrip(".")) from None
-
-
-def _none(value: Any) -> Any:
-    return None if _missing(value) else value
 
 
 def _missing(value: Any) -> bool:

@@ -23,6 +23,7 @@ from .answers import CurrentAnswers
 from .leases import Leases
 from .mirror import EventLog
 from .prelabels import PreLabels
+from .routes import Routes
 
 log = logging.getLogger("nblabel")
 
@@ -69,6 +70,7 @@ class Ledger:
         self.log = EventLog(index)
         self.answers = CurrentAnswers()
         self.prelabels = PreLabels()
+        self.routes = Routes(self.answers)
         self.leases = Leases(store, project_id, index, self.answers, overlap, lease_us)
         self._on_event: list[EventSubscriber] = []
         self._on_batch: list[Callable[[], Any]] = []
@@ -205,6 +207,7 @@ class Ledger:
             if pos >= 0:
                 self.answers.apply(pos, row)
                 self.prelabels.apply(pos, row)
+                self.routes.apply(pos, row)
             for callback in list(self._on_event):
                 callback(pos, row)
         if rows:

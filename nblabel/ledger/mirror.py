@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._items import decode_item, positions_of
-from ..store import EVENT_COLUMNS, StoredEvent
+from ..store import ANSWER_EVENTS, EVENT_COLUMNS, StoredEvent
 
 #: Columns of ``Project.annotations``, in order.
 ANNOTATION_COLUMNS = (
@@ -84,7 +84,7 @@ class EventLog:
         for event_id, name, event, pos in zip(
             columns["id"], columns["annotator"], columns["event"], self._positions, strict=True
         ):
-            if name == annotator and pos >= 0 and event != "suggest":
+            if name == annotator and pos >= 0 and event in ANSWER_EVENTS:
                 latest[pos] = event_id
         return latest
 
@@ -131,7 +131,7 @@ class EventLog:
         """
         events = self.frame().assign(position=np.asarray(self._positions, dtype=np.intp))
         events = events.assign(key=self._columns["item"])
-        events = events[events["event"] != "suggest"]  # suggestions are not answers
+        events = events[events["event"].isin(ANSWER_EVENTS)]  # suggestions, routes: not answers
         if annotator is not None:
             events = events[events["annotator"] == annotator]
         latest = events.drop_duplicates(["key", "annotator"], keep="last")

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from ..store import ANSWER_EVENTS
+
 #: Columns of :func:`progress_table`, in order.
 PROGRESS_COLUMNS = (
     "labeled",
@@ -38,7 +40,7 @@ def progress_table(
         Number of items.
     """
     current = current[current["position"] >= 0]  # answers to items no longer in the data
-    events = events[events["event"] != "suggest"]  # a pre-labeler's suggestions are not answers
+    events = events[events["event"].isin(ANSWER_EVENTS)]  # suggestions and routes are not answers
     table = pd.DataFrame(index=pd.Index(sorted(annotators), name="annotator", dtype=object))
     by_annotator = current.groupby("annotator")
     table["labeled"] = by_annotator["event"].apply(lambda s: int((s == "label").sum()))

@@ -25,7 +25,7 @@ from ..ledger.orphans import warn_orphans
 from ..ledger.writeback import WriteBack
 from ..queue import Queue
 from ..session import ProjectContext, Sessions
-from ..store import Store
+from ..store import ANSWER_EVENTS, Store
 from ..tasks import Classify, Task
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ class ProjectBase:
 
     def _annotators(self) -> set[str]:  # everyone who answered or has a view open here
         events = self._ledger.frame()
-        answered = events.loc[events["event"] != "suggest", "annotator"]
+        answered = events.loc[events["event"].isin(ANSWER_EVENTS), "annotator"]
         return set(answered) | self._sessions.annotators()
 
 

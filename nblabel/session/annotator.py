@@ -16,7 +16,7 @@ from typing import Any
 
 from .._checks import check, is_int
 from .._items import encode_item
-from .._payload import Buffers, unsendable
+from .._payload import Buffers
 from ..store import StaleAnswer, StoreError
 from ..tasks import Task
 from . import protocol
@@ -128,7 +128,7 @@ class AnnotatorSession:
     def _handle_answer(self, message: dict[str, Any]) -> None:
         req, pos = message.get("req"), message.get("pos")
         try:
-            pos = self.check_pos(pos)
+            pos = self.check_item(message, self.check_pos(pos))
             event = message.get("event")
             if event not in ("label", "skip"):
                 raise RejectedAnswer(f"unknown answer type {event!r}")
@@ -177,7 +177,7 @@ class AnnotatorSession:
     def _handle_retract(self, message: dict[str, Any]) -> None:
         req, pos = message.get("req"), message.get("pos")
         try:
-            pos = self.check_pos(pos)
+            pos = self.check_item(message, self.check_pos(pos))
             if pos not in self.answers:
                 raise RejectedAnswer("there is no answer to undo for this item")
             event_id = self.context.ledger.record(
@@ -257,6 +257,20 @@ class AnnotatorSession:
         if not is_int(pos) or not 0 <= pos < self.context.n_items:
             raise RejectedAnswer(f"unknown item position {pos!r}")
         return int(pos)
+
+    def check_item(self, message: dict[str, Any], pos: int) -> int:
+        """Return ``pos`` unless the message names (``item``) another item than the one there.
+
+        A view sends the item's id with answers an earlier view kept when its kernel was lost:
+        the DataFrame of this kernel may hold another item at that position.
+        """
+        item = message.get("item")
+        if item is not None and item != encode_item(self.context.df.index[pos]):
+            raise RejectedAnswer(
+                f"this answer was given to item {item} in an earlier view, and another item is "
+                "at its place in this DataFrame"
+            )
+        return pos
 
     # -- events from the project -----------------------------------------------------------
     def saw(self, pos: int, event_id: int) -> None:
@@ -344,11 +358,14 @@ class AnnotatorSession:
         new: list[int] = []
         restarted = False
 
+        routes = context.ledger.routes
+
         def candidate(pos: int) -> bool:
             return (
                 pos not in self.answers
                 and pos not in taken
                 and (gold is None or pos not in gold)
+                and not routes.held_back(pos, self.annotator)
                 and leases.available(pos, self.annotator)
             )
 
@@ -379,12 +396,15 @@ class AnnotatorSession:
         return new
 
     def _take(self, wanted: int, candidate: Callable[[int], bool]) -> list[int]:
-        """Take up to ``wanted`` candidates: first in the model's order, then the queue's."""
-        found: list[int] = []
+        """Take up to ``wanted`` candidates: routed to this annotator, the model's, the queue's."""
+        routed = self.context.ledger.routes.first_for(self.annotator)
+        found = [pos for pos in routed if candidate(pos)][:wanted]
         model = self.context.model
-        if model is not None:
+        if model is not None and len(found) < wanted:
             # Walked on from the last take; restarted by a retrain or a re-rank of the window.
-            found = model.take(self, self._ranked_by, wanted, candidate)
+            chosen = set(found)
+            found += model.take(self, self._ranked_by, wanted - len(found),
+                                lambda pos: pos not in chosen and candidate(pos))
         if len(found) < wanted:
             chosen = set(found)
             found += self.cursor.take(
@@ -424,34 +444,10 @@ class AnnotatorSession:
         return self.cursor.exhausted and not self.gold_stream.qualifying(self.answers, self.sent)
 
     def _item(self, pos: int, buffers: Buffers) -> dict[str, Any]:
-        """Return the item at ``pos`` for the window, or a note of why it cannot be shown.
-
-        One bad row must not stop a view: an item whose view fails to build (a user's
-        function, an unreadable image) or holds text no message can carry (a lone surrogate)
-        is sent as ``{pos, id, based_on, problem}``; the browser shows the problem and the
-        item can be skipped while the rest are labeled.
-        """
-        try:
-            payload = self._payload(pos, buffers)
-        except Exception as error:  # the data's or a user's function's fault, not the view's
-            log.exception("nblabel could not build the view of item at position %s", pos)
-            problem = f"{type(error).__name__}: {error}"
-        else:
-            found = unsendable(payload)
-            if found is None:
-                return payload
-            problem = (
-                f"it holds text that cannot be sent to a browser ({found.removeprefix('view.')}: "
-                "a lone UTF-16 surrogate); clean the column, e.g. df[col] = "
-                "df[col].str.encode('utf-8', 'replace').str.decode('utf-8')"
-            )
-        item_id, answer = encode_item(self.context.df.index[pos]), self.answers.get(pos)
-        return protocol.unshowable(
-            pos,
-            item_id if unsendable(item_id) is None else ascii(item_id),
-            answer if unsendable(answer) is None else None,
-            self.seen.get(pos, 0),
-            f"This item cannot be shown: {problem}. Skip it (s) to go on.",
+        """Return the item at ``pos`` for the window, or a note of why it cannot be shown."""
+        return protocol.window_item(
+            lambda: self._payload(pos, buffers), pos, encode_item(self.context.df.index[pos]),
+            self.answers.get(pos), self.seen.get(pos, 0),
         )
 
     def _payload(self, pos: int, buffers: Buffers) -> dict[str, Any]:

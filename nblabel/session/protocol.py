@@ -9,8 +9,10 @@ Browser → kernel messages (``kind``):
     ``answer``  ``{req, pos, event: "label"|"skip", value, flag, comment, duration_ms, meta,
                 based_on}`` (``meta``: details the task's view records, checked by
                 ``task.validate_meta``; ``based_on``: the newest event of the annotator on the
-                item the view knew, from the item's payload, an ``ack`` or an ``update``).
-    ``retract`` ``{req, pos, based_on}``: undo this annotator's answer for the item.
+                item the view knew, from the item's payload, an ``ack`` or an ``update``;
+                ``item``, only on an answer an earlier view kept when its kernel was lost: the
+                item's id, refused if another item is at ``pos``).
+    ``retract`` ``{req, pos, based_on, item?}``: undo this annotator's answer for the item.
     ``poll``    pick up answers written by other kernels.
 Kernel → browser messages:
     ``snapshot`` ``{to, history, upcoming, exhausted}``: the whole window, for one view.
@@ -27,10 +29,15 @@ model re-ranked them); the browser keeps any it already shows or answered.
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
 from typing import Any, Protocol, TypedDict
 
 from .._checks import is_number
+from .._payload import unsendable
+
+log = logging.getLogger("nblabel")
 
 
 class Listener(Protocol):
@@ -80,6 +87,40 @@ def snapshot(
 ) -> dict[str, Any]:
     """Build the whole window for one view (the reply adds ``to``, the view that said hello)."""
     return {"kind": "snapshot", "history": history, "upcoming": upcoming, "exhausted": exhausted}
+
+
+def window_item(
+    build: Callable[[], dict[str, Any]], pos: int, item_id: str, current: Answer | None,
+    based_on: int,
+) -> dict[str, Any]:
+    """Return the item ``build`` makes for a window, or a note of why it cannot be shown.
+
+    One bad row must not stop a view: an item whose view fails to build (a user's function,
+    an unreadable image) or holds text no message can carry (a lone surrogate) is sent as
+    :func:`unshowable`; the browser shows the problem and the item can be skipped while the
+    rest are labeled.
+    """
+    try:
+        payload = build()
+    except Exception as error:  # the data's or a user's function's fault, not the view's
+        log.exception("nblabel could not build the view of item at position %s", pos)
+        problem = f"{type(error).__name__}: {error}"
+    else:
+        found = unsendable(payload)
+        if found is None:
+            return payload
+        problem = (
+            f"it holds text that cannot be sent to a browser ({found.removeprefix('view.')}: "
+            "a lone UTF-16 surrogate); clean the column, e.g. df[col] = "
+            "df[col].str.encode('utf-8', 'replace').str.decode('utf-8')"
+        )
+    return unshowable(
+        pos,
+        item_id if unsendable(item_id) is None else ascii(item_id),
+        current if unsendable(current) is None else None,
+        based_on,
+        f"This item cannot be shown: {problem}. Skip it (s) to go on.",
+    )
 
 
 def unshowable(

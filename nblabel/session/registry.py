@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._payload import Buffers
-from ..store import StoredEvent
+from ..store import ANSWER_EVENTS, StoredEvent
 from .annotator import AnnotatorSession
 from .context import ProjectContext
 from .focus import FocusSession
@@ -91,7 +91,7 @@ class Sessions:
 
     def apply(self, pos: int, row: StoredEvent) -> None:
         """Give a stored event to the sessions it concerns (a ledger subscriber)."""
-        if pos < 0 or row.event == "suggest":
+        if pos < 0 or row.event not in ANSWER_EVENTS:
             return
         adjudicated = row.source == "adjudicated"
         for session in self.all():

@@ -10,13 +10,15 @@ Modules: :mod:`~nblabel.store.records` (what goes in and comes out: :class:`NewE
 :class:`StoredEvent`, :class:`Claim`, :class:`GuidelineVersion`), :mod:`~nblabel.store.store`
 (the :class:`Store`), :mod:`~nblabel.store.schema` (tables and migrations),
 :mod:`~nblabel.store.engines` (locations, SQLite and PostgreSQL specifics),
-:mod:`~nblabel.store.slots` (overlap slots) and :mod:`~nblabel.store.errors` (:class:`StoreError`
-and the explanation of driver errors).
+:mod:`~nblabel.store.slots` (overlap slots), :mod:`~nblabel.store.access` (team members'
+access on a shared PostgreSQL store, and what the database's refusals mean) and
+:mod:`~nblabel.store.errors` (:class:`StoreError` and the explanation of driver errors).
 """
 
 from .engines import BUSY_TIMEOUT_S, DEFAULT_STORE
-from .errors import ItemFull, LogChanged, StaleAnswer, StoreError
+from .errors import AccessDenied, ItemFull, LogChanged, StaleAnswer, StoreError
 from .records import (
+    ANSWER_EVENTS,
     EVENT_COLUMNS,
     EVENT_KINDS,
     SOURCES,
@@ -30,6 +32,8 @@ from .schema import SCHEMA_VERSION
 from .store import Store
 
 __all__ = [
+    "ANSWER_EVENTS",
+    "AccessDenied",
     "BUSY_TIMEOUT_S",
     "DEFAULT_STORE",
     "EVENT_COLUMNS",

@@ -161,3 +161,18 @@ def lock_events(conn: sa.Connection, project_id: int) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_EVENTS_LOCK}, {int(project_id)})")
+
+
+def connected_role(conn: sa.Connection) -> str | None:
+    """Return the database role ``conn`` acts as (PostgreSQL), or None (SQLite has no roles)."""
+    if conn.dialect.name != "postgresql":
+        return None
+    return str(conn.execute(sa.select(sa.func.current_user())).scalar_one())
+
+
+def may_update(conn: sa.Connection, table: sa.Table) -> bool:
+    """Whether the connected role may update ``table`` (always on SQLite)."""
+    if conn.dialect.name != "postgresql":
+        return True
+    query = sa.select(sa.func.has_table_privilege(table.name, "UPDATE"))
+    return bool(conn.execute(query).scalar_one())

@@ -50,6 +50,19 @@ class LogChanged(StoreError):
         self.expected, self.last = expected, last
 
 
+class AccessDenied(StoreError):
+    """The database refused the connected role what it tried (its grants or row-level security).
+
+    On a PostgreSQL store set up with :func:`nblabel.admin.setup_postgres`, ``role`` is the
+    team member the connection logs in as, ``what`` says what it tried and why it may not, and
+    ``reason`` is the database's own words.
+    """
+
+    def __init__(self, role: str | None, what: str, reason: str) -> None:
+        super().__init__(f"the database refuses: connected as {role!r}, {what} ({reason})")
+        self.role, self.what, self.reason = role, what, reason
+
+
 #: The driver errors :func:`explain` knows how to word: a refused statement or connection, and
 #: a connection pool that gave up waiting for a free connection.
 DRIVER_ERRORS = (sa.exc.DBAPIError, sa.exc.TimeoutError)

@@ -12,8 +12,11 @@ from typing import Any, NamedTuple
 
 from .._checks import OneOf, check
 
-#: What an event records: an answer, a skip, or the undoing of the annotator's last answer.
-EVENT_KINDS = ("label", "skip", "retract", "suggest")
+#: The events that make an annotator's answers: an answer, a skip, or the undoing of one.
+ANSWER_EVENTS = ("label", "skip", "retract")
+#: Every kind of event: answers, a pre-labeler's suggestion, and a route (items sent to chosen
+#: annotators first).
+EVENT_KINDS = (*ANSWER_EVENTS, "suggest", "route")
 #: Where an answer comes from.
 SOURCES = ("human", "model", "gold", "adjudicated")
 

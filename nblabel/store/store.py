@@ -19,16 +19,20 @@ from sqlalchemy.engine import Engine
 
 from .._checks import Integer
 from ..tasks import Task, task_from_json
+from . import access
 from .engines import (
     BUSY_TIMEOUT_S,
     DEFAULT_STORE,
+    connected_role,
     exclusive,
     insert_ignore,
     lock_events,
     make_engine,
+    may_update,
 )
-from .errors import DRIVER_ERRORS, LogChanged, StaleAnswer, StoreError, explain
+from .errors import DRIVER_ERRORS, AccessDenied, LogChanged, StaleAnswer, StoreError, explain
 from .records import (
+    ANSWER_EVENTS,
     EVENT_COLUMNS,
     Claim,
     GuidelineVersion,
@@ -64,7 +68,8 @@ def _explained(method: F) -> F:
 
     The one place the store's driver errors (a locked, read-only, full or damaged SQLite file;
     a refused or lost PostgreSQL connection; a statement the database refused) become a message
-    a notebook user can act on, with the password masked. Argument errors pass through.
+    a notebook user can act on, with the password masked. A statement refused to the connected
+    role becomes :class:`AccessDenied`. Argument errors pass through.
     """
 
     @functools.wraps(method)
@@ -72,6 +77,9 @@ def _explained(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except DRIVER_ERRORS as error:
+            reason = access.refusal(error)
+            if reason is not None:
+                raise AccessDenied(self.role, access.NO_RIGHT, reason) from error
             raise StoreError(explain(error, self.url, BUSY_TIMEOUT_S)) from error
 
     return explained  # type: ignore[return-value]
@@ -87,6 +95,13 @@ class Store:
         directory), ``":memory:"`` for a throw-away store, or a SQLAlchemy URL such as
         ``"postgresql+psycopg://user@host/db"``.
 
+    Attributes
+    ----------
+    role : str or None
+        The PostgreSQL role the store's connections act as (None on SQLite). On a store set up
+        with :func:`nblabel.admin.setup_postgres` it decides what may be read and written, and
+        a refusal raises :class:`~nblabel.store.errors.AccessDenied`.
+
     Examples
     --------
     >>> from nblabel.store import Store
@@ -98,6 +113,7 @@ class Store:
     def __init__(self, location: str | os.PathLike[str] | Engine | None = None) -> None:
         self.engine = make_engine(DEFAULT_STORE if location is None else location)
         self.url = self.engine.url.render_as_string(hide_password=True)
+        self.role: str | None = None
         try:
             self._prepare()
         except StoreError:
@@ -109,10 +125,17 @@ class Store:
     def open_project(self, name: str, task: Task) -> int:
         """Return the id of project ``name``, creating it with ``task`` if it is new.
 
+        Opening an existing project with the task it holds (and guidelines it has recorded)
+        writes nothing, so a team member whose role may only read it can open it.
+
         Raises
         ------
         nblabel.tasks.TaskMismatchError
             If the project exists with a task whose stored answers would not fit ``task``.
+        AccessDenied
+            If the connected role may not create the project, add labels to its task or record
+            a new guideline version (on a store set up with :func:`nblabel.admin.setup_postgres`
+            only the owner does).
         """
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"a project name must be a non-empty string, got {name!r}.")
@@ -123,7 +146,7 @@ class Store:
             )
         row = self._project_row(name)
         if row is None:
-            with self._writing() as conn:
+            with access.refused_as(self.role, access.not_on_team(name)), self._writing() as conn:
                 conn.execute(
                     self._insert_ignore(_projects, ["name"]).values(
                         name=name, task=task.to_json(), created_us=now_us()
@@ -136,18 +159,22 @@ class Store:
         used = self._labels_used(project_id, stored) if left_out else None
         added = task.check_compatible(stored, used)
         # The record keeps every label in use: a task that only leaves out unused labels (an
-        # older notebook, while another kernel added some) does not replace it.
-        if stored != task and (added or not left_out):
-            with self._writing() as conn:
+        # older notebook, while another kernel added some) does not replace it. Nor does a
+        # task that only words things differently, opened by a role that may not update it.
+        if stored != task and (added or (not left_out and self._may_update(_projects))):
+            what = access.new_labels(name, added)
+            with access.refused_as(self.role, what), self._writing() as conn:
                 conn.execute(
                     _projects.update()
                     .where(_projects.c.id == project_id)
                     .values(task=task.to_json())
                 )
         if task.guidelines:
-            self.record_guideline(
-                project_id, task.guideline_version, task.guidelines, task.guideline_name
-            )
+            what = access.new_guideline(name, task.guideline_version)
+            with access.refused_as(self.role, what):
+                self._record_guideline(
+                    project_id, task.guideline_version, task.guidelines, task.guideline_name
+                )
         return int(project_id)
 
     def _labels_used(self, project_id: int, task: Task) -> set[str]:
@@ -174,7 +201,20 @@ class Store:
         """Keep the text of guideline ``version`` (once) so answers can be traced to it.
 
         A name given later to a version recorded without one is added; names never change.
+        Nothing is written when the version is recorded already (with its name, if given).
         """
+        self._record_guideline(project_id, version, text, name)
+
+    def _record_guideline(
+        self, project_id: int, version: str, text: str, name: str | None
+    ) -> None:
+        query = sa.select(_guidelines.c.name).where(
+            _guidelines.c.project_id == project_id, _guidelines.c.version == version
+        )
+        with self._reading() as conn:
+            stored = conn.execute(query).first()
+        if stored is not None and (name is None or stored[0] is not None):
+            return
         with self._writing() as conn:
             conn.execute(
                 self._insert_ignore(_guidelines, ["project_id", "version"]).values(
@@ -247,10 +287,27 @@ class Store:
         if_last = _BASED_ON("if_last", if_last)
         if not rows:
             return []
+        try:
+            return self._append(project_id, rows, conditions, overlap, lease_us, if_last)
+        except DRIVER_ERRORS as error:
+            writes = [(row["annotator"], row["event"], row["source"]) for row in rows]
+            self._refuse_write(error, project_id, writes)
+            raise
+
+    def _append(
+        self,
+        project_id: int,
+        rows: list[dict[str, Any]],
+        conditions: list[int | None],
+        overlap: int | None,
+        lease_us: int,
+        if_last: int | None,
+    ) -> list[int]:
         with exclusive(self.engine, schema=False) as conn:
             lock_events(conn, project_id)
-            if if_last is not None:
-                _check_last(conn, project_id, if_last)
+            before = _last_id(conn, project_id)
+            if if_last is not None and before != if_last:
+                raise LogChanged(if_last, before)
             held: set[tuple[str, str]] = set()  # slots this batch already holds for good
             for row, condition in zip(rows, conditions, strict=True):
                 if condition is not None:
@@ -263,10 +320,15 @@ class Store:
                     elif row["event"] == "skip":  # not an answer: the place goes to another
                         give_slot_back(conn, project_id, *slot)
                         held.discard(slot)
-            inserted = conn.execute(
-                _events.insert().returning(_events.c.id, sort_by_parameter_order=True), rows
-            )
-            return [int(event_id) for (event_id,) in inserted]
+            conn.execute(_events.insert(), rows)
+            # Appends to one project commit one at a time (see lock_events), so the batch's
+            # rows are this project's events after ``before``, in the order they were given.
+            ids = conn.execute(
+                sa.select(_events.c.id)
+                .where(_events.c.project_id == project_id, _events.c.id > before)
+                .order_by(_events.c.id)
+            ).scalars()
+            return [int(event_id) for event_id in ids]
 
     @_explained
     def read(self, project_id: int, after: int = 0) -> list[StoredEvent]:
@@ -295,10 +357,14 @@ class Store:
         _LEASE("lease_us", lease_us)
         now = now_us()
         held = []
-        with exclusive(self.engine, schema=False) as conn:
-            for item in items:
-                if take_slot(conn, project_id, item, annotator, overlap, now, now + lease_us):
-                    held.append(item)
+        try:
+            with exclusive(self.engine, schema=False) as conn:
+                for item in items:
+                    if take_slot(conn, project_id, item, annotator, overlap, now, now + lease_us):
+                        held.append(item)
+        except DRIVER_ERRORS as error:
+            self._refuse_write(error, project_id, [(annotator, "label", "human")])
+            raise
         return held
 
     @_explained
@@ -338,7 +404,22 @@ class Store:
     @_explained
     def _prepare(self) -> None:
         with exclusive(self.engine) as conn:
-            prepare(conn, self.url)
+            self.role = connected_role(conn)
+            with access.refused_as(self.role, access.NOT_OWNER):
+                prepare(conn, self.url)
+
+    def _refuse_write(
+        self, error: Exception, project_id: int, writes: list[tuple[str, str, str]]
+    ) -> None:
+        """Raise :class:`AccessDenied` if ``error`` is the database refusing ``writes``."""
+        reason = access.refusal(error)
+        if reason is not None:
+            what = access.explain_write(self.engine, self.role, project_id, writes)
+            raise AccessDenied(self.role, what, reason) from error
+
+    def _may_update(self, table: sa.Table) -> bool:
+        with self._reading() as conn:
+            return may_update(conn, table)
 
     def _project_row(self, name: str) -> tuple[int, str] | None:
         query = sa.select(_projects.c.id, _projects.c.task).where(_projects.c.name == name)
@@ -366,13 +447,12 @@ def _check_based_on(based_on: Sequence[int | None] | None, count: int) -> list[i
     return [_BASED_ON("based_on", value) for value in based_on]
 
 
-def _check_last(conn: sa.Connection, project_id: int, expected: int) -> None:
-    """Raise :class:`LogChanged` if the project's newest event is not ``expected``."""
+def _last_id(conn: sa.Connection, project_id: int) -> int:
+    """Return the id of the project's newest event (0 when it has none)."""
     last = conn.execute(
         sa.select(sa.func.max(_events.c.id)).where(_events.c.project_id == project_id)
     ).scalar()
-    if (last or 0) != expected:
-        raise LogChanged(expected, int(last or 0))
+    return int(last or 0)
 
 
 def _check_not_stale(conn: sa.Connection, row: dict[str, Any], based_on: int) -> None:
@@ -382,7 +462,7 @@ def _check_not_stale(conn: sa.Connection, row: dict[str, Any], based_on: int) ->
             _events.c.project_id == row["project_id"],
             _events.c.item == row["item"],
             _events.c.annotator == row["annotator"],
-            _events.c.event != "suggest",
+            _events.c.event.in_(ANSWER_EVENTS),
         )
     ).scalar()
     if latest is not None and latest > based_on:
