@@ -105,3 +105,26 @@ def test_time_to_settle_measures_the_wait_of_each_disputed_item(tmp_path):
     assert waits.loc[0, "wait"] >= pd.Timedelta(0)
     assert waits.loc[2, "open"] and pd.isna(waits.loc[2, "settled_at"])
     proj.close()
+
+
+def test_routed_items_go_to_the_experts_first_in_every_kernel(tmp_path):
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(8)]})
+    task = nl.Classify(LABELS, text="text")
+    lead = nl.Project(df, task, store=tmp_path / "r.db")
+    assert lead.route([5, 6], to=["expert"], reason="disputed") == 2
+    other_kernel = nl.Project(df, task, store=tmp_path / "r.db")
+    expert = Browser(other_kernel.label("expert", window=3)).hello()["upcoming"]
+    assert [item["pos"] for item in expert] == [5, 6, 0], "routed items come first"
+    novice = Browser(other_kernel.label("novice", window=8)).hello()["upcoming"]
+    assert [item["pos"] for item in novice] == [0, 1, 2, 3, 4, 7], "kept off until the expert answered"
+    other_kernel.add(5, "bug", annotator="expert")
+    routes = lead.routes().set_index("item")
+    assert routes.loc[5, "pending"] == [] and routes.loc[6, "pending"] == ["expert"]
+    assert routes.loc[6, "reason"] == "disputed"
+    assert 5 in [i["pos"] for i in Browser(lead.label("later", window=8)).hello()["upcoming"]]
+    lead.route([6], to=[])
+    assert list(lead.routes()["item"]) == [5]
+    assert lead.progress().index.tolist() == ["expert", "later"], "routing is not answering"
+    with pytest.raises(TypeError, match="to must be a list of annotator names"):
+        lead.route([1], to="expert")
+    lead.close(), other_kernel.close()

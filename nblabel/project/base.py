@@ -178,6 +178,12 @@ class ProjectBase:
         return self.gold.qualification_of(annotator, self._ledger.current(annotator),
                                           self._ledger.frame())
 
+    def _write_events(self, events: list[Any]) -> None:
+        """Store events in one transaction, then bring the open views up to date."""
+        with self._ledger.lock:
+            self._ledger.append(events)
+            self._sessions.flush()
+
     def _requalifying(self) -> frozenset[int]:
         """Return the items whose answers may change who counts (for the model's labels).
 

@@ -9,11 +9,13 @@ import pandas as pd
 
 from .. import audit
 from .._checks import annotator_or_default as _annotator
-from .._checks import check_kwargs
+from .._checks import check, check_kwargs, default_annotator
+from .._items import encode_item, row_positions
 from ..agreement.planning import plan_pilot
 from ..feedback import feedback_table
 from ..qualification import rounds_table
 from ..slices import slice_audit, slice_groups
+from ..store import NewEvent
 from .base import ProjectBase
 
 
@@ -80,6 +82,35 @@ class Quality(ProjectBase):
         self.refresh()
         rounds = self.gold.rounds(annotator, self._ledger.current(annotator), self._ledger.frame())
         return rounds_table([r for r in rounds if r.started_at is not None])  # none: no answers
+
+    def route(
+        self, items: Sequence[Any] | pd.Index | pd.Series, to: Sequence[str], *,
+        reason: str | None = None,
+    ) -> int:
+        """Send ``items`` to the annotators ``to`` first (experts); return how many were routed.
+
+        Those annotators get the items before their other ones; everyone else is kept off
+        them until each of ``to`` answered or skipped them. Safe across kernels (routes are
+        events). ``to=[]`` ends the items' routes. See :mod:`nblabel.ledger.routes`.
+        """
+        if isinstance(to, str) or not isinstance(to, Sequence):
+            raise TypeError(f"to must be a list of annotator names, got {to!r}.")
+        targets = sorted({_annotator(name) for name in to})
+        positions = row_positions(self.df.index, items)
+        router, meta = default_annotator(), {"reason": check("comment", reason)}
+        events = [NewEvent(item=encode_item(self.df.index[pos]), annotator=router, event="route",
+                           value=targets, source="human", guideline=self.task.guideline_version,
+                           meta=meta if reason else None) for pos in positions]
+        self._write_events(events)
+        return len(events)
+
+    def routes(self) -> pd.DataFrame:
+        """Return the current routes: ``item``, ``to``, ``pending``, ``routed_by``, ``reason``."""
+        self.refresh()
+        routes = self._ledger.routes
+        rows = [(self.df.index[pos], list(row.value), routes.pending(pos), row.annotator,
+                 (row.meta or {}).get("reason")) for pos, row in routes.events()]
+        return pd.DataFrame(rows, columns=["item", "to", "pending", "routed_by", "reason"])
 
     def time_to_settle(self) -> pd.DataFrame:
         """Return how long each disputed item waited for a decision (``audit.time_to_settle``)."""

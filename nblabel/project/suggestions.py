@@ -48,7 +48,8 @@ class Suggesting(ProjectBase):
         done = self._ledger.prelabels.done(name, version)
         todo = [pos for pos in positions if pos not in done]
         return run_prelabeler(fn, self.df, self.task, todo, name=name, version=version,
-                              batch_size=batch_size, write=self._write, progress=progress)
+                              batch_size=batch_size, write=self._write_events,
+                              progress=progress)
 
     @check_kwargs
     def suggestion_report(self, *, bins: int = 5, ci: float = 0.95) -> SuggestionReport:
@@ -58,8 +59,3 @@ class Suggesting(ProjectBase):
         settled = self.labels(how="majority") if self.task.kind == "classify" else self.labels()
         return suggestion_report(self.annotations, settled, bins=check("bins", bins),
                                  ci=check("ci", ci))
-
-    def _write(self, events: list[Any]) -> None:
-        with self._ledger.lock:
-            self._ledger.append(events)
-            self._sessions.flush()
