@@ -23,6 +23,7 @@ def test_round_trip(store_url, task):
     assert rows[0].value == ["a", "ü 😀"] and rows[1].item == '{"ts": "2024-01-01T00:00:00"}'
     assert store.read(pid, after=ids[0]) == rows[1:]
     assert store.open_project("p", task) == pid
+    store.append(pid, [_event(value=task.labels[0])])  # an answer that uses a stored label
     with pytest.raises(nl.TaskMismatchError):
         store.open_project("p", nl.Classify(["other"], text="text"))
     store.close()

@@ -1,18 +1,20 @@
 """What every exchange format shares: an import's result, and a project's answers to export.
 
 A reader (:func:`~nblabel.io.read_label_studio`, :func:`~nblabel.io.read_prodigy`,
-:func:`~nblabel.io.read_conll`) returns an :class:`Imported`: the items as a DataFrame, the task
-and the answers as a tidy frame whose columns are those :meth:`nblabel.Project.annotations` has
-and an import takes (:data:`ANSWER_COLUMNS`): ``item``, ``annotator``, ``value``, ``event``
-(``label`` or ``skip``), ``source``, ``flag``, ``comment``, ``created_at`` (UTC, NaT when the
-format has no time), ``duration_ms``, ``meta`` and ``key`` (the answer's id in the system it
-comes from, None when it has none), oldest first. Every value was checked by the task against
-its item (``task.validate_for``) before it is returned, so a bad export fails here, naming the
-record, before any project or store exists.
+:func:`~nblabel.io.read_conll`) returns an :class:`Imported`: the items as a DataFrame, the task,
+the answers and the suggestions. The answers are a tidy frame with the columns
+:meth:`nblabel.Project.add_many` takes (:data:`ANSWER_COLUMNS`): ``item``, ``annotator``,
+``value``, ``event`` (``label`` or ``skip``), ``source``, ``flag``, ``comment``, ``created_at``
+(UTC, NaT when the format has no time), ``duration_ms``, ``meta`` and ``key`` (the answer's id
+in the system it comes from, None when it has none; the project constructors use these ids as
+import keys when every answer has one), oldest first. The suggestions
+(:data:`SUGGESTION_COLUMNS`) become pre-labelers' ``suggest`` events. Every value was checked by
+the task against its item (``task.validate_for``) before it is returned, so a bad export fails
+here, naming the record, before any project or store exists.
 
 A writer takes a project, or anything that offers what :class:`ExchangeProject` declares (its
-``df``, ``task`` and ``annotations``): each annotator's current answer per item is written
-(:func:`current_answers`), never the events it replaced.
+``df``, ``task`` and ``annotations``, e.g. a :class:`~nblabel.io.Snapshot`): each annotator's
+current answer per item is written (:func:`current_answers`), never the events it replaced.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def answers_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 def suggestions_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Return suggestion rows as a frame of :data:`SUGGESTION_COLUMNS`, the last per pre-labeler."""
-    frame = pd.DataFrame(list(rows), columns=list(SUGGESTION_COLUMNS)).astype(object)
+    frame = pd.DataFrame(list(rows), columns=list(SUGGESTION_COLUMNS), dtype=object)
     frame = frame.drop_duplicates(["item", "name", "version"], keep="last")
     return frame.reset_index(drop=True)
 
@@ -99,8 +101,8 @@ def current_answers(project: ExchangeProject) -> pd.DataFrame:
     """Return each annotator's current answer per item, from the project's event table.
 
     The current answer is the annotator's latest ``label`` or ``skip`` not followed by a
-    ``retract``; pre-labelers' ``suggest`` events are not answers. Rows keep the event table's
-    columns, in event order.
+    ``retract``; other events (a pre-labeler's ``suggest``, a ``route``) are not answers. Rows
+    keep the event table's columns, in event order.
     """
     events = project.annotations
     events = events[events["event"].isin((*ANSWER_EVENTS, "retract"))]

@@ -39,7 +39,7 @@ from ..agreement.data import LABELS_ATTR
 from ..gold import GoldSet
 from ..ledger import CurrentAnswers, EventLog
 from ..ledger.bulk_rows import IMPORTED_US
-from ..store import GuidelineVersion
+from ..store import ANSWER_EVENTS, GuidelineVersion
 from ..tasks import Classify, Task
 
 #: How each way of settling labels reads the answers (recorded in export manifests).
@@ -122,7 +122,8 @@ class Snapshot:
             )
         if annotator is not None:
             annotator = check("annotator", annotator)
-            known = sorted(set(self._log.frame()["annotator"]))
+            events = self._log.frame()
+            known = sorted(set(events.loc[events["event"].isin(ANSWER_EVENTS), "annotator"]))
             if annotator not in known:
                 raise ValueError(
                     f"no answers by {annotator!r} in this snapshot; annotators in it: {known}."
@@ -155,7 +156,8 @@ class Snapshot:
         (what was asked), ``events`` (``count``, ``first_id``, ``last_id`` and the
         ``content_hash`` of the event table), ``task`` (its JSON form), ``guidelines`` (each
         version the events were given under: ``version``, ``name``, ``events``) and
-        ``annotators`` (per annotator: ``events`` and current ``labels``).
+        ``annotators`` (per annotator: answer ``events`` — labels, skips, retracts — and
+        current ``labels``; pre-labelers' suggestions are not answers).
         """
         if self._manifest is None:
             self._manifest = self._make_manifest()
@@ -190,8 +192,9 @@ class Snapshot:
     def _make_manifest(self) -> dict[str, Any]:
         events = self._log.frame()
         ids = events["event_id"]
-        answered = events[events["event"] != "retract"]
-        versions = answered["guideline"].dropna().value_counts(sort=False)
+        answers = events[events["event"].isin(ANSWER_EVENTS)]
+        given = answers[answers["event"] != "retract"]
+        versions = given["guideline"].dropna().value_counts(sort=False)
         current = self._log.current()
         labels = current[current["event"] == "label"].groupby("annotator").size()
         asked = self.as_of.isoformat() if isinstance(self.as_of, pd.Timestamp) else self.as_of
@@ -214,7 +217,7 @@ class Snapshot:
             ],
             "annotators": {
                 name: {"events": int(n), "labels": int(labels.get(name, 0))}
-                for name, n in events.groupby("annotator").size().items()
+                for name, n in answers.groupby("annotator").size().items()
             },
         }
 
@@ -300,10 +303,15 @@ def content_hash(data: Any) -> str:
     JSON-like value; times are hashed as ISO text, bytes by their own hash.
     """
     if isinstance(data, pd.DataFrame):
+        times = {
+            name: _iso(column) for name, column in data.items()
+            if pd.api.types.is_datetime64_any_dtype(column)
+        }
         data = {
             "columns": [str(name) for name in data.columns],
             "index": data.index.tolist(),
-            "rows": data.to_numpy(dtype=object).tolist(),
+            "rows": data.assign(**times).to_numpy(dtype=object).tolist() if times
+            else data.to_numpy(dtype=object).tolist(),
         }
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=_plain)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -326,6 +334,12 @@ def nblabel_version() -> str:
         return importlib.metadata.version("nblabel")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
+
+
+def _iso(times: pd.Series) -> pd.Series:
+    """Return a column of times as ISO text with their zone (None where missing)."""
+    text = times.dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z").astype(object)
+    return text.where(times.notna(), None)
 
 
 def _rows(data: Any) -> int | None:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .._checks import Number, OneOf, Text, check
 from .._items import encode_item
-from ..store import SOURCES, NewEvent, now_us
+from ..store import ANSWER_EVENTS, SOURCES, NewEvent, now_us
 from ..tasks import Task
 from .answers import CurrentAnswers
 
@@ -39,8 +39,8 @@ IMPORT_KEY = "import_key"
 IMPORTED_US = "imported_us"
 #: Details nblabel itself adds to events (imports, moved answers); kept as they are.
 OWN_META = (IMPORT_KEY, IMPORTED_US, "rekeyed_from", "rekeyed_event", "rekeyed_to")
-#: The events an import may hold (a pre-labeler's ``suggest`` events are not answers).
-IMPORT_EVENTS = ("label", "skip", "retract")
+#: The events an import may hold: answers (a pre-labeler's suggestions and routes are not).
+IMPORT_EVENTS = ANSWER_EVENTS
 #: Columns an import frame may have besides ``item``, ``annotator`` and ``value``.
 OPTIONAL_COLUMNS = (
     "event", "flag", "comment", "source", "guideline", "created_at", "duration_ms", "meta",
@@ -138,8 +138,10 @@ def check_frame_columns(frame: Any, annotator: str | None, key: str | None) -> N
         )
     if "item" not in frame.columns:
         raise ValueError("the frame needs an 'item' column: the index value of each answer's row.")
-    if "value" not in frame.columns and ("event" not in frame.columns or
-                                         (frame["event"] == "label").any()):
+    labels = "event" not in frame.columns or (
+        frame["event"].isna() | (frame["event"] == "label")
+    ).any()
+    if "value" not in frame.columns and labels:
         raise ValueError("the frame needs a 'value' column: each answer (a label, spans, …).")
     if "annotator" not in frame.columns and annotator is None:
         raise ValueError(
@@ -233,10 +235,13 @@ class _Planner:
             "guideline": self._field("guideline", _GUIDELINE, row["guideline"], None),
             "duration_ms": self._field("duration_ms", _duration, row["duration_ms"], None),
         }
-        content = json.dumps(
-            [item, who, event, value, source, created_us, details, meta],
-            sort_keys=True, ensure_ascii=False,
-        )
+        try:
+            content = json.dumps(
+                [item, who, event, value, source, created_us, details, meta],
+                sort_keys=True, ensure_ascii=False,
+            )
+        except (TypeError, ValueError) as error:  # e.g. an object the task let through
+            raise RowRefused("value", f"the answer cannot be stored as JSON ({error})") from None
         import_key = self._key(source_id, own.pop(IMPORT_KEY, None), content)
         if import_key not in self.state.stored_keys:  # a stored answer is already counted
             self._check_state(event, source, who, pos, item)

@@ -38,7 +38,7 @@ OWNER = "the store's owner (the role that owns the nblabel tables)"
 #: What a refusal means when nothing more specific is known.
 NO_RIGHT = f"which may not do this: {OWNER} gives access with nl.admin.setup_postgres"
 #: What a refusal to open the store means: reading its version, or creating or upgrading it.
-NOT_OWNER = (
+CANNOT_OPEN = (
     f"which may not open this store, or create or upgrade its tables: {OWNER} does that, and "
     "gives team members access with nl.admin.setup_postgres"
 )

@@ -405,7 +405,7 @@ class Store:
     def _prepare(self) -> None:
         with exclusive(self.engine) as conn:
             self.role = connected_role(conn)
-            with access.refused_as(self.role, access.NOT_OWNER):
+            with access.refused_as(self.role, access.CANNOT_OPEN):
                 prepare(conn, self.url)
 
     def _refuse_write(
