@@ -20,6 +20,8 @@ from .learn.features import check_estimator, classification_inputs, resolve_feat
 from .learn.fit import cross_validate
 from .learn.learner import ActiveLearner
 from .learn.state import LearnerState
+from .task_issues import multilabel_issues, span_issues
+from .tasks import Classify, Spans
 
 __all__ = ["confident_learning", "disagreements", "label_issues"]
 
@@ -73,7 +75,10 @@ def label_issues(
     ----------
     data : Project or pandas.DataFrame
         A project (its DataFrame, its task's labels and each item's latest label,
-        ``proj.labels()``), or a DataFrame with the given labels in column ``label``.
+        ``proj.labels()``), or a DataFrame with the given labels in column ``label``. A
+        multi-label or span project is analysed as :mod:`nblabel.task_issues` describes
+        (label sets: an ``issue_labels`` column names the doubtful labels; spans:
+        ``estimator`` is a span model, default a CRF).
     estimator : scikit-learn classifier or pipeline, optional
         Default ``LogisticRegression(max_iter=1000)``. Never modified.
     features : optional
@@ -107,6 +112,12 @@ def label_issues(
     >>> list(issues.columns)
     ['item', 'label', 'suggested', 'quality', 'confidence', 'is_issue']
     """
+    if offers(data, AnalysedProject) and isinstance(data.task, Spans):
+        return span_issues(data.df, data.task, data.labels(), estimator, Integer(low=2)(
+            "cv", cv), seed)
+    if offers(data, AnalysedProject) and isinstance(data.task, Classify) and data.task.multi:
+        return multilabel_issues(data.df, data.task, data.labels(), estimator, features,
+                                 Integer(low=2)("cv", cv), seed, confident_learning)
     frame, given, classes, features = _labeled_data(data, label, classes, features)
     positions = np.flatnonzero(pd.notna(given))
     y = np.asarray(given, dtype=object)[positions]

@@ -13,15 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from . import agreement
 from ._checks import check, check_kwargs
 from ._html import element, frame_html
 from .agreement.data import current_answers
+from .confusions import answer_key, label_confusions, set_confusions, span_confusions
 from .store import GuidelineVersion
-from .tasks import Classify
+from .tasks import Classify, Spans
 
 if TYPE_CHECKING:
     import altair as alt
@@ -34,12 +34,15 @@ class PilotReport:
     Attributes
     ----------
     agreement : pandas.DataFrame
-        :func:`nblabel.agreement.summary` for each version, with ``guideline`` (version hash)
-        and ``name`` columns in front, oldest version first.
+        :func:`nblabel.agreement.summary` (spans: :func:`nblabel.agreement.span_summary`)
+        for each version, with ``guideline`` (version hash) and ``name`` columns in front,
+        oldest version first.
     confusions : pandas.DataFrame
         Per version, pairs of labels that annotators of the same item gave: ``label_a``,
         ``label_b``, ``pairs`` (annotator pairs that split this way) and ``share`` (of the
-        version's disagreeing pairs), most frequent first.
+        version's disagreeing pairs), most frequent first; for label sets and spans,
+        ``"(none)"`` stands for a label one annotator gave and the other did not (see
+        :mod:`nblabel.confusions`).
     disagreements : pandas.DataFrame
         Per version, the items whose answers were not unanimous: ``item``, ``agreement`` (the
         most common answer's share), ``answers`` (how many), one column per annotator, and the
@@ -60,14 +63,14 @@ class PilotReport:
             version=self.agreement["name"].fillna(self.agreement["guideline"]),
             label=self.agreement["label"].fillna("(overall)"),
         )
-        data = data[data["metric"].isin(["kappa", "krippendorff_alpha"])]
+        data = data[data["metric"].isin(["kappa", "krippendorff_alpha", "span_f1"])]
         base = Chart(data).encode(
             y=alt.Y("label:N", title=None, sort=None),
             yOffset=alt.YOffset("version:N", sort=None),
             color=alt.Color("version:N", title="guideline", sort=None),
         )
         bars = base.mark_bar().encode(
-            x=alt.X("estimate:Q", title="agreement (α overall, κ per label)"),
+            x=alt.X("estimate:Q", title="agreement (α overall, κ per label; spans: F1)"),
             tooltip=[
                 "version:N",
                 "label:N",
@@ -117,8 +120,11 @@ def pilot_report(
         The answers that count, in the layout of ``Project.annotations``.
     history : pandas.DataFrame
         The guideline versions, oldest first (see :func:`history_table`).
-    task : Classify
-        A single-label classification task.
+    task : Classify or Spans
+        The task: agreement is :func:`nblabel.agreement.summary` for classification (MASI
+        distance and per-label agreement for label sets) and
+        :func:`nblabel.agreement.span_summary` for spans; confused labels are counted as in
+        :mod:`nblabel.confusions`.
     df : pandas.DataFrame
         The items (for the text of the items disagreed on).
     ci, n, seed
@@ -135,8 +141,11 @@ def pilot_report(
     >>> report = proj.pilot_report()  # doctest: +SKIP
     >>> report.agreement.query("scope == 'overall'")  # doctest: +SKIP
     """
-    if not isinstance(task, Classify) or task.multi:
-        raise TypeError("pilot_report() compares single-label classification rounds.")
+    if not isinstance(task, (Classify, Spans)):
+        raise TypeError(
+            "pilot_report() compares classification and span rounds; for rankings see "
+            "nblabel.agreement.kendall_w and preference_agreement."
+        )
     check("top", top)
     if history.empty:
         raise ValueError(
@@ -152,9 +161,12 @@ def pilot_report(
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", agreement.AgreementWarning)
-            table = agreement.summary(answers, labels, ci=ci, n=n, seed=seed)
+            if isinstance(task, Spans):
+                table = agreement.span_summary(answers, labels, ci=ci, n=n, seed=seed)
+            else:
+                table = agreement.summary(answers, labels, ci=ci, n=n, seed=seed)
         rounds.append(table.assign(guideline=version, name=name))
-        confused.append(_confusions(current, labels).head(top).assign(guideline=version, name=name))
+        confused.append(_confusions(current, task).head(top).assign(guideline=version, name=name))
         disputed.append(_disagreements(current, task, df).head(top).assign(guideline=version))
     if not rounds:
         raise ValueError("no guideline version has answers from two or more annotators yet.")
@@ -168,25 +180,23 @@ def pilot_report(
     return PilotReport(agreement_table, confusions, disagreements)
 
 
-def _confusions(current: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
-    """Count annotator pairs that gave two different labels to the same item."""
-    counts = pd.crosstab(current["item"], current["value"]).reindex(columns=labels, fill_value=0)
-    matrix = counts.to_numpy(dtype=np.int64)
-    pairs = matrix.T @ matrix
-    a, b = np.triu_indices(len(labels), k=1)
-    table = pd.DataFrame(
-        {"label_a": np.asarray(labels)[a], "label_b": np.asarray(labels)[b], "pairs": pairs[a, b]}
-    )
-    table = table[table["pairs"] > 0].sort_values("pairs", ascending=False, kind="stable")
-    total = table["pairs"].sum()
-    return table.assign(share=table["pairs"] / total if total else np.nan).reset_index(drop=True)
+def _confusions(current: pd.DataFrame, task: Classify | Spans) -> pd.DataFrame:
+    """Count annotator pairs that split between two labels (see :mod:`nblabel.confusions`)."""
+    if isinstance(task, Spans):
+        return span_confusions(current)
+    if task.multi:
+        return set_confusions(current)
+    return label_confusions(current, list(task.labels))
 
 
-def _disagreements(current: pd.DataFrame, task: Classify, df: pd.DataFrame) -> pd.DataFrame:
+def _disagreements(current: pd.DataFrame, task: Classify | Spans, df: pd.DataFrame
+                   ) -> pd.DataFrame:
     """Items whose answers differ, least agreement first, with everyone's answer."""
-    wide = current.pivot(index="item", columns="annotator", values="value")
-    answered = wide.notna().sum(axis=1)
-    top_share = wide.apply(lambda row: row.value_counts().iloc[0] / row.count(), axis=1)
+    keyed = current.assign(key=current["value"].map(answer_key))
+    wide = keyed.pivot(index="item", columns="annotator", values="value")
+    keys = keyed.pivot(index="item", columns="annotator", values="key")
+    answered = keys.notna().sum(axis=1)
+    top_share = keys.apply(lambda row: row.value_counts().iloc[0] / row.count(), axis=1)
     keep = (answered >= 2) & (top_share < 1)
     table = pd.DataFrame({"item": wide.index, "agreement": top_share, "answers": answered})[keep]
     table = table.join(wide[keep].astype(object).where(wide[keep].notna(), None))

@@ -318,11 +318,11 @@ def test_the_model_learns_only_from_answers_that_count(reviews, tmp_path, learn_
     proj.close()
 
 
-def test_learn_needs_a_single_label_task_and_features(tmp_path):
+def test_learn_needs_features_and_an_estimator(tmp_path):
     df = pd.DataFrame({"text": ["a", "b"], "path": ["x.png", "y.png"]})
     multi = nl.Project(df, nl.Classify(["x", "y"], text="text", multi=True), store=":memory:")
-    with pytest.raises(TypeError, match="single-label classification"):
-        multi.learn(LogisticRegression())
+    with pytest.raises(TypeError, match=r"MultiLabelLearner\(\) got unexpected .*batch_size"):
+        multi.learn(LogisticRegression(), batch_size=5)
     images = nl.Project(df, nl.Classify(["x", "y"], image="path"), store=":memory:")
     with pytest.raises(ValueError, match="say what the model reads"):
         images.learn(LogisticRegression())

@@ -124,7 +124,7 @@ def test_simulate_checks_its_arguments(tickets, intents):
     holes = tickets.assign(intent=tickets["intent"].where(tickets.index != "T0003"))
     with pytest.raises(ValueError, match="1 missing answers"):
         simulate(holes, intents, estimator, oracle="intent")
-    with pytest.raises(TypeError, match="single-label classification"):
+    with pytest.raises(ValueError, match="is not a multi-label answer"):
         simulate(tickets, nl.Classify(["a", "b"], text="text", multi=True), estimator,
                  oracle="intent")
     with pytest.raises(ValueError, match="budget=190 is more than the 150 pool rows"):

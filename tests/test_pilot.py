@@ -76,8 +76,8 @@ def test_pilot_report_needs_guidelines_and_two_annotators(tmp_path):
     guided.add(0, "x", annotator="ana")
     with pytest.raises(ValueError, match="two or more annotators"):
         guided.pilot_report()
-    with pytest.raises(TypeError, match="single-label"):
-        nl.Project(df, nl.Classify(["x"], text="text", multi=True, guidelines="g"), store=":memory:").pilot_report()
+    with pytest.raises(TypeError, match="compares classification and span rounds"):
+        nl.Project(df.assign(b=df["text"]), nl.Rank(["text", "b"], guidelines="g"), store=":memory:").pilot_report()
     with pytest.raises(ValueError, match="top must be"):
         guided.pilot_report(top=0)
 

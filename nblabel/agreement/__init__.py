@@ -48,6 +48,7 @@ from .data import AgreementWarning
 from .planning import plan_pilot
 from .report import summary
 from .resample import BootstrapResult, bootstrap, pairwise
+from .span_report import span_summary
 
 __all__ = [
     "AgreementWarning",
@@ -64,5 +65,6 @@ __all__ = [
     "plan_pilot",
     "preference_agreement",
     "span_agreement",
+    "span_summary",
     "summary",
 ]

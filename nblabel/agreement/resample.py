@@ -199,7 +199,7 @@ def bootstrap(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", AgreementWarning)
             distribution = np.array(
-                [compute(_resampled(answers, rng), options) for _ in range(n)], dtype=float
+                [compute(resampled(answers, rng), options) for _ in range(n)], dtype=float
             )
     defined = distribution[~np.isnan(distribution)]
     if len(defined) < n:
@@ -274,7 +274,7 @@ _ARGUMENTS = {
 }
 
 
-def _resampled(answers: Answers, rng: np.random.Generator) -> Answers:
+def resampled(answers: Answers, rng: np.random.Generator) -> Answers:
     """Draw items with replacement; each drawn copy becomes a new item."""
     n_items = len(answers.items)
     order = np.argsort(answers.item, kind="stable")

@@ -40,14 +40,19 @@ def classification_inputs(task: Any, features: Any, caller: str) -> tuple[tuple[
             f"{caller} needs a single-label classification task (nl.Classify([...], text=...) "
             f"without multi=True); got {task!r}."
         )
-    if features is None:
-        if task.text is None:
-            raise ValueError(
-                "the task shows no text column, so features= must say what the model reads "
-                "(a column, a list of columns, or a matrix aligned to df.index)."
-            )
-        features = task.text
-    return tuple(task.labels), features
+    return tuple(task.labels), task_features(task, features)
+
+
+def task_features(task: Classify, features: Any) -> Any:
+    """Return ``features``, or by default the classification task's text column."""
+    if features is not None:
+        return features
+    if task.text is None:
+        raise ValueError(
+            "the task shows no text column, so features= must say what the model reads "
+            "(a column, a list of columns, or a matrix aligned to df.index)."
+        )
+    return task.text
 
 
 def text_vectorizer() -> TfidfVectorizer:

@@ -28,19 +28,50 @@ import pandas as pd
 from .._kernel import default_scheduler
 from ..ledger import CurrentAnswer, Ledger, decision, value_key
 from ..queue import Queue, QueueCursor
-from .features import classification_inputs
+from ..tasks import Classify, Rank, Spans
+from .features import classification_inputs, task_features
 from .learner import ActiveLearner
+from .multilabel import MultiLabelLearner
+from .ranking import PairLearner
+from .spans import SpanLearner
 from .state import LearnerState
+from .worker import BackgroundLearner
 
 
 def learner_for(
     task: Any, df: pd.DataFrame, estimator: Any, features: Any = None, **options: Any
-) -> ActiveLearner:
-    """Return an :class:`ActiveLearner` for a project's single-label classification task.
+) -> BackgroundLearner:
+    """Return the learner of a project's task, given the options ``learn`` was called with.
 
-    Its classes are the task's labels; ``features`` defaults to the task's text column.
-    ``options`` go to :class:`ActiveLearner` (``strategy``, ``retrain_every``, …).
+    Single-label classification: an :class:`ActiveLearner` of the task's labels, reading
+    ``features`` (default: the task's text column). Multi-label: a
+    :class:`~nblabel.learn.MultiLabelLearner`. Spans: a :class:`~nblabel.learn.SpanLearner`
+    (``estimator`` is a span model; None for a CRF on the task's tokens). Rankings: a
+    :class:`~nblabel.learn.PairLearner` (no estimator; ``players`` names the contenders).
+    Options left None take the learner's defaults; an option a learner does not take is a
+    ``TypeError`` naming the ones it does.
     """
+    options = {name: value for name, value in options.items() if value is not None}
+    if isinstance(task, Classify) and task.multi:
+        features = task_features(task, features)
+        return MultiLabelLearner(estimator, df, features, labels=task.labels, **options)
+    if isinstance(task, Spans):
+        if features is not None:
+            raise ValueError("features= is for classifiers; a span model reads the task's text.")
+        return SpanLearner(estimator, df, task, **options)
+    if isinstance(task, Rank):
+        if estimator is not None or features is not None:
+            raise ValueError(
+                "a ranking project learns Bradley–Terry strengths from the answers: pass no "
+                "estimator or features, and players={option: column naming its contender}."
+            )
+        if "players" not in options:
+            raise TypeError(
+                "learn() on a ranking task needs players={option: column}: the column naming "
+                "each option's contender (e.g. the model that wrote it), so the fit can choose "
+                "which match-up to show next."
+            )
+        return PairLearner(df, task, **options)
     classes, features = classification_inputs(task, features, "learn()")
     return ActiveLearner(estimator, df, features, classes=classes, **options)
 
@@ -91,8 +122,9 @@ class ModelLoop:
 
     Parameters
     ----------
-    learner : ActiveLearner
-        The model and its background retraining.
+    learner : BackgroundLearner
+        The model and its background retraining (an :class:`ActiveLearner` or the learner of
+        another task kind).
     ledger : Ledger
         The project's events: the loop follows them (a subscriber until :meth:`close`) and
         reads the current answers, never changing them.
@@ -110,7 +142,7 @@ class ModelLoop:
 
     def __init__(
         self,
-        learner: ActiveLearner,
+        learner: BackgroundLearner,
         ledger: Ledger,
         *,
         counts: Callable[[str], bool],
@@ -242,12 +274,7 @@ class ModelLoop:
 
     def suggestion(self, pos: int) -> dict[str, Any] | None:
         """Return the model's ``{"value", "confidence", "source": "model"}`` for ``pos``."""
-        state = self.learner.state
-        if state.proba is None:
-            return None
-        row = state.proba[pos]
-        best = int(row.argmax())
-        return {"value": state.classes[best], "confidence": float(row[best]), "source": "model"}
+        return self.learner.state.offer(pos)
 
     def status(self) -> dict[str, Any]:
         """Return what widgets show: ``status``, ``message``, ``version``, ``error``."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -15,23 +14,26 @@ from sklearn.model_selection import train_test_split
 from .._checks import Integer, Number, check, check_kwargs
 from .._items import check_frame
 from .._progress import ProgressBar, ProgressCallback
+from ..tasks import Classify, Spans
 from .features import check_estimator, classification_inputs, resolve_features
 from .fit import committee_proba, fit, order_pool, predict_proba
+from .multilabel.replay import multilabel_setup
+from .replay import Replay, ReplaySetup, known_answers
+from .spans.replay import span_setup
 from .strategies import Committee, Random, Strategy, get_strategy
 
 CURVE_COLUMNS = ("strategy", "repeat", "n_labels", "accuracy", "f1", "seconds")
-
 
 
 @check_kwargs
 def simulate(
     df: pd.DataFrame,
     task: Any,
-    estimator: Any,
+    estimator: Any = None,
     features: Any = None,
     *,
     oracle: str,
-    strategies: Sequence[Any] | Mapping[str, Any] = ("random", "entropy"),
+    strategies: Sequence[Any] | Mapping[str, Any] | None = None,
     budget: int = 100,
     repeats: int = 3,
     seed: int = 0,
@@ -43,30 +45,40 @@ def simulate(
     """Replay labeling with a known-answer column and record each strategy's learning curve.
 
     **Protocol.** For each repeat, the rows are split into a pool and a held-out test set
-    (``test_size``, stratified by the oracle's labels). The same ``initial`` random pool items
-    start every strategy of that repeat (a paired comparison). Then, until ``budget`` labels:
-    fit a clone of the estimator on the labeled items, score the test set (accuracy and
-    macro-F1 over the classes present in it), rank the rest of the pool with the strategy and
-    "label" the first ``batch_size`` items with the oracle's answers. Retraining is
-    synchronous. While fewer than two classes are labeled the model is a constant (the one
-    label seen) and items are drawn at random.
+    (``test_size``; stratified by the oracle's labels for single-label classification). The
+    same ``initial`` random pool items start every strategy of that repeat (a paired
+    comparison). Then, until ``budget`` labels: fit a clone of the model on the labeled items,
+    score the test set, rank the rest of the pool with the strategy and "label" the first
+    ``batch_size`` items with the oracle's answers. Retraining is synchronous. While the labels
+    cannot be fitted (one class so far) items are drawn at random.
+
+    What is scored depends on the task: single-label classification, accuracy and macro-F1 over
+    the classes in the test set (a constant model, the one label seen, before two classes are
+    labeled); multi-label classification (``Classify(..., multi=True)``), subset accuracy and
+    macro-F1 over labels (see :class:`~nblabel.learn.MultiLabelLearner`); spans, exact-match
+    span F1 (micro) as ``f1`` and the share of documents whose spans are all right as
+    ``accuracy`` (see :class:`~nblabel.learn.SpanLearner`).
 
     Parameters
     ----------
     df : pandas.DataFrame
         The items, with the known answers in column ``oracle``.
-    task : Classify
-        A single-label classification task; answers must be its labels.
-    estimator : scikit-learn classifier or pipeline
-        Anything with ``fit`` and ``predict_proba``; never modified.
+    task : Classify or Spans
+        The task; the oracle's answers must be valid answers of it.
+    estimator : optional
+        Classification: a scikit-learn classifier or pipeline (``fit`` and ``predict_proba``;
+        never modified). Spans: a span model (:class:`~nblabel.learn.SpanModel`; default
+        :class:`~nblabel.learn.CRFSpanModel`).
     features : optional
-        What the model reads, see :func:`nblabel.learn.resolve_features` (default: the task's
-        text column).
+        What a classifier reads, see :func:`nblabel.learn.resolve_features` (default: the
+        task's text column). Span models read the task's text.
     oracle : str
-        Column with the known label of every row.
-    strategies : list or dict
-        Strategies to compare (names, :class:`Strategy` objects or functions
-        ``f(proba) -> scores``), or ``{name: strategy}`` to choose the names in the result.
+        Column with the known answer of every row.
+    strategies : list or dict, optional
+        Strategies to compare (names, :class:`Strategy` objects or functions), or ``{name:
+        strategy}`` to choose the names in the result. Default: ``["random", "entropy"]``
+        (single-label), ``["random", "cardinality"]`` (multi-label), ``["random",
+        "uncertainty"]`` (spans).
     budget : int, default 100
         Labels per run, the initial ones included.
     repeats : int, default 3
@@ -102,12 +114,9 @@ def simulate(
     [40, 40]
     """
     check_frame(df)
-    check_estimator(estimator)
-    classes, features = classification_inputs(task, features, "simulate()")
-    y_all = _oracle_labels(df, oracle, classes)
-    resolved = resolve_features(df, features)
-    template = resolved.wrap(estimator)
-    named = _check_strategies(strategies)
+    setup = _setup(df, task, estimator, features, oracle)
+    named = _check_strategies(setup.defaults if strategies is None else strategies,
+                              setup.strategy)
     budget = Integer(low=1)("budget", budget)
     repeats = Integer(low=1)("repeats", repeats)
     batch_size = check("batch_size", batch_size)
@@ -128,64 +137,80 @@ def simulate(
     rows: list[tuple[Any, ...]] = []
     with ProgressBar(progress, repeats * len(named) * rounds, "simulate", "fit") as step:
         for repeat in range(repeats):
-            train, test = _split(len(df), y_all, test_size, seed, repeat)
+            train, test = _split(len(df), setup.stratify, test_size, seed, repeat)
             start = np.random.default_rng([seed, repeat]).choice(train, initial, replace=False)
             for index, (name, strategy) in enumerate(named):
-                run = _Run(template, resolved, classes, y_all, train, test, strategy,
-                           np.random.default_rng([seed, repeat, index]))
+                run = setup.replay(train, test, strategy,
+                                   np.random.default_rng([seed, repeat, index]))
                 for n_labels, accuracy, f1, seconds in run.curve(start, budget, batch_size, step):
                     rows.append((name, repeat, n_labels, accuracy, f1, seconds))
     return pd.DataFrame(rows, columns=list(CURVE_COLUMNS))
 
 
-class _Run:
-    """One strategy's labeling run within one repeat."""
+def _setup(df: pd.DataFrame, task: Any, estimator: Any, features: Any, oracle: Any
+           ) -> ReplaySetup:
+    """Return what replaying labeling needs for ``task``'s kind."""
+    if isinstance(task, Spans):
+        if features is not None:
+            raise ValueError("features= is for classifiers; a span model reads the task's text.")
+        return span_setup(df, task, estimator, oracle)
+    if isinstance(task, Classify) and task.multi:
+        return multilabel_setup(df, task, estimator, features, oracle)
+    check_estimator(estimator)
+    classes, features = classification_inputs(task, features, "simulate()")
+    y_all = _oracle_labels(df, oracle, classes)
+    resolved = resolve_features(df, features)
+    template = resolved.wrap(estimator)
+
+    def replay(
+        train: np.ndarray, test: np.ndarray, strategy: Strategy, rng: np.random.Generator
+    ) -> Replay:
+        return _ClassifyReplay(template, resolved, classes, y_all, train, test, strategy, rng)
+
+    counts = pd.Series(y_all).value_counts()
+    return ReplaySetup(
+        y_all if counts.min() >= 2 else None, get_strategy, ("random", "entropy"), replay
+    )
+
+
+class _ClassifyReplay(Replay):
+    """One strategy's single-label labeling run within one repeat."""
 
     def __init__(
         self, template: Any, features: Any, classes: tuple[str, ...], y_all: np.ndarray,
         train: np.ndarray, test: np.ndarray, strategy: Strategy, rng: np.random.Generator,
     ) -> None:
+        super().__init__(train, test, rng)
         self.template, self.features, self.classes = template, features, classes
-        self.y_all, self.train, self.test = y_all, train, test
-        self.strategy, self.rng = strategy, rng
+        self.y_all, self.strategy = y_all, strategy
         self.test_labels = sorted(set(y_all[test]))
 
-    def curve(
-        self, start: np.ndarray, budget: int, batch_size: int, step: Callable[[], None]
-    ) -> Any:
-        labeled = np.asarray(start, dtype=np.intp)
-        while True:
-            began = time.perf_counter()
-            y = self.y_all[labeled]
-            model = self._fit(labeled, y)
-            predicted = self._predict(model, y)
-            accuracy = float(accuracy_score(self.y_all[self.test], predicted))
-            f1 = float(f1_score(self.y_all[self.test], predicted, average="macro",
-                                labels=self.test_labels, zero_division=0))
-            done = len(labeled) >= budget
-            if not done:
-                take = min(batch_size, budget - len(labeled))
-                labeled = np.concatenate([labeled, self._next(model, labeled, y, take)])
-            yield len(y), accuracy, f1, time.perf_counter() - began
-            step()
-            if done:
-                return
-
-    def _fit(self, labeled: np.ndarray, y: np.ndarray) -> Any:
-        if len(set(y)) < 2:
+    def fit(self, labeled: np.ndarray) -> Any:
+        """Return the fitted model, or None while fewer than two classes are labeled."""
+        if len(set(self.y_all[labeled])) < 2:
             return None
-        return fit(self.template, self.features, labeled, y)
+        return fit(self.template, self.features, labeled, self.y_all[labeled])
 
-    def _predict(self, model: Any, y: np.ndarray) -> np.ndarray:
+    def evaluate(self, model: Any, labeled: np.ndarray) -> tuple[float, float]:
+        """Return accuracy and macro-F1 (classes in the test set); a constant without a model."""
         if model is None:
-            return np.full(len(self.test), y[0], dtype=object)
-        proba = predict_proba(model, self.features, self.test, self.classes)
-        return np.asarray(self.classes, dtype=object)[proba.argmax(axis=1)]
+            predicted = np.full(len(self.test), self.y_all[labeled[0]], dtype=object)
+        else:
+            proba = predict_proba(model, self.features, self.test, self.classes)
+            predicted = np.asarray(self.classes, dtype=object)[proba.argmax(axis=1)]
+        truth = self.y_all[self.test]
+        return (
+            float(accuracy_score(truth, predicted)),
+            float(f1_score(truth, predicted, average="macro", labels=self.test_labels,
+                           zero_division=0)),
+        )
 
-    def _next(self, model: Any, labeled: np.ndarray, y: np.ndarray, take: int) -> np.ndarray:
-        pool = np.setdiff1d(self.train, labeled)
+    def choose(self, model: Any, labeled: np.ndarray, take: int) -> np.ndarray:
+        """Return the strategy's first ``take`` pool rows (random without a model)."""
+        pool = self.pool(labeled)
         if model is None or isinstance(self.strategy, Random):
             return self.rng.permutation(pool)[:take]
+        y = self.y_all[labeled]
         if isinstance(self.strategy, Committee):
             proba = committee_proba(
                 self.strategy, self.template, self.features, labeled, y, pool, self.classes,
@@ -249,17 +274,7 @@ def curve_area(curves: pd.DataFrame, metric: str = "accuracy") -> pd.DataFrame:
 
 # -- checks ------------------------------------------------------------------------------------
 def _oracle_labels(df: pd.DataFrame, oracle: Any, classes: tuple[str, ...]) -> np.ndarray:
-    if not isinstance(oracle, str) or oracle not in df.columns:
-        raise ValueError(
-            f"oracle= must name the column of known answers; {oracle!r} is not one of "
-            f"{[str(c) for c in df.columns]}."
-        )
-    answers = df[oracle]
-    if answers.isna().any():
-        raise ValueError(
-            f"oracle column {oracle!r} has {int(answers.isna().sum())} missing answers; every "
-            "row needs its known label (drop the others first)."
-        )
+    answers = known_answers(df, oracle)
     unknown = sorted(set(answers) - set(classes), key=str)
     if unknown:
         raise ValueError(
@@ -269,13 +284,15 @@ def _oracle_labels(df: pd.DataFrame, oracle: Any, classes: tuple[str, ...]) -> n
     return answers.to_numpy(dtype=object)
 
 
-def _check_strategies(strategies: Any) -> list[tuple[str, Strategy]]:
+def _check_strategies(
+    strategies: Any, get: Callable[[Any], Strategy]
+) -> list[tuple[str, Strategy]]:
     if isinstance(strategies, (str, Strategy)) or callable(strategies):
         strategies = [strategies]
     if isinstance(strategies, Mapping):
-        named = [(str(name), get_strategy(s)) for name, s in strategies.items()]
+        named = [(str(name), get(s)) for name, s in strategies.items()]
     elif isinstance(strategies, Sequence):
-        named = [(get_strategy(s).name, get_strategy(s)) for s in strategies]
+        named = [(get(s).name, get(s)) for s in strategies]
     else:
         raise TypeError(
             "strategies= must be a list of strategies or a {name: strategy} dict, got "
@@ -293,10 +310,8 @@ def _check_strategies(strategies: Any) -> list[tuple[str, Strategy]]:
 
 
 def _split(
-    n_rows: int, y: np.ndarray, test_size: float, seed: int, repeat: int
+    n_rows: int, stratify: np.ndarray | None, test_size: float, seed: int, repeat: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    counts = pd.Series(y).value_counts()
-    stratify = y if counts.min() >= 2 else None
     state = int(np.random.default_rng([seed, repeat, 2**31 - 1]).integers(2**31 - 1))
     train, test = train_test_split(
         np.arange(n_rows), test_size=test_size, stratify=stratify, random_state=state

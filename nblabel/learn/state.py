@@ -105,13 +105,26 @@ class LearnerState:
         """
         if self.proba is None:
             return None
-        try:
-            pos = self.items.get_loc(item)
-        except KeyError:
-            raise ValueError(f"item {item!r} is not in the learner's DataFrame.") from None
-        row = self.proba[pos]
+        row = self.proba[self._position(item)]
         best = int(row.argmax())
         return self.classes[best], float(row[best])
+
+    def offer(self, pos: int) -> dict[str, Any] | None:
+        """Return what a view suggests for row ``pos``: ``{"value", "confidence", "source"}``.
+
+        The value is an answer the task accepts; None without a model.
+        """
+        if self.proba is None:
+            return None
+        row = self.proba[pos]
+        best = int(row.argmax())
+        return {"value": self.classes[best], "confidence": float(row[best]), "source": "model"}
+
+    def _position(self, item: Any) -> int:
+        try:
+            return int(self.items.get_loc(item))
+        except KeyError:
+            raise ValueError(f"item {item!r} is not in the learner's DataFrame.") from None
 
     def predictions(self) -> pd.DataFrame:
         """Return one row per item: what the model says and how sure it is.
@@ -180,6 +193,8 @@ def cold_state(
     need: int,
     cold_order: np.ndarray,
     version: int,
+    message: str | None = None,
+    state: type[LearnerState] = LearnerState,
 ) -> LearnerState:
     """Return the state without a model: unlabeled rows in ``cold_order``, and what is missing.
 
@@ -197,6 +212,10 @@ def cold_state(
         The random order of all rows.
     version : int
         The latest model version (0 before the first model).
+    message : str, optional
+        What is missing, in words (default: the classes still without an example).
+    state : type, default LearnerState
+        The class of the state (each task's learner has its own).
     """
     labeled = np.zeros(len(items), dtype=bool)
     labeled[list(labels)] = True
@@ -204,10 +223,11 @@ def cold_state(
     missing = [c for c in classes if c not in seen] if classes else []
     every = classes is not None and need == len(classes)
     positions = np.fromiter(sorted(labels), dtype=np.intp, count=len(labels))
-    y = np.array([labels[pos] for pos in positions], dtype=object)
-    return LearnerState(
+    y = np.empty(len(positions), dtype=object)
+    y[:] = [labels[pos] for pos in positions]
+    return state(
         status="cold",
-        message=cold_message(len(labels), missing, need, every),
+        message=message or cold_message(len(labels), missing, need, every),
         version=version,
         n_labels=len(labels),
         classes=classes or sorted_labels(seen),

@@ -7,32 +7,40 @@ data (:mod:`nblabel.settle`, :mod:`nblabel.ledger.progress`, :mod:`nblabel.agree
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .. import settle
 from .._checks import annotator_or_default as _annotator
 from .._checks import check_kwargs
 from ..agreement.report import summary
+from ..agreement.span_report import span_summary
 from ..gold import gold_accuracy
 from ..ledger.progress import progress_table
 from ..pilot import PilotReport, history_table, pilot_report
-from ..tasks import Classify
+from ..tasks import Classify, Spans
 from .base import ProjectBase
 
 
 class Reports(ProjectBase):
     """A project's reports (see :class:`nblabel.Project`)."""
 
-    def labels(self, annotator: str | None = None, how: str = "latest") -> pd.Series:
+    def labels(
+        self, annotator: str | None = None, how: str = "latest", *, as_of: Any = None
+    ) -> pd.Series:
         """Return one label per item, aligned to ``df.index`` (NaN where unlabeled).
 
         ``how``: the most recent current answer (of ``annotator`` if given), or a consensus,
         ``"majority"`` or ``"dawid_skene"`` (:mod:`nblabel.consensus`), where an adjudicated
-        answer settles its item (see :mod:`nblabel.settle`).
+        answer settles its item (see :mod:`nblabel.settle`). ``as_of``: the labels as they
+        were at an event id or a time (see :meth:`snapshot`).
         """
         if how not in settle.HOW:
             raise ValueError(f"how={how!r} is not supported; use one of {list(settle.HOW)}.")
         name = self.into or "label"
+        if as_of is not None:
+            return self._snapshot(as_of).labels(annotator, how).rename(name)
         if how != "latest":
             if annotator is not None:
                 raise ValueError(f"how={how!r} combines annotators; do not pass annotator=.")
@@ -81,11 +89,17 @@ class Reports(ProjectBase):
 
     @check_kwargs
     def agreement(self, *, ci: float = 0.95, n: int = 1000, seed: int | None = 0) -> pd.DataFrame:
-        """Return agreement overall and per label, with intervals (``agreement.summary``)."""
+        """Return agreement overall and per label, with intervals.
+
+        Classification: ``agreement.summary`` (label sets: MASI α, per-label agreement);
+        spans: ``agreement.span_summary`` (span F1 overall and per label).
+        """
+        if isinstance(self.task, Spans):
+            return span_summary(self._counted(), list(self.task.labels), ci=ci, n=n, seed=seed)
         if not isinstance(self.task, Classify):
             raise TypeError(
-                f"agreement() summarises label agreement; for {self.task.kind!r} answers use "
-                "the functions of nblabel.agreement (e.g. span_agreement, kendall_w)."
+                f"agreement() summarises label and span agreement; for {self.task.kind!r} "
+                "answers use the functions of nblabel.agreement (e.g. kendall_w)."
             )
         return summary(self._counted(), list(self.task.labels), ci=ci, n=n, seed=seed)
 

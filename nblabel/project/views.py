@@ -15,7 +15,7 @@ from .base import ProjectBase
 
 if TYPE_CHECKING:  # the model, charts and widgets load on first use: `import nblabel` stays fast
     from ..dashboard import Dashboard
-    from ..learn import ActiveLearner
+    from ..learn.worker import BackgroundLearner
     from ..widgets import LabelerWidget
 
 
@@ -25,28 +25,42 @@ class Views(ProjectBase):
     @check_kwargs
     def learn(
         self,
-        estimator: Any,
+        estimator: Any = None,
         features: Any = None,
         *,
-        strategy: Any = "margin",
+        strategy: Any = None,
         retrain_every: int = 10,
-        batch_size: int = 1,
+        batch_size: int | None = None,
         seed: int | None = None,
         cv: int = 5,
-    ) -> ActiveLearner:
+        players: dict[str, str] | None = None,
+    ) -> BackgroundLearner:
         """Put a model in the loop: it learns from the answers and picks what to label next.
 
-        A clone of ``estimator`` (anything with ``fit`` and ``predict_proba``) retrains in a
-        background thread every ``retrain_every`` answers; the upcoming items then follow the
-        ``strategy``'s order with the model's suggestion pre-selected. ``features`` defaults to
-        the task's text column. The parameters are those of :class:`nblabel.learn.ActiveLearner`,
-        which is returned and kept as :attr:`learner`; calling ``learn`` again replaces it.
+        The model retrains in a background thread every ``retrain_every`` answers; upcoming
+        items then follow the ``strategy``'s order, with the model's suggestion pre-selected.
+        Per task (see :func:`nblabel.learn.loop.learner_for`):
+
+        * single-label ``Classify``: ``estimator`` is a scikit-learn classifier with
+          ``predict_proba`` reading ``features`` (default: the text column);
+          :class:`~nblabel.learn.ActiveLearner` (strategy default ``"margin"``);
+        * ``Classify(..., multi=True)``: any scikit-learn classifier (one-vs-rest where it has
+          no multi-label mode); suggestions are label sets;
+          :class:`~nblabel.learn.MultiLabelLearner` (default ``"cardinality"``);
+        * ``Spans``: ``estimator`` is a span model (:class:`~nblabel.learn.SpanModel`; None: a
+          CRF on the task's tokens); :class:`~nblabel.learn.SpanLearner` (``"uncertainty"``);
+        * ``Rank``: no estimator; ``players={option: column}`` names each option's contender;
+          :class:`~nblabel.learn.PairLearner` picks the match-up whose Bradley–Terry
+          comparison is least certain (``"information"``).
+
+        ``batch_size`` is for single-label diverse batches. The learner is returned and kept
+        as :attr:`learner`; calling ``learn`` again replaces it.
         """
         from ..learn.loop import ModelLoop, learner_for
 
         learner = learner_for(
             self.task, self.df, estimator, features, strategy=strategy,
-            retrain_every=retrain_every, batch_size=batch_size, seed=seed, cv=cv,
+            retrain_every=retrain_every, batch_size=batch_size, seed=seed, cv=cv, players=players,
         )
         if self._loop is not None:  # outside the lock: its worker may be handing a status over
             self._loop.close()
@@ -63,7 +77,7 @@ class Views(ProjectBase):
         return learner
 
     @property
-    def learner(self) -> ActiveLearner | None:
+    def learner(self) -> BackgroundLearner | None:
         """The model in the loop (see :meth:`learn`), or None."""
         return None if self._loop is None else self._loop.learner
 
