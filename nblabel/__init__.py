@@ -19,7 +19,7 @@ from .store import Store, StoreError
 from .tasks import Classify, Rank, Spans, Task, TaskMismatchError
 
 #: Modules that import scikit-learn or altair, loaded on first use to keep ``import nblabel`` fast.
-_LAZY_MODULES = ("analysis", "charts", "dashboard", "io", "learn", "rank", "spans")
+_LAZY_MODULES = ("admin", "analysis", "charts", "dashboard", "io", "learn", "rank", "spans")
 
 __all__ = [
     "Classify",
@@ -32,6 +32,7 @@ __all__ = [
     "StoreError",
     "Task",
     "TaskMismatchError",
+    "admin",
     "agreement",
     "analysis",
     "audit",

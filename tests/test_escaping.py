@@ -19,15 +19,16 @@ import importlib
 import inspect
 import json
 import pkgutil
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import altair as alt
-import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,9 +40,10 @@ from nblabel._guidelines import render_guideline
 from nblabel._html import element, frame_html
 from nblabel._kernel import ThreadScheduler
 from nblabel.agreement import AgreementWarning
+from nblabel.charts import display as chart_display
+from nblabel.charts.display import EMBED_OPTIONS
 from nblabel.consensus.model import DawidSkeneResult
 from nblabel.dashboard import Dashboard
-from nblabel.dashboard.slots import EMBED_OPTIONS
 from nblabel.pilot import PilotReport
 from nblabel.prelabel import SuggestionReport
 from nblabel.rank.strengths import BradleyTerry
@@ -221,8 +223,16 @@ def nblabel_classes() -> set[type]:
     }
 
 
+def defines_repr_html(cls: type) -> bool:
+    """Whether nblabel itself writes ``cls``'s HTML (not, say, scikit-learn's estimator repr)."""
+    return any(
+        "_repr_html_" in vars(klass) for klass in cls.__mro__
+        if klass.__module__.startswith("nblabel")
+    )
+
+
 def test_every_class_with_repr_html_is_checked():
-    with_html = {cls for cls in nblabel_classes() if hasattr(cls, "_repr_html_")}
+    with_html = {cls for cls in nblabel_classes() if defines_repr_html(cls)}
     unchecked = sorted(cls.__qualname__ for cls in with_html - set(REPR_CASES))
     assert not unchecked, f"add these to REPR_CASES: {unchecked}"
 
@@ -241,23 +251,24 @@ class Broken(LogisticRegression):
         raise ValueError(ERROR)
 
 
-def dashboard_html(dash: Dashboard) -> str:
-    """Every HTML the dashboard shows: its HTML widgets and the rich outputs it displays."""
-    parts: list[str] = []
-
-    def visit(widget: widgets.Widget) -> None:
-        if isinstance(widget, widgets.HTML):
-            parts.append(widget.value)
-        elif isinstance(widget, widgets.Output):
-            parts.extend(out["data"].get("text/html", "") for out in widget.outputs)
-        for child in getattr(widget, "children", ()):
-            visit(child)
-
-    visit(dash)
-    return "\n".join(parts)
+#: The dashboard's browser half, which writes text from data as text nodes only.
+DASHBOARD_JS = sorted((PACKAGE.parent / "widgets" / "dashboard").glob("*.js"))
+#: What a front-end module would use to turn a string into markup.
+WRITES_MARKUP = re.compile(
+    r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser"
+)
 
 
-def test_dashboard_shows_data_as_text(tmp_path):
+def dashboard_wire(dash: Dashboard) -> list[Any]:
+    """Everything the dashboard sends: its synced state, and the messages a new view receives."""
+    sent: list[Any] = []
+    dash.send = lambda content, buffers=None: sent.append(content)
+    dash._handle_custom_msg({"kind": "hello"}, [])  # as a view does when it starts
+    state = {name: value for name, value in dash.get_state().items() if not name.startswith("_")}
+    return [state, *sent]
+
+
+def test_dashboard_sends_data_as_text(tmp_path):
     df = pd.DataFrame({"text": TEXTS}, index=pd.Index(ITEMS, name="item"))
     proj = add_rounds(df, tmp_path / "dashboard.db")
     dash = quiet(lambda: Dashboard(proj, scheduler=ThreadScheduler(), min_interval=0,
@@ -268,16 +279,31 @@ def test_dashboard_shows_data_as_text(tmp_path):
         assert learner.wait(30)
         quiet(dash.refresh)
         table = dash.select(ITEMS[:4], WHY)
-        markup = dashboard_html(dash)
+        wire = dashboard_wire(dash)
         given = table["label"].dropna().tolist()
         assert given and set(given) <= set(LABELS)
-        assert_inert(markup, [f"Dashboard of {NAME}", f"4 items: {WHY}", ERROR, *ITEMS[:4],
-                              *TEXTS[:4], *given])
-        assert 'data-status="failed"' in markup
+        texts = strings(wire)
+        shown = [f"Dashboard of {NAME}", f"4 items: {WHY}", ERROR, *ITEMS[:4], *TEXTS[:4], *given]
+        assert not [s for s in shown if not any(s in text for text in texts)], "sent as it is"
+        escaped = [escape(h) for h in HOSTILE]
+        assert not [t for t in texts if any(e in t for e in escaped)], "never escaped into markup"
+        assert dash.status["status"] == "failed"
+        assert wire[0]["embed_options"] == EMBED_OPTIONS, "vega-embed's own tooltip handler"
+        specs = [p["spec"] for message in wire[1:] for p in message["panels"] if p["spec"]]
+        assert len(specs) >= 5
+        for spec in specs:
+            assert_spec_inert(spec)
         assert table.index.tolist() == ITEMS[:4] and table["text"].tolist() == TEXTS[:4]
     finally:
         dash.close()
         proj.close()
+
+
+def test_dashboard_front_end_writes_text_as_text_only():
+    assert DASHBOARD_JS, "the dashboard's front-end modules"
+    for path in DASHBOARD_JS:
+        found = WRITES_MARKUP.findall(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.name} writes markup ({found}): use textContent (js/dom.js)"
 
 
 def test_guideline_markdown_shows_raw_html_as_text():
@@ -368,6 +394,9 @@ CHART_CASES: dict[str, ChartCase] = {
         lambda p: charts.confusion(predictions(), LABELS), tuple(LABELS)),
     "nblabel.pilot.PilotReport.chart": ChartCase(
         lambda p: p.pilot_report(n=20).chart(), (*LABELS, *GUIDELINES)),
+    "nblabel.charts.slices.slices": ChartCase(
+        lambda p: charts.slices(p.slice_audit(by=pd.Series(ITEMS, index=p.df.index), n=20)),
+        tuple(ITEMS)),
 }
 
 #: vega-tooltip writes a tooltip's ``title`` entry as a heading and ``image`` as an image
@@ -402,6 +431,13 @@ def strings(node: Any) -> set[str]:
 def test_chart_keeps_data_out_of_markup(name, proj):
     case = CHART_CASES[name]
     spec = case.build(proj).to_dict()
+    assert_spec_inert(spec)
+    carried = strings(spec)
+    assert set(case.carries) <= carried, "data reaches the chart as it is, not rewritten"
+
+
+def assert_spec_inert(spec: dict[str, Any]) -> None:
+    """Data in ``spec`` can only reach Vega as text: tooltips of fields, plain titles, no links."""
     # Nothing in the spec replaces vega-embed's options, so its tooltip handler keeps escaping.
     assert "embedOptions" not in spec.get("usermeta", {})
     tooltips = [value for key, value in spec_nodes(spec) if key == "tooltip"]
@@ -415,8 +451,6 @@ def test_chart_keeps_data_out_of_markup(name, proj):
         if key == "title" and value is not None:
             texts = value if isinstance(value, list) else [value]
             assert all(isinstance(t, str) for t in texts), f"titles are plain text: {value}"
-    carried = strings(spec)
-    assert set(case.carries) <= carried, "data reaches the chart as it is, not rewritten"
 
 
 def test_every_chart_builder_is_checked():
@@ -443,14 +477,40 @@ def test_dashboard_charts_keep_vega_embeds_escaping_tooltips():
     assert json.loads(json.dumps(EMBED_OPTIONS)) == EMBED_OPTIONS, "plain JSON options only"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="altair's HTML renderer (its default) writes the spec's JSON into a <script> element "
-    "without escaping '</': a '</script>' in data ends the element and what follows is markup",
-)
-def test_chart_html_of_altairs_default_renderer_keeps_data_out_of_markup():
-    chart = charts.label_distribution(pd.Series(["</script><img src=x onerror=alert(1)>"]))
+@pytest.fixture
+def shown_in_kernel(monkeypatch) -> Iterator[list]:
+    """Display charts as in a Jupyter kernel; collect the chart widgets that show them."""
+    monkeypatch.setattr(chart_display, "_in_jupyter_kernel", lambda: True)
+    shown: list = []
+    build = chart_display.widget
+
+    def recording(chart, **kwargs):
+        shown.append(build(chart, **kwargs))
+        return shown[-1]
+
+    monkeypatch.setattr(chart_display, "widget", recording)
     with alt.renderers.enable("default"):
-        bundle = chart._repr_mimebundle_()
-    markup = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
-    assert not [tag for tag, _ in Page(markup).elements if tag == "img"]
+        yield shown
+    for widget in shown:
+        widget.close()
+
+
+@pytest.mark.parametrize("name", list(CHART_CASES))
+def test_chart_display_keeps_data_out_of_markup(name, proj, shown_in_kernel):
+    # altair's default renderer writes the spec's JSON into a <script> element without escaping
+    # '</' (a '</script>' in data would end it). In a kernel nblabel's charts display as a chart
+    # widget instead: the bundle holds no markup, and the data travels as JSON widget state.
+    chart = CHART_CASES[name].build(proj)
+    bundle = chart._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert set(data) == {"text/plain", "application/vnd.jupyter.widget-view+json"}
+    assert data["text/plain"] == repr(chart) and "<" not in data["text/plain"]
+    assert set(CHART_CASES[name].carries) <= strings(shown_in_kernel[-1].spec), "text as it is"
+
+
+def test_chart_display_of_a_script_in_data_is_no_markup(shown_in_kernel):
+    chart = charts.label_distribution(pd.Series(["</script><img src=x onerror=alert(1)>"]))
+    bundle = chart._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "text/html" not in data
+    assert "</script><img src=x onerror=alert(1)>" in strings(shown_in_kernel[-1].spec)

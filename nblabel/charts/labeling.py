@@ -14,6 +14,7 @@ from ..agreement.data import read_answers
 from ..audit import throughput as audit_throughput
 from ..audit import time_window
 from .data import WIDTH, columns, empty, label_order, safe
+from .display import Chart, layer
 
 _MAX_POINTS = 200
 
@@ -65,7 +66,7 @@ def label_distribution(
         )
     order = label_order(table["label"], labels)
     return (
-        alt.Chart(safe(table), title="Labels given")
+        Chart(safe(table), title="Labels given")
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=order, scale=alt.Scale(domain=order), title=None),
@@ -108,7 +109,7 @@ def progress(annotations: pd.DataFrame, max_points: int = _MAX_POINTS) -> alt.Ch
         keep = _evenly(len(rows), max_points)
         parts.append(
             pd.DataFrame(
-                {"annotator": annotator, "created_at": rows["created_at"].to_numpy()[keep],
+                {"annotator": annotator, "created_at": rows["created_at"].array[keep],
                  "answers": total[keep]}
             )
         )
@@ -116,7 +117,7 @@ def progress(annotations: pd.DataFrame, max_points: int = _MAX_POINTS) -> alt.Ch
         {"annotator": object, "created_at": "datetime64[us, UTC]", "answers": "int64"}
     )
     return (
-        alt.Chart(safe(table), title="Progress")
+        Chart(safe(table), title="Progress")
         .mark_line(point=len(table) < 60, interpolate="step-after")
         .encode(
             x=alt.X("created_at:T", title="time"),
@@ -166,7 +167,7 @@ def throughput(
     table = table[table["window"].isin(latest)].reset_index(drop=True)
     table["per_minute"] = table["answers"] / (window / pd.Timedelta(minutes=1))
     return (
-        alt.Chart(safe(table), title=f"Throughput (answers per minute, {every} windows)")
+        Chart(safe(table), title=f"Throughput (answers per minute, {every} windows)")
         .mark_bar()
         .encode(
             x=alt.X("window:T", title="time"),
@@ -210,7 +211,7 @@ def agreement(summary: pd.DataFrame) -> alt.LayerChart:
     low = min(0.0, float(np.nanmin(table[["estimate", "low"]].to_numpy(dtype=float),
                                    initial=0.0)))
     x_scale = alt.Scale(domain=[low, 1.0])
-    base = alt.Chart(safe(table)).encode(
+    base = Chart(safe(table)).encode(
         y=alt.Y("row:N", sort=rows, title=None),
         yOffset=alt.YOffset("metric:N"),
         color=alt.Color("metric:N"),
@@ -222,7 +223,7 @@ def agreement(summary: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("low:Q", format=".3f"), alt.Tooltip("high:Q", format=".3f"),
                  "items:Q", "answers:Q"],
     )
-    return alt.layer(rule, point, title="Agreement (with intervals)").properties(width=WIDTH)
+    return layer(rule, point, title="Agreement (with intervals)").properties(width=WIDTH)
 
 
 def pairwise_heatmap(matrix: pd.DataFrame, metric: str = "agreement") -> alt.LayerChart:
@@ -259,7 +260,7 @@ def pairwise_heatmap(matrix: pd.DataFrame, metric: str = "agreement") -> alt.Lay
          "annotator_b": np.asarray(names, dtype=object)[b[off]],
          "value": values[off]}
     )
-    base = alt.Chart(safe(table)).encode(
+    base = Chart(safe(table)).encode(
         x=alt.X("annotator_b:N", sort=names, title=None),
         y=alt.Y("annotator_a:N", sort=names, title=None),
     )
@@ -272,7 +273,7 @@ def pairwise_heatmap(matrix: pd.DataFrame, metric: str = "agreement") -> alt.Lay
         color=alt.condition("datum.value > 0.6", alt.value("white"), alt.value("black")),
     )
     size = max(120, 40 * len(names))
-    return alt.layer(rect, text, title=f"Pairwise {metric}").properties(width=size, height=size)
+    return layer(rect, text, title=f"Pairwise {metric}").properties(width=size, height=size)
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .._checks import check
 from .data import WIDTH, columns, label_order, numeric, safe
+from .display import Chart, layer
 from .selections import BIN_SELECTION, CELL_SELECTION
 
 
@@ -56,7 +57,7 @@ def uncertainty_histogram(
     table = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
     select = alt.selection_point(name=BIN_SELECTION, fields=["bin_start", "bin_end"])
     return (
-        alt.Chart(safe(table), title=f"Pool {column} ({int(counts.sum())} items)")
+        Chart(safe(table), title=f"Pool {column} ({int(counts.sum())} items)")
         .mark_bar(cursor="pointer")
         .encode(
             x=alt.X("bin_start:Q", bin="binned", title=column, scale=alt.Scale(domain=[low, high])),
@@ -121,7 +122,7 @@ def learning_curve(
     table["high"] = table["mean"] + table["sd"]
     table["series"] = table["strategy"].astype(str) if keys else table["metric"]
     table = table.drop(columns="sd")
-    base = alt.Chart(safe(table)).encode(
+    base = Chart(safe(table)).encode(
         x=alt.X("n_labels:Q", title="labels"),
         color=alt.Color("series:N", title="strategy" if keys else "metric"),
     )
@@ -136,7 +137,7 @@ def learning_curve(
     if (table["runs"] > 1).any():
         band = base.mark_area(opacity=0.2).encode(y="low:Q", y2="high:Q", detail="metric:N")
         layers.insert(0, band)
-    return alt.layer(*layers, title="Learning curve").properties(width=WIDTH)
+    return layer(*layers, title="Learning curve").properties(width=WIDTH)
 
 
 def calibration(
@@ -192,10 +193,10 @@ def calibration(
     )
     title = f"Calibration: expected error {ece:.3f} over {len(sure)} held-out predictions"
     axis = alt.Scale(domain=[0, 1])
-    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0]})).mark_line(
+    diagonal = Chart(pd.DataFrame({"x": [0.0, 1.0]})).mark_line(
         strokeDash=[4, 4], color="gray"
     ).encode(x=alt.X("x:Q", scale=axis), y=alt.Y("x:Q", scale=axis))
-    curve = alt.Chart(safe(data)).mark_line().encode(
+    curve = Chart(safe(data)).mark_line().encode(
         x=alt.X("confidence:Q", scale=axis, title="confidence (mean in bin)"),
         y=alt.Y("accuracy:Q", scale=axis, title="accuracy"),
         tooltip=[alt.Tooltip("bin_start:Q", format=".2f"), alt.Tooltip("bin_end:Q", format=".2f"),
@@ -203,7 +204,7 @@ def calibration(
                  alt.Tooltip("accuracy:Q", format=".3f"), "count:Q"],
     )
     dots = curve.mark_circle().encode(size=alt.Size("count:Q", title="items"))
-    return alt.layer(diagonal, curve, dots, title=title).properties(width=WIDTH,
+    return layer(diagonal, curve, dots, title=title).properties(width=WIDTH,
                                                                        height=WIDTH)
 
 
@@ -260,7 +261,7 @@ def confusion(
     totals = data.groupby("label")["count"].transform("sum")
     data["share"] = np.where(totals > 0, data["count"] / totals.where(totals > 0, 1), 0.0)
     select = alt.selection_point(name=CELL_SELECTION, fields=["label", "predicted"])
-    base = alt.Chart(safe(data)).encode(
+    base = Chart(safe(data)).encode(
         x=alt.X("predicted:N", sort=order, title="model"),
         y=alt.Y("label:N", sort=order, title="given label"),
     )
@@ -275,6 +276,6 @@ def confusion(
         color=alt.condition(f"datum.count > {peak / 2}", alt.value("white"), alt.value("black")),
     )
     size = max(160, 36 * len(order))
-    return alt.layer(rect, text, title=f"Model vs given label ({len(given)} items)").properties(
+    return layer(rect, text, title=f"Model vs given label ({len(given)} items)").properties(
         width=size, height=size
     )

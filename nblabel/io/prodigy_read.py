@@ -32,12 +32,12 @@ def read_examples(records: list[Any], task: Task | None, annotator: str | None) 
                 f"example {number} has answer {record.get('answer')!r}; Prodigy answers are "
                 f"{list(ANSWERS)} (an example without one was not annotated)."
             )
-    style = _style(records)
+    shape = _shape(records)
     if task is None:
-        task = _infer(records, style)
+        task = _infer(records, shape)
     items = _items(records)
-    df = _frame(records, items, task, style)
-    reader = _Answers(df, task, style, annotator)
+    df = _frame(records, items, task, shape)
+    reader = _Answers(df, task, shape, annotator)
     rows = [reader.answer(number, record, item)
             for number, (record, item) in enumerate(zip(records, items, strict=True), start=1)]
     task.check_frame(df)
@@ -45,7 +45,7 @@ def read_examples(records: list[Any], task: Task | None, annotator: str | None) 
 
 
 # -- what the examples ask -------------------------------------------------------------------
-def _style(records: list[Any]) -> str:
+def _shape(records: list[Any]) -> str:
     """Return the examples' form: ``spans``, ``compare``, ``choice`` or ``binary``."""
     if any("spans" in r or "tokens" in r for r in records):
         return "spans"
@@ -76,17 +76,17 @@ def _label(option: Mapping[str, Any]) -> str:
     return str(option["id"])
 
 
-def _infer(records: list[Any], style: str) -> Task:
-    if style == "spans":
+def _infer(records: list[Any], shape: str) -> Task:
+    if shape == "spans":
         labels = sorted({s.get("label") for r in records for s in r.get("spans") or []
                          if isinstance(s, Mapping) and isinstance(s.get("label"), str)})
         if not labels:
             raise ValueError("no span has a label: pass task=nl.Spans([...], text='text').")
         return Spans(labels, text="text", overlap=any(_overlap(r) for r in records))
-    if style == "compare":
+    if shape == "compare":
         names = sorted({name for r in records for name in r.get("mapping") or {}})
         return Rank(names, prompt="input", ties=False)
-    if style == "binary":
+    if shape == "binary":
         labels = sorted({r["label"] for r in records if isinstance(r.get("label"), str)})
         return Classify(labels, **_shown(records))
     offered = [_options(r, n) for n, r in enumerate(records, start=1)]
@@ -133,12 +133,12 @@ def _items(records: list[Any]) -> list[Any]:
     return [seen.setdefault(text, len(seen)) for text in inputs]
 
 
-def _frame(records: list[Any], items: list[Any], task: Task, style: str) -> pd.DataFrame:
+def _frame(records: list[Any], items: list[Any], task: Task, shape: str) -> pd.DataFrame:
     rows: dict[Any, dict[str, Any]] = {}
     for number, (record, item) in enumerate(zip(records, items, strict=True), start=1):
         if item in rows:
             continue
-        row = _input(record, task, style, number)
+        row = _input(record, task, shape, number)
         for column in HASH_COLUMNS:
             if column in record:
                 row[column] = record[column]
@@ -146,14 +146,14 @@ def _frame(records: list[Any], items: list[Any], task: Task, style: str) -> pd.D
     return pd.DataFrame(list(rows.values()), index=index_of(list(rows)))
 
 
-def _input(record: Mapping[str, Any], task: Task, style: str, number: int) -> dict[str, Any]:
+def _input(record: Mapping[str, Any], task: Task, shape: str, number: int) -> dict[str, Any]:
     if isinstance(task, Spans):
         return {task.text: record.get("text")}
     if isinstance(task, Classify):
         return {column: record.get(key) for column, key in
                 ((task.text, "text"), (task.image, "image")) if column is not None}
     assert isinstance(task, Rank)
-    if style == "compare":
+    if shape == "compare":
         prompt = record.get("input") if isinstance(record.get("input"), Mapping) else {}
         texts = {
             name: (record.get(side) or {}).get("text")
@@ -170,8 +170,8 @@ def _input(record: Mapping[str, Any], task: Task, style: str, number: int) -> di
 class _Answers:
     """Turn each example into an answer row, checked by the task."""
 
-    def __init__(self, df: pd.DataFrame, task: Task, style: str, annotator: str | None) -> None:
-        self.df, self.task, self.style, self.annotator = df, task, style, annotator
+    def __init__(self, df: pd.DataFrame, task: Task, shape: str, annotator: str | None) -> None:
+        self.df, self.task, self.shape, self.annotator = df, task, shape, annotator
 
     def answer(self, number: int, record: Mapping[str, Any], item: Any) -> dict[str, Any]:
         who = record.get("_annotator_id") or record.get("_session_id") or self.annotator
@@ -218,7 +218,7 @@ class _Answers:
 
     def _labels(self, record: Mapping[str, Any]) -> Any:
         assert isinstance(self.task, Classify)
-        if self.style == "binary":
+        if self.shape == "binary":
             if self.task.multi:
                 raise ValueError("a binary example gives one label at a time, not a multi-label "
                                  "answer; pass a single-label task.")
@@ -259,7 +259,7 @@ class _Answers:
     def _ranking(self, record: Mapping[str, Any], answer: str) -> tuple[Any, Any]:
         assert isinstance(self.task, Rank)
         options = list(self.task.options)
-        if self.style == "compare":
+        if self.shape == "compare":
             mapping = record.get("mapping") or {}
             side = {v: k for k, v in mapping.items()}
             if answer == "reject":
