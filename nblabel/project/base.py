@@ -68,7 +68,12 @@ class ProjectBase:
         self.df, self.task, self.name, self.into = df, task, name, into
         self.queue = Queue(len(df), order=order, seed=seed)
         self.store = store if isinstance(store, Store) else Store(store)
-        self._project_id = self.store.open_project(name, task)
+        try:
+            self._project_id = self.store.open_project(name, task)
+        except BaseException:  # a store opened here for a project that cannot open is closed
+            if not isinstance(store, Store):
+                self.store.close()
+            raise
         self._ledger = Ledger(self.store, self._project_id, df.index, task.guideline_version,
                               overlap=self.overlap, lease_us=lease_us)
         self._sessions = Sessions(self._ledger.lock)

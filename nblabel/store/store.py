@@ -116,7 +116,7 @@ class Store:
         self.role: str | None = None
         try:
             self._prepare()
-        except StoreError:
+        except BaseException:  # a store that cannot be opened keeps no connection open
             self.engine.dispose()
             raise
 
