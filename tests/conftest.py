@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -82,3 +84,25 @@ def store_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "labels.db")
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The one Playwright driver of the test run (its sync API allows one per thread at a time).
+
+    Every fixture that launches Chromium, the browser tests' and the Label Studio web app's,
+    launches it from this driver: a second ``sync_playwright()`` while this one runs would be
+    refused as "Sync API inside the asyncio loop".
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        message = f"the playwright package is not importable: {exc}"
+        if _in_ci():
+            pytest.fail(message + " (CI is set, so this fails instead of skipping)")
+        pytest.skip(message)
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()

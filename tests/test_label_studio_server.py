@@ -30,7 +30,6 @@ from label_studio_server import (
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
 import nblabel as nl
 
@@ -209,22 +208,23 @@ def test_spans_keep_their_code_point_offsets(label_studio, tmp_path):
 
 
 @pytest.fixture
-def page(label_studio):
+def page(label_studio, playwright):
     chromium = os.environ.get("NBLABEL_CHROMIUM", "/usr/bin/chromium")
     if not os.access(chromium, os.X_OK):
         message = f"no Chromium at {chromium} (apt-get install chromium)"
         if in_ci():
             pytest.fail(message + " (CI is set, so this fails instead of skipping)")
         pytest.skip(message)
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        except PlaywrightError as error:
-            pytest.fail(f"Chromium did not start: {error}")
+    try:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    except PlaywrightError as error:
+        pytest.fail(f"Chromium did not start: {error}")
+    try:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(120_000)  # the web app is heavy on a loaded machine
         log_in(page, label_studio)
         yield page
+    finally:
         browser.close()
 
 

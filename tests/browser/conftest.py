@@ -145,22 +145,17 @@ def server(request: pytest.FixtureRequest) -> JupyterServer:
 # Browser
 # ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Chromium (``/usr/bin/chromium``) driven by Playwright's sync API.
+def browser(playwright: Any) -> Iterator[Any]:
+    """Headless Chromium (``/usr/bin/chromium``) driven by the run's Playwright driver.
 
     Launched with a fresh temporary profile; never downloads a browser.
     """
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        unavailable(f"the playwright package is not importable: {exc}")
     if not os.access(CHROMIUM, os.X_OK):
         unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     home = tempfile.mkdtemp(prefix="nblabel-chromium-")
-    pw = sync_playwright().start()
     try:
         try:
-            chromium = launch_chromium(pw, home=home)
+            chromium = launch_chromium(playwright, home=home)
         except Exception as exc:  # noqa: BLE001
             unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
         try:
@@ -168,7 +163,6 @@ def browser() -> Iterator[Any]:
         finally:
             chromium.close()
     finally:
-        pw.stop()
         shutil.rmtree(home, ignore_errors=True)
 
 
