@@ -4,26 +4,38 @@ import { connectSession } from "./channel.js";
 import { LabelSession } from "./session.js";
 
 /** Stands in for an anywidget model: records what the view sends, delivers kernel messages. */
-function fakeModel() {
-  const handlers = new Set();
+function fakeModel({ send = null } = {}) {
+  const handlers = new Map();
+  const listeners = (name) => handlers.get(name) || handlers.set(name, new Set()).get(name);
   return {
     sent: [],
     send(message) {
+      if (send) return send(message);
       this.sent.push(message);
     },
     on(name, handler) {
-      assert.equal(name, "msg:custom");
-      handlers.add(handler);
+      listeners(name).add(handler);
     },
     off(name, handler) {
-      assert.equal(name, "msg:custom");
-      handlers.delete(handler);
+      listeners(name).delete(handler);
     },
     deliver(message, buffers = []) {
-      for (const handler of [...handlers]) handler(message, buffers);
+      for (const handler of [...listeners("msg:custom")]) handler(message, buffers);
     },
-    listening: () => handlers.size,
+    trigger(name) {
+      for (const handler of [...listeners(name)]) handler();
+    },
+    listening: () => [...handlers.values()].reduce((n, set) => n + set.size, 0),
   };
+}
+
+/** Connects a fresh session; returns what the test needs. */
+function connected(model, options = {}) {
+  const session = new LabelSession({ send: () => {}, ...options });
+  const lost = [];
+  let changes = 0;
+  const channel = connectSession(model, session, { onChange: () => (changes += 1), onLost: (reason) => lost.push(session.lose(reason)) });
+  return { session, channel, lost, changes: () => changes };
 }
 
 const item = (pos, view = {}) => ({ pos, id: String(pos), view, answer: null });
@@ -31,39 +43,41 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 test("a view says hello with its own id and takes only the snapshot addressed to it", () => {
   const model = fakeModel();
-  const session = new LabelSession({ send: () => {} });
-  let changes = 0;
-  connectSession(model, session, () => (changes += 1));
+  const { session, changes } = connected(model);
   const [hello] = model.sent;
   assert.equal(hello.kind, "hello");
   model.deliver({ kind: "snapshot", to: "someone else", history: [], upcoming: [item(7)], exhausted: false });
   assert.equal(session.screen(), "loading", "another view's snapshot is not ours");
   model.deliver({ kind: "snapshot", to: hello.to, history: [], upcoming: [item(0), item(1)], exhausted: false });
   assert.equal(session.current().pos, 0);
-  assert.equal(changes, 1);
+  assert.equal(changes(), 1);
 });
 
-test("answers leave after the keypress, in order, and a disconnect sends what is left", async () => {
+test("answers leave after the keypress, one in flight at a time, and a disconnect sends what is left", async () => {
   const model = fakeModel();
-  const session = new LabelSession({ send: () => {} });
-  const disconnect = connectSession(model, session, () => {});
+  const { session, channel } = connected(model);
   model.deliver({ kind: "snapshot", to: model.sent[0].to, history: [], upcoming: [0, 1, 2, 3].map((p) => item(p)), exhausted: true });
   session.answer("a");
   session.answer("b");
   assert.equal(model.sent.length, 1, "nothing is sent before the next item is painted");
   await tick();
-  assert.deepEqual(model.sent.slice(1).map((m) => [m.kind, m.pos, m.value]), [["answer", 0, "a"], ["answer", 1, "b"]]);
+  assert.deepEqual(model.sent.slice(1).map((m) => [m.kind, m.pos, m.value]), [["answer", 0, "a"]], "the next waits for the kernel's reply");
+  model.deliver({ kind: "ack", req: "r77", pos: 3, answer: null, append: [] });
+  assert.equal(model.sent.length, 2, "another view's ack is not the reply");
+  model.deliver({ kind: "ack", req: "r1", pos: 0, event_id: 1, answer: { event: "label", value: "a", flag: null, comment: null }, append: [] });
+  assert.deepEqual(model.sent.slice(2).map((m) => [m.kind, m.pos, m.value]), [["answer", 1, "b"]]);
+  model.deliver({ kind: "reject", req: "r2", pos: 1, reason: "no" });
   session.answer("c");
-  disconnect();
-  assert.deepEqual(model.sent.slice(3).map((m) => [m.kind, m.pos, m.value]), [["answer", 2, "c"]], "flushed on disconnect");
+  session.answer("d");
+  channel.disconnect();
+  assert.deepEqual(model.sent.slice(3).map((m) => [m.kind, m.value]), [["answer", "c"], ["answer", "d"]], "flushed on disconnect, in order");
   assert.equal(model.listening(), 0, "the handler is removed");
-  model.deliver({ kind: "ack", req: "r1", pos: 0, answer: null, append: [] });
-  assert.equal(session.slots[0].status, "pending", "a disconnected session hears nothing more");
+  model.deliver({ kind: "ack", req: "r3", pos: 1, answer: null, append: [] });
+  assert.equal(session.pendingCount(), 2, "a disconnected session hears nothing more");
 });
 
 test("images arrive as binary buffers, become object URLs and are released", () => {
   const model = fakeModel();
-  const session = new LabelSession({ send: () => {}, historyLimit: 0 });
   const created = [];
   const revoked = [];
   const { createObjectURL, revokeObjectURL } = URL;
@@ -73,7 +87,7 @@ test("images arrive as binary buffers, become object URLs and are released", () 
   };
   URL.revokeObjectURL = (url) => revoked.push(url);
   try {
-    const disconnect = connectSession(model, session, () => {});
+    const { session, channel } = connected(model, { historyLimit: 0 });
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
     const upcoming = [item(0, { image: { buffer: 0, mime: "image/png" } }), item(1, { image: { buffer: 5, mime: "image/png" } }), item(2)];
     model.deliver({ kind: "snapshot", to: model.sent[0].to, history: [], upcoming, exhausted: true }, [png.buffer]);
@@ -83,10 +97,54 @@ test("images arrive as binary buffers, become object URLs and are released", () 
     session.answer("a"); // the history limit of 0 drops the answered slot on the next message
     model.deliver({ kind: "ack", req: "r1", pos: 0, answer: { event: "label", value: "a", flag: null, comment: null }, append: [] });
     assert.deepEqual(revoked, ["blob:test/1"], "the dropped item's image is released");
-    disconnect();
+    channel.disconnect();
     assert.deepEqual(revoked, ["blob:test/1"], "nothing is released twice");
   } finally {
     URL.createObjectURL = createObjectURL;
     URL.revokeObjectURL = revokeObjectURL;
   }
+});
+
+test("a send that throws loses the kernel once: what waits is reported, nothing more is sent", async () => {
+  let fail = false;
+  const sent = [];
+  const model = fakeModel({
+    send(message) {
+      if (fail) throw new Error("Cannot send");
+      sent.push(message);
+    },
+  });
+  const { session, channel, lost } = connected(model);
+  model.deliver({ kind: "snapshot", to: sent[0].to, history: [], upcoming: [0, 1, 2].map((p) => item(p)), exhausted: false });
+  fail = true;
+  session.answer("a");
+  session.answer("b");
+  await tick();
+  assert.deepEqual(lost.map((requests) => requests.map((r) => r.message.value)), [["a", "b"]]);
+  assert.equal(session.lost, "the kernel cannot be reached (Cannot send)");
+  assert.equal(channel.poll(), false, "no poll once the kernel is gone");
+  assert.equal(session.answer("c"), false, "no answer either");
+  assert.match(session.notice, /Run the cell again/);
+});
+
+test("a comm that dies (kernel restarted) or a send promise that fails loses the kernel", async () => {
+  const model = fakeModel();
+  const { session, lost } = connected(model);
+  model.trigger("comm_live_update");
+  model.trigger("comm:close");
+  assert.equal(lost.length, 1, "reported once");
+  assert.equal(session.lost, "the kernel was restarted or stopped");
+
+  const rejecting = fakeModel({ send: () => Promise.reject(new Error("socket closed")) });
+  const other = connected(rejecting);
+  await tick();
+  assert.equal(other.session.lost, "the kernel cannot be reached (socket closed)");
+});
+
+test("disconnecting stops listening to the comm too", () => {
+  const model = fakeModel();
+  const { channel } = connected(model);
+  assert.equal(model.listening(), 3);
+  channel.disconnect();
+  assert.equal(model.listening(), 0);
 });

@@ -23,11 +23,17 @@ export function createDoneScreen({ model, session }, backKey) {
           `${progress.labeled || 0} labeled · ${progress.skipped || 0} skipped · ${progress.flagged || 0} marked unsure`,
         ),
         labelSummary(progress.by_label || {}),
-        h("div", { class: "nbl-done-save", text: session.pendingCount() ? `saving ${session.pendingCount()} answers…` : "Every answer is saved." }),
+        h("div", { class: "nbl-done-save", text: saveNote(session) }),
         h("div", { class: "nbl-done-hint", text: `Press ${keyLabel(backKey)} to go back and review your answers.` }),
       );
     },
   };
+}
+
+/** Whether every answer is saved. */
+function saveNote(session) {
+  if (session.lost) return `Answers can no longer be saved here: ${session.lost}.`;
+  return session.pendingCount() ? `saving ${session.pendingCount()} answers…` : "Every answer is saved.";
 }
 
 /** Answers per label, most frequent first, as bars (null when there are none). */

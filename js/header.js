@@ -7,8 +7,9 @@ import { progressCount, qualificationStatus, saveStatus } from "./status_text.js
 /**
  * The header line. `update()` redraws it from the model's traits and the session.
  * @param {{model: object, session: import("./session.js").LabelSession}} ctx  the shell's context
+ * @param {() => number} unsaved  how many answers a lost kernel did not save
  */
-export function createHeader({ model, session }) {
+export function createHeader({ model, session }, unsaved) {
   const who = h("span", { class: "nbl-who" });
   const bar = h("div", { class: "nbl-bar-fill" });
   const counts = h("span", { class: "nbl-counts" });
@@ -33,7 +34,7 @@ export function createHeader({ model, session }) {
     setText(who, model.get("review") ? `${model.get("annotator")} · reviewing` : model.get("annotator"));
     bar.style.width = total ? `${(100 * done) / total}%` : "0%";
     setText(counts, `${done} / ${total}`);
-    const saving = saveStatus(session);
+    const saving = saveStatus(session, unsaved());
     setText(saveState, saving.text);
     saveState.classList.toggle("nbl-busy", saving.busy);
     const round = progress.qualification;

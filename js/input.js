@@ -66,3 +66,15 @@ export function keepFocus(root, signal) {
     { signal },
   );
 }
+
+/**
+ * A button under a pointer that did not move looks hovered on the next item, as if chosen for it:
+ * hover styles wait until the pointer moves. Returns `settle()`, which the view calls when a new
+ * item is shown.
+ * @param {HTMLElement} root  the widget
+ * @param {AbortSignal} signal  removes the listener
+ */
+export function holdHover(root, signal) {
+  root.addEventListener("pointermove", () => root.classList.remove("nbl-still"), { signal, passive: true });
+  return () => root.classList.add("nbl-still");
+}

@@ -18,7 +18,7 @@ export function createItemStatus(view) {
     update(slot, draft, changed) {
       setText(position, `item ${displayItemId(slot.id)}`);
       setText(answer, answerStatus(slot, draft, changed, (shown) => view.describe(shown)));
-      answer.classList.toggle("nbl-rejected", slot.status === "rejected");
+      answer.classList.toggle("nbl-rejected", Boolean(slot.reason) || slot.status === "lost");
     },
   };
 }

@@ -1,5 +1,6 @@
 // Keeps a labeling view in step with the kernel: its messages reach the session and redraw the
-// view, the header ticks while answers wait, and the view polls for answers written elsewhere.
+// view, the header ticks while answers wait, the view polls for answers written elsewhere, and a
+// lost kernel is reported.
 
 import { connectSession } from "./channel.js";
 
@@ -9,17 +10,18 @@ const POLL_EVERY_TICKS = 5;
 /**
  * Follow the kernel. Kernel messages and changes of the progress and model traits redraw at
  * most once per frame, so a burst of them never delays the next keypress (keypresses redraw at
- * once). Every second while answers wait, `tick()` redraws the header (it says when the kernel
- * is slow); every five seconds while none wait and the view is on screen, the view asks the
- * kernel for answers written by other kernels. Returns the function that stops all of it.
+ * once). Every second `tick()` runs (while answers wait, the header says when the kernel is
+ * slow); every five seconds while none wait and the view is on screen, the view asks the kernel
+ * for answers written by other kernels. Returns the function that stops all of it.
  * @param {object} options
  * @param {object} options.model  the anywidget model
  * @param {import("./session.js").LabelSession} options.session  the item window
  * @param {HTMLElement} options.root  the widget (polls stop while it is not in the page)
  * @param {() => void} options.redraw  draws the whole view
- * @param {() => void} options.tick  draws the header
+ * @param {() => void} options.tick  runs every second
+ * @param {(reason: string) => void} options.lost  the kernel is gone (called once)
  */
-export function followKernel({ model, session, root, redraw, tick }) {
+export function followKernel({ model, session, root, redraw, tick, lost }) {
   let frame = null;
   const scheduleRedraw = () => {
     if (frame === null) {
@@ -29,16 +31,22 @@ export function followKernel({ model, session, root, redraw, tick }) {
       });
     }
   };
-  const disconnect = connectSession(model, session, scheduleRedraw);
+  const channel = connectSession(model, session, {
+    onChange: scheduleRedraw,
+    onLost(reason) {
+      lost(reason);
+      scheduleRedraw();
+    },
+  });
   const onTraitChange = () => scheduleRedraw();
   model.on("change:progress", onTraitChange);
   model.on("change:model", onTraitChange);
   let ticks = 0;
   const timer = setInterval(() => {
     ticks += 1;
-    if (session.pendingCount()) tick();
+    tick();
     if (ticks % POLL_EVERY_TICKS === 0 && root.isConnected && document.visibilityState === "visible" && !session.pendingCount()) {
-      model.send({ kind: "poll" });
+      channel.poll();
     }
   }, TICK_MS);
 
@@ -47,6 +55,6 @@ export function followKernel({ model, session, root, redraw, tick }) {
     if (frame !== null) cancelAnimationFrame(frame);
     model.off("change:progress", onTraitChange);
     model.off("change:model", onTraitChange);
-    disconnect();
+    channel.disconnect();
   };
 }

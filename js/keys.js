@@ -76,11 +76,17 @@ export function keyOwner(event, claimsModifiedKey = null) {
  * The function that runs what a key does in a labeling view, first match wins: Shift+digit
  * decides with that answer under review; the task view's own keys; the shared actions; the
  * guideline key; Esc closes the guideline, else leaves the widget.
+ *
+ * Keys act only on what the annotator sees: on the waiting and loading screens they do nothing
+ * (but the guideline and Esc), and while a kernel message has changed the session without the
+ * screen showing it yet (`session.inStep()`), a key is swallowed: it is drawn at once instead. An
+ * item that cannot be shown (`problem`) takes the shared actions only; other keys get a note.
  * @param {object} options
  * @param {Record<string, string[]>} options.keys  keys of the shared actions (see actionKeys)
  * @param {Record<string, [string, () => boolean]>} options.actions  shared actions by name:
  *   [button text, run]
- * @param {{screen(): string, current(): object|null}} options.session  the item window
+ * @param {{screen(): string, current(): object|null, inStep(): boolean, say(text: string): boolean}}
+ *   options.session  the item window
  * @param {(key: string, event: KeyboardEvent) => boolean} options.viewKey  the task view's keys
  * @param {(index: number) => boolean} options.pick  decide with the index-th answer under review
  * @param {{toggle(): boolean, close(): boolean}|null} options.guideline  the guideline panel
@@ -88,19 +94,31 @@ export function keyOwner(event, claimsModifiedKey = null) {
  * @returns {(key: string, event: KeyboardEvent) => boolean}  true when the key did something
  */
 export function keyHandler({ keys, actions, session, viewKey, pick, guideline, leave }) {
-  return (key, event) => {
+  const unshowable = `This item cannot be labeled: ${keyLabel(keys.skip[0])} skips it, ${keyLabel(keys.back[0])} goes back.`;
+
+  function act(key, event) {
+    const slot = session.current();
     const digit = /^Digit([1-9])$/.exec(event.code || "");
-    const onItem = session.screen() === "item";
-    if (digit && event.shiftKey && onItem && session.current().review) return pick(Number(digit[1]) - 1);
+    if (digit && event.shiftKey && slot && slot.review) return pick(Number(digit[1]) - 1);
     // The view goes first: a span view, say, moves its caret with keys other views navigate by.
-    if (onItem && viewKey(key, event)) return true;
+    if (slot && !slot.problem && viewKey(key, event)) return true;
     for (const [name, [, run]] of Object.entries(actions)) if (keys[name].includes(key)) return run();
+    if (slot && slot.problem && (key.length === 1 || key === "Enter") && !keys.guideline.includes(key)) return session.say(unshowable);
+    return false;
+  }
+
+  return (key, event) => {
+    const screen = session.screen();
+    const inert = screen === "waiting" || screen === "loading";
+    const behind = !inert && !session.inStep();
+    if (!inert && !behind && act(key, event)) return true;
     if (keys.guideline.includes(key)) return guideline ? guideline.toggle() : false;
     if (key === "Escape") {
       if (guideline && guideline.close()) return true;
       leave();
+      return false;
     }
-    return false;
+    return behind;
   };
 }
 

@@ -45,10 +45,11 @@ test("Tab, unclaimed modified keys and typing are not the widget's", () => {
   assert.equal(keyOwner({ key: "a", shiftKey: true, target: div }), "widget");
 });
 
-function handlerFor({ review = null, viewKeys = [], guideline = null } = {}) {
+function handlerFor({ review = null, viewKeys = [], guideline = null, upcoming = null } = {}) {
   const ran = [];
   const session = new LabelSession({ send: () => {} });
-  session.receive({ kind: "snapshot", history: [], upcoming: [{ pos: 0, id: "0", view: {}, review }], exhausted: false });
+  session.receive({ kind: "snapshot", history: [], upcoming: upcoming || [{ pos: 0, id: "0", view: {}, review }], exhausted: false });
+  session.shown();
   const actions = Object.fromEntries(["back", "forward", "undo", "skip", "flag", "comment"].map((name) => [name, [name, () => ran.push(name) > 0]]));
   const handle = keyHandler({
     keys: actionKeys({ forward: ["ArrowRight", "PageDown"] }),
@@ -97,4 +98,44 @@ test("g toggles the guideline; Esc closes it, else leaves the widget", () => {
 test("the legend lists the keys no button shows", () => {
   assert.deepEqual(legendPairs({ reviewing: false, viewShortcuts: [["Enter", "submit"]], guidelineKey: null }), [["Enter", "submit"], ["Esc", "leave the widget"]]);
   assert.deepEqual(legendPairs({ reviewing: true, viewShortcuts: [], guidelineKey: "g" }), [["⇧1–⇧9", "decide with that answer"], ["g", "guidelines"], ["Esc", "leave the widget"]]);
+});
+
+test("keys on the waiting and loading screens do nothing but the guideline and Esc", () => {
+  let open = false;
+  const guideline = { toggle: () => (open = !open) || true, close: () => open && !(open = false) };
+  const { handle, ran, session } = handlerFor({ viewKeys: ["1"], guideline, upcoming: [] });
+  assert.equal(session.screen(), "waiting");
+  for (const key of ["1", "s", "u", "ArrowLeft", "Backspace", "ArrowRight", "Enter"]) assert.equal(handle(key, {}), false, key);
+  assert.deepEqual(ran, [], "no action, no view key: the view does not move");
+  assert.equal(handle("g", {}), true);
+  assert.equal(handle("Escape", {}), true);
+  const loading = new LabelSession({ send: () => {} });
+  const keys = actionKeys();
+  const back = keyHandler({ keys, actions: { back: ["back", () => ran.push("back") > 0] }, session: loading, viewKey: () => true, pick: () => true, guideline: null, leave: () => {} });
+  assert.equal(back("ArrowLeft", {}), false);
+  assert.deepEqual(ran, []);
+});
+
+test("a key pressed before a kernel message was drawn is swallowed: it answers nothing unseen", () => {
+  const { handle, ran, session } = handlerFor({ viewKeys: ["1"], upcoming: [] });
+  session.receive({ kind: "append", items: [{ pos: 4, id: "4", view: {} }], exhausted: false });
+  assert.equal(session.screen(), "item", "an item arrived...");
+  assert.equal(session.inStep(), false, "...but the screen still says waiting");
+  assert.equal(handle("1", {}), true, "handled: the view is redrawn at once");
+  assert.deepEqual(ran, []);
+  session.shown();
+  assert.equal(handle("1", {}), true);
+  assert.deepEqual(ran, ["view 1"], "once drawn, keys act on it");
+});
+
+test("an item that cannot be shown takes the shared actions; other keys get a note", () => {
+  const { handle, ran, session } = handlerFor({ viewKeys: ["1", "Enter"], upcoming: [{ pos: 0, id: "0", view: null, problem: "This item cannot be shown: bad text." }] });
+  assert.equal(handle("1", {}), true);
+  assert.equal(handle("Enter", {}), true);
+  assert.deepEqual(ran, [], "the view never sees keys for it");
+  assert.equal(session.notice, "This item cannot be labeled: s skips it, ← goes back.");
+  assert.equal(handle("s", {}), true);
+  assert.equal(handle("ArrowLeft", {}), true);
+  assert.deepEqual(ran, ["skip", "back"]);
+  assert.equal(handle("Shift", {}), false, "a modifier alone says nothing");
 });

@@ -4,7 +4,11 @@
 // the kernel has sent. A keypress changes the session at once (the next item is already here);
 // the answer goes to the kernel as a message and stays "pending" until the kernel acknowledges it
 // (it is on disk) or rejects it (the item comes back, with the reason). Kernel messages are
-// described in nblabel/_session.py.
+// described in nblabel/session/protocol.py.
+//
+// Every answer says which state of its item it replaces (`based_on`: the newest event of this
+// annotator on the item the view knows, from the item, then from acks and updates); the kernel
+// refuses one based on a state it has not shown ("stale"), and the current answer follows.
 
 /**
  * An answer; `meta` (present only when the view recorded details) is what it sent with it.
@@ -15,6 +19,13 @@
  * views whose answer is built up over several keys (spans, rankings), seeded from the answer.
  * @typedef {{flag: boolean, comment: string|null, selected: any[], value: any}} Draft
  */
+/**
+ * A request the kernel has not answered yet: what was sent (`message`, without `req`), for
+ * which item (`item`: its encoded id), the answer the view shows meanwhile (null for an undo)
+ * and the one it replaced (`previous`).
+ * @typedef {{kind: "answer"|"retract", pos: number, item: string, message: object,
+ *   answer: Answer|null, previous: Answer|null, sentAt: number}} Request
+ */
 
 export class LabelSession {
   /**
@@ -22,9 +33,12 @@ export class LabelSession {
    * @param {(message: object) => void} options.send  sends a message to the kernel
    * @param {() => number} [options.now]  clock in milliseconds (for time on item)
    * @param {number} [options.historyLimit]  answered slots kept for back navigation
+   * @param {string} [options.requestPrefix]  starts every request id: views of one annotator
+   *   hear each other's acks, so each view's ids must be its own
    */
-  constructor({ send, now = () => Date.now(), historyLimit = 200 }) {
+  constructor({ send, now = () => Date.now(), historyLimit = 200, requestPrefix = "r" }) {
     this.send = send;
+    this.requestPrefix = requestPrefix;
     this.now = now;
     this.historyLimit = historyLimit;
     this.slots = [];
@@ -32,10 +46,14 @@ export class LabelSession {
     this.exhausted = false;
     this.ready = false;
     this.notice = null;
+    /** Why answers can no longer be sent (the kernel is gone), or null. */
+    this.lost = null;
+    /** @type {Map<string, Request>} */
     this.pending = new Map();
     this.nextRequest = 1;
     this.version = 0;
     this.shownAt = now();
+    this.onScreen = null;
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -70,6 +88,11 @@ export class LabelSession {
     return count;
   }
 
+  /** The requests the kernel has not answered, oldest first. @returns {Request[]} */
+  unconfirmed() {
+    return [...this.pending.values()];
+  }
+
   /** The current slot's draft (flag, comment, multi-label selection), created on first use. */
   draft() {
     const slot = this.current();
@@ -84,6 +107,24 @@ export class LabelSession {
       };
     }
     return slot.draft;
+  }
+
+  // ---- what is on screen -----------------------------------------------------------------------
+  /** Note that the screen now shows the session as it is (the view calls this after drawing). */
+  shown() {
+    const slot = this.current();
+    this.onScreen = { screen: this.screen(), slot, revision: slot ? slot.revision : 0 };
+  }
+
+  /**
+   * Whether the screen shows the session as it is. A kernel message (more items, a refusal, an
+   * answer given elsewhere) changes the session before the next frame draws it: until then, keys
+   * and clicks must not act, or they would answer an item nobody has seen.
+   */
+  inStep() {
+    const seen = this.onScreen;
+    if (!seen || seen.screen !== this.screen() || seen.slot !== this.current()) return false;
+    return !seen.slot || seen.revision === seen.slot.revision;
   }
 
   // ---- actions ---------------------------------------------------------------------------------
@@ -120,15 +161,17 @@ export class LabelSession {
   undo() {
     let index = this.cursor;
     if (!this.current() || !this.current().answer) index = this.cursor - 1;
-    if (index < 0 || !this.slots[index].answer) return false;
+    if (index < 0 || !this.slots[index].answer || this.#refuseWhenLost()) return false;
     const slot = this.slots[index];
-    const req = this.#request({ kind: "retract", pos: slot.pos, previous: slot.answer });
+    const message = { kind: "retract", pos: slot.pos, based_on: slot.based_on };
+    const req = this.#request(slot, message, null);
     slot.answer = null;
     slot.draft = null;
     slot.status = "pending";
     slot.reason = null;
+    slot.stale = false;
     this.#moveTo(index);
-    this.send({ kind: "retract", req, pos: slot.pos });
+    this.send({ ...message, req });
     return true;
   }
 
@@ -168,6 +211,60 @@ export class LabelSession {
     return slot.draft.flag !== Boolean(slot.answer.flag) || (slot.draft.comment || null) !== (slot.answer.comment || null);
   }
 
+  /** Show `text` above the item (until the next answer); returns true. */
+  say(text) {
+    this.notice = text;
+    this.#changed();
+    return true;
+  }
+
+  // ---- a lost kernel -----------------------------------------------------------------------------
+  /**
+   * The kernel is gone (`reason` says how): nothing more can be saved through this view. Returns
+   * the requests it never answered; their items say so.
+   */
+  lose(reason) {
+    if (this.lost) return [];
+    this.lost = reason;
+    const unsaved = this.unconfirmed();
+    this.pending.clear();
+    for (const request of unsaved) {
+      const slot = this.#slot(request.pos);
+      if (slot) slot.status = "lost";
+    }
+    this.#changed();
+    return unsaved;
+  }
+
+  /**
+   * Send again what an earlier view could not get saved: `kept` requests ({message, item}),
+   * each with the `based_on` it had then, so one that another view has answered since is
+   * refused as stale. The view moves past the items they answer.
+   */
+  resubmit(kept) {
+    if (this.#refuseWhenLost()) return false;
+    for (const { message, item } of kept) {
+      const slot = this.#slot(message.pos);
+      const answer = message.kind === "answer" ? answerOf(message) : null;
+      const req = this.#request(slot || { pos: message.pos, id: item, answer: null }, message, answer);
+      if (slot) Object.assign(slot, { answer, status: "pending", reason: null, stale: false, draft: null });
+      this.send({ ...message, req, item });
+    }
+    let index = this.cursor;
+    while (index < this.slots.length && this.slots[index].answer) index += 1;
+    this.#moveTo(index);
+    return true;
+  }
+
+  /** Whether what `kept` asked for is what the window knows of its item now: saved after all. */
+  alreadySaved({ message }) {
+    const slot = this.#slot(message.pos);
+    if (!slot || slot.known.basedOn <= (message.based_on || 0)) return false;
+    const known = slot.known.answer;
+    if (message.kind === "retract") return known === null;
+    return Boolean(known) && sameStored(known, answerOf(message));
+  }
+
   // ---- messages from the kernel ----------------------------------------------------------------
   /**
    * Apply a kernel message. Returns the slots dropped from the window (their resources can be
@@ -196,11 +293,7 @@ export class LabelSession {
         break;
       case "update": {
         const slot = this.#slot(message.pos);
-        if (slot && !this.#awaiting(slot.pos)) {
-          slot.answer = message.answer;
-          slot.draft = null;
-          slot.status = message.answer ? "acked" : null;
-        }
+        if (slot && this.#learn(slot, message.answer, message.based_on) && !this.#awaiting(slot.pos)) this.#showKnown(slot);
         break;
       }
       case "append":
@@ -218,28 +311,56 @@ export class LabelSession {
   // ---- internals -------------------------------------------------------------------------------
   #submit(event, value, meta = null, fields = {}) {
     const slot = this.current();
-    if (!slot) return false;
+    if (!slot || this.#refuseWhenLost()) return false;
     const draft = this.draft();
     const answer = { event, value, flag: draft.flag ? "unsure" : null, comment: draft.comment || null };
     if (meta !== null) answer.meta = meta;
-    const req = this.#request({ kind: "answer", pos: slot.pos, previous: slot.answer });
     const duration = Math.max(0, Math.round(this.now() - this.shownAt));
+    const message = { ...fields, kind: "answer", pos: slot.pos, event, value, flag: Boolean(answer.flag), comment: answer.comment, duration_ms: duration, based_on: slot.based_on };
+    if (meta !== null) message.meta = meta;
+    const req = this.#request(slot, message, answer);
     slot.answer = answer;
     slot.status = "pending";
     slot.reason = null;
+    slot.stale = false;
     slot.draft = null;
     this.notice = null;
-    const message = { ...fields, kind: "answer", req, pos: slot.pos, event, value, flag: Boolean(answer.flag), comment: answer.comment, duration_ms: duration };
-    if (meta !== null) message.meta = meta;
-    this.send(message);
+    this.send({ ...message, req });
     this.#moveTo(this.cursor + 1);
     return true;
   }
 
-  #request(details) {
-    const req = `r${this.nextRequest++}`;
-    this.pending.set(req, { ...details, sentAt: this.now() });
+  #refuseWhenLost() {
+    if (!this.lost) return false;
+    this.notice = `Not saved: ${this.lost}. Run the cell again to go on.`;
+    this.#changed();
+    return true;
+  }
+
+  #request(slot, message, answer) {
+    const req = `${this.requestPrefix}${this.nextRequest++}`;
+    this.pending.set(req, { kind: message.kind, pos: slot.pos, item: slot.id, message, answer, previous: slot.answer, sentAt: this.now() });
     return req;
+  }
+
+  /** Take in what the kernel says the item's answer is; true when it is the newest known. */
+  #learn(slot, answer, basedOn) {
+    const id = Number(basedOn) || 0;
+    if (id < slot.known.basedOn) return false;
+    slot.known = { answer: answer || null, basedOn: id };
+    return true;
+  }
+
+  /** Show the newest answer the kernel gave for the item, and base the next answer on it. */
+  #showKnown(slot, { keepDraft = false } = {}) {
+    const { answer, basedOn } = slot.known;
+    if (JSON.stringify(answer) !== JSON.stringify(slot.answer)) {
+      slot.revision += 1;
+      if (!keepDraft) slot.draft = null;
+    }
+    slot.answer = answer;
+    slot.based_on = basedOn;
+    slot.status = answer ? "acked" : null;
   }
 
   #acknowledge(message) {
@@ -247,32 +368,27 @@ export class LabelSession {
     this.pending.delete(message.req);
     const slot = this.#slot(message.pos);
     if (!slot) return;
-    if (mine) {
-      if (!this.#awaiting(slot.pos)) {
-        slot.answer = message.answer;
-        slot.status = message.answer ? "acked" : null;
-      }
-      return;
-    }
-    // Another view of this annotator answered: follow it, and move on if it was on screen here.
+    this.#learn(slot, message.answer, message.event_id);
     if (this.#awaiting(slot.pos)) return;
-    slot.answer = message.answer;
-    slot.draft = null;
-    slot.status = message.answer ? "acked" : null;
-    if (message.answer && this.current() === slot) this.#moveTo(this.cursor + 1);
+    this.#showKnown(slot, { keepDraft: Boolean(mine) });
+    // Another view of this annotator answered: move on if the item was on screen here.
+    if (!mine && slot.answer && this.current() === slot) this.#moveTo(this.cursor + 1);
   }
 
   #reject(message) {
     const request = this.pending.get(message.req);
     this.pending.delete(message.req);
     const slot = this.#slot(message.pos);
-    this.notice = `Not saved: ${message.reason}`;
-    if (!slot || !request) return;
-    slot.answer = request.previous || null;
+    this.notice = `Not saved: ${String(message.reason).replace(/^not saved:\s*/i, "")}`;
+    // A later answer to the item, still on its way, decides what the item shows.
+    if (!slot || !request || this.#awaiting(slot.pos)) return;
+    this.#showKnown(slot);
     slot.status = "rejected";
     slot.reason = message.reason;
-    slot.draft = null;
-    this.#moveTo(this.slots.indexOf(slot));
+    slot.stale = Boolean(message.stale);
+    // The item comes back, unless the annotator is already looking further back.
+    const index = this.slots.indexOf(slot);
+    if (index < this.cursor) this.#moveTo(index);
   }
 
   #append(items, exhausted) {
@@ -322,8 +438,34 @@ export class LabelSession {
 }
 
 function makeSlot(item) {
-  // Everything the kernel sent about the item (view, teach, review, …) plus the session's state.
-  return { ...item, teach: item.teach || null, answer: item.answer || null, status: item.answer ? "acked" : null, reason: null, draft: null };
+  // Everything the kernel sent about the item (view, teach, review, problem…) plus the session's
+  // state: the answer shown, the event it is based on, and the newest the kernel said it knows.
+  const answer = item.answer || null;
+  const basedOn = Number(item.based_on) || 0;
+  return {
+    ...item,
+    teach: item.teach || null,
+    answer,
+    based_on: basedOn,
+    known: { answer, basedOn },
+    revision: 0,
+    status: answer ? "acked" : null,
+    reason: null,
+    stale: false,
+    draft: null,
+  };
+}
+
+/** The answer an answer message shows. */
+function answerOf(message) {
+  const answer = { event: message.event, value: message.value, flag: message.flag ? "unsure" : null, comment: message.comment || null };
+  if (message.meta) answer.meta = message.meta;
+  return answer;
+}
+
+/** Whether a stored answer is the one a message asked for (its value compared as JSON). */
+function sameStored(stored, asked) {
+  return stored.event === asked.event && Boolean(stored.flag) === Boolean(asked.flag) && (stored.comment || null) === (asked.comment || null) && JSON.stringify(stored.value) === JSON.stringify(asked.value);
 }
 
 /** Text shown for an item id as encoded by the kernel (JSON: a number, a string or {ts}). */

@@ -1,14 +1,14 @@
 // The frame every labeling view shares, put together from its parts: header, guideline, teaching
 // panel, item status, review panel, comment box, toolbar, legend, waiting and done screens, the
-// keyboard, and the link to the kernel. A task view (classify, spans, rank) plugs into it and
-// only draws the item and its answers.
+// keyboard, the link to the kernel and the answers it did not save. A task view (classify, spans,
+// rank) plugs into it and only draws the item and its answers.
 
 import { createCommentBox } from "./comment.js";
 import { h, setText, show } from "./dom.js";
 import { createDoneScreen } from "./done.js";
 import { createGuideline } from "./guideline.js";
 import { createHeader, createModelStatus } from "./header.js";
-import { keepFocus, listenForButtons, listenForKeys } from "./input.js";
+import { holdHover, keepFocus, listenForButtons, listenForKeys } from "./input.js";
 import { createItemStatus } from "./item_status.js";
 import { followKernel } from "./kernel_sync.js";
 import { actionKeys, keyHandler, legendPairs } from "./keys.js";
@@ -17,6 +17,7 @@ import { createLessonPanel } from "./lesson.js";
 import { createReviewPanel } from "./review.js";
 import { LabelSession } from "./session.js";
 import { createToolbar } from "./toolbar.js";
+import { createUnsavedPanel } from "./unsaved_panel.js";
 
 /**
  * What the shell gives a task view (and its own parts).
@@ -52,19 +53,21 @@ import { createToolbar } from "./toolbar.js";
 export function mountLabeler({ model, el, view }) {
   const controller = new AbortController();
   const { signal } = controller;
-  const session = new LabelSession({ send: () => {} });
+  const session = new LabelSession({ send: () => {}, requestPrefix: `${Math.random().toString(36).slice(2, 10)}-r` });
   /** @type {ShellContext} */
   const ctx = { model, session, signal, task: model.get("task"), render: () => render(), focus: () => root.focus() };
   const keys = actionKeys(view.actionKeys);
 
   // ---- parts -----------------------------------------------------------------------------------
-  const header = createHeader(ctx);
+  const unsaved = createUnsavedPanel(ctx, (slot) => view.describe(slot));
+  const header = createHeader(ctx, () => unsaved.lostCount());
   const modelStatus = createModelStatus(ctx);
   const guideline = createGuideline(model.get("guideline") || {});
   const notice = h("div", { class: "nbl-notice", attrs: { role: "alert" } });
   const lesson = createLessonPanel(view, ctx);
   const itemStatus = createItemStatus(view);
   const review = createReviewPanel(view, ctx);
+  const problem = h("div", { class: "nbl-problem", attrs: { role: "alert" } });
   const body = h("div", { class: "nbl-body" });
   const comment = createCommentBox(ctx);
   /** The actions every view shares, in toolbar order: [button text, run]. */
@@ -77,7 +80,7 @@ export function mountLabeler({ model, el, view }) {
     comment: ["comment", () => comment.open()],
   };
   const toolbar = createToolbar(actions, keys, signal);
-  const itemPane = h("div", { class: "nbl-item-pane" }, itemStatus.element, review.element, body, comment.element, toolbar.element);
+  const itemPane = h("div", { class: "nbl-item-pane" }, itemStatus.element, review.element, problem, body, comment.element, toolbar.element);
   const waiting = h("div", { class: "nbl-waiting" });
   const done = createDoneScreen(ctx, keys.back[0]);
   const legend = createLegend();
@@ -92,6 +95,7 @@ export function mountLabeler({ model, el, view }) {
     modelStatus.element,
     guideline ? guideline.element : null,
     notice,
+    unsaved.element,
     lesson.element,
     itemPane,
     waiting,
@@ -114,7 +118,9 @@ export function mountLabeler({ model, el, view }) {
     lesson.update();
     if (screen === "item") renderItem();
     else if (screen === "done") done.update();
-    else setText(waiting, screen === "loading" ? "Loading items…" : "Waiting for the kernel to send more items…");
+    else setText(waiting, waitingText(screen, session.lost));
+    unsaved.check();
+    session.shown();
   }
 
   function renderHeader() {
@@ -124,11 +130,17 @@ export function mountLabeler({ model, el, view }) {
 
   function renderItem() {
     const slot = session.current();
+    if (slot !== session.onScreen?.slot) settleHover();
     const draft = session.draft();
     itemStatus.update(slot, draft, session.draftChanged());
     toolbar.update(slot, draft, session.cursor === 0);
     review.update(slot);
-    view.render(slot, draft, ctx);
+    // An item the kernel could not build says why; it can be skipped, and the rest labeled.
+    const unshowable = Boolean(slot.problem) || !slot.view;
+    show(problem, unshowable);
+    show(body, !unshowable);
+    if (unshowable) setText(problem, slot.problem || "This item cannot be shown: skip it to go on.");
+    else view.render(slot, draft, ctx);
   }
 
   // ---- input -----------------------------------------------------------------------------------
@@ -143,6 +155,7 @@ export function mountLabeler({ model, el, view }) {
   });
   listenForKeys(root, {
     handle(key, event) {
+      if (unsaved.key(key)) return true;
       const before = session.current();
       const handled = runKey(key, event);
       lesson.noteSince(before);
@@ -153,6 +166,18 @@ export function mountLabeler({ model, el, view }) {
     signal,
   });
   keepFocus(root, signal);
+  const settleHover = holdHover(root, signal);
+  // A click acts on what the annotator sees: not while a kernel message changed it undrawn.
+  root.addEventListener(
+    "click",
+    (event) => {
+      if (session.inStep() || !event.target.closest || !event.target.closest("button, .nbl-review-row")) return;
+      event.stopPropagation();
+      event.preventDefault();
+      render();
+    },
+    { signal, capture: true },
+  );
   listenForButtons(
     root,
     session,
@@ -164,12 +189,31 @@ export function mountLabeler({ model, el, view }) {
   );
 
   // ---- the kernel ------------------------------------------------------------------------------
-  const stopFollowing = followKernel({ model, session, root, redraw: render, tick: renderHeader });
+  const stopFollowing = followKernel({
+    model,
+    session,
+    root,
+    redraw: render,
+    tick() {
+      unsaved.tick();
+      if (session.pendingCount() || session.lost) renderHeader();
+    },
+    lost: (reason) => unsaved.lost(session.lose(reason)),
+  });
+  // Answers still waiting when the page goes away are kept for the next view.
+  window.addEventListener("pagehide", () => unsaved.leave(), { signal });
   render();
 
   return () => {
     controller.abort();
     stopFollowing();
+    unsaved.leave();
     root.remove();
   };
+}
+
+/** What the view says while it has no item to show. */
+function waitingText(screen, lost) {
+  if (lost) return `No items: ${lost}. Run the cell again to go on.`;
+  return screen === "loading" ? "Loading items…" : "Waiting for the kernel to send more items…";
 }

@@ -15,14 +15,34 @@ export function progressCount(progress, pendingNew) {
 }
 
 /**
- * What the header says about saving; `busy` when an answer has waited too long for the kernel.
- * @param {{pendingCount(): number, oldestPendingAge(): number}} session
+ * Milliseconds without any reply to a waiting answer after which the view keeps the waiting
+ * answers in the browser's storage: the kernel may be gone without the page having been told.
  */
-export function saveStatus(session) {
+export const UNCONFIRMED_MS = 20000;
+
+/**
+ * What the header says about saving; `busy` when an answer has waited too long for the kernel.
+ * @param {{pendingCount(): number, oldestPendingAge(): number, lost: string|null}} session
+ * @param {number} [unsaved]  answers known not to be saved (the kernel was lost)
+ */
+export function saveStatus(session, unsaved = 0) {
+  if (session.lost) return { text: unsaved ? `kernel lost — ${unsaved} not saved` : "kernel lost", busy: true };
   const pending = session.pendingCount();
-  const busy = Boolean(pending && session.oldestPendingAge() > SLOW_KERNEL_MS);
-  const text = pending ? (busy ? `kernel busy — ${pending} waiting to be saved` : `saving ${pending}…`) : "all saved ✓";
-  return { text, busy };
+  const age = pending ? session.oldestPendingAge() : 0;
+  let text = pending ? `saving ${pending}…` : "all saved ✓";
+  if (age > UNCONFIRMED_MS) text = `no reply from the kernel — ${pending} not confirmed`;
+  else if (age > SLOW_KERNEL_MS) text = `kernel busy — ${pending} waiting to be saved`;
+  return { text, busy: age > SLOW_KERNEL_MS };
+}
+
+/**
+ * Who offers a suggestion, as a view says it: "rules suggests" for a pre-labeler's (its name),
+ * "model suggests" for the model's, "suggested" for the task's pre-label column.
+ * @param {{source?: string, by?: string|null}} suggestion  a suggestion from the kernel
+ */
+export function suggestedBy(suggestion) {
+  if (suggestion.source === "model") return "model suggests";
+  return suggestion.by ? `${suggestion.by} suggests` : "suggested";
 }
 
 /**
@@ -45,12 +65,16 @@ export function qualificationStatus(round) {
  * @param {(slot: object) => string} describe  the task view's text of an answer
  */
 export function answerStatus(slot, draft, changed, describe) {
+  const refused = slot.reason ? String(slot.reason).replace(/^not saved:\s*/i, "") : null;
   let state = "";
   if (slot.answer) {
-    const what = slot.answer.event === "skip" ? "skipped" : `answered: ${describe(slot)}`;
-    state = `${what} · ${slot.status === "pending" ? "saving…" : "saved"}`;
+    const what = slot.answer.event === "skip" ? "skipped" : `answered${slot.stale ? " in another view" : ""}: ${describe(slot)}`;
+    state = `${what} · ${{ pending: "saving…", lost: "not saved (the kernel was lost)" }[slot.status] || "saved"}`;
+    if (slot.stale) state += " · yours was not saved";
+    else if (refused) state += ` · your change was not saved: ${refused}`;
   } else if (slot.status === "pending") state = "undoing…";
-  else if (slot.status === "rejected") state = `not saved: ${slot.reason}`;
+  else if (slot.status === "lost") state = "undo not saved (the kernel was lost)";
+  else if (refused) state = `not saved: ${refused}`;
   if (draft.flag) state += `${state ? " · " : ""}marked unsure`;
   if (draft.comment) state += `${state ? " · " : ""}comment: “${draft.comment}”`;
   if (changed) state += " · press Enter to save the change";

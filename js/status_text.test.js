@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SLOW_KERNEL_MS, answerStatus, progressCount, qualificationStatus, saveStatus } from "./status_text.js";
+import { SLOW_KERNEL_MS, UNCONFIRMED_MS, answerStatus, progressCount, qualificationStatus, saveStatus, suggestedBy } from "./status_text.js";
 
 test("progress counts answers not yet acknowledged, never beyond the total", () => {
   assert.deepEqual(progressCount({ done: 3, total: 10 }, 2), { done: 5, total: 10 });
@@ -13,6 +13,10 @@ test("saving says how many answers wait, and when the kernel is slow", () => {
   assert.deepEqual(saveStatus(session(0, 0)), { text: "all saved ✓", busy: false });
   assert.deepEqual(saveStatus(session(2, 100)), { text: "saving 2…", busy: false });
   assert.deepEqual(saveStatus(session(3, SLOW_KERNEL_MS + 1)), { text: "kernel busy — 3 waiting to be saved", busy: true });
+  assert.deepEqual(saveStatus(session(3, UNCONFIRMED_MS + 1)), { text: "no reply from the kernel — 3 not confirmed", busy: true });
+  const lost = { ...session(0, 0), lost: "the kernel was restarted or stopped" };
+  assert.deepEqual(saveStatus(lost, 7), { text: "kernel lost — 7 not saved", busy: true });
+  assert.deepEqual(saveStatus(lost), { text: "kernel lost", busy: true });
 });
 
 test("a qualification round reads as progress, then as its result", () => {
@@ -33,9 +37,20 @@ test("the answer on screen: saved or not, skipped, undone, refused, and the draf
   assert.equal(answerStatus({ answer: { event: "skip", value: null }, status: "acked" }, draft, false, describe), "skipped · saved");
   assert.equal(answerStatus({ answer: null, status: "pending" }, draft, false, describe), "undoing…");
   assert.equal(answerStatus({ answer: null, status: "rejected", reason: "no such label" }, draft, false, describe), "not saved: no such label");
+  assert.equal(answerStatus({ answer: label, status: "rejected", reason: "no such label" }, draft, false, describe), "answered: bug · saved · your change was not saved: no such label");
+  const elsewhere = { answer: label, status: "acked", stale: true, reason: "not saved: this item was answered meanwhile in another view" };
+  assert.equal(answerStatus(elsewhere, draft, false, describe), "answered in another view: bug · saved · yours was not saved");
+  assert.equal(answerStatus({ answer: label, status: "lost" }, draft, false, describe), "answered: bug · not saved (the kernel was lost)");
+  assert.equal(answerStatus({ answer: null, status: "lost" }, draft, false, describe), "undo not saved (the kernel was lost)");
   assert.equal(answerStatus({ answer: null, status: null }, { flag: true, comment: "hm" }, false, describe), "marked unsure · comment: “hm”");
   assert.equal(
     answerStatus({ answer: label, status: "acked" }, { flag: true, comment: null }, true, describe),
     "answered: bug · saved · marked unsure · press Enter to save the change",
   );
+});
+
+test("a suggestion says whose it is", () => {
+  assert.equal(suggestedBy({ source: "prelabel", by: "rules", version: "v1" }), "rules suggests");
+  assert.equal(suggestedBy({ source: "model" }), "model suggests");
+  assert.equal(suggestedBy({ source: "column" }), "suggested");
 });

@@ -209,7 +209,8 @@ class Spans(Task):
         """Check what the span view records about suggestions with an answer.
 
         ``meta`` is None, or ``{"suggestions": {"source", "spans", "accepted", "edited",
-        "rejected", "ignored"}}``: where the suggestions came from, the suggested spans as
+        "rejected", "ignored"}}``: where the suggestions came from (the task's ``suggest``, a
+        pre-labeler's ``"prelabel:<name>"`` or the ``"model"``), the suggested spans as
         ``[start, end, label]`` and, by index into them, what became of each.
         """
         if meta in (None, {}):
@@ -218,15 +219,19 @@ class Spans(Task):
             raise ValueError(
                 f"span answers carry only {{'suggestions': ...}} details, got {meta!r}."
             )
-        if self.suggest is None:
-            raise ValueError(
-                "this task has no suggestions, yet the answer reports decisions on some."
-            )
         report = meta["suggestions"]
         expected = {"source", "spans", "accepted", "edited", "rejected", "ignored"}
         if not isinstance(report, Mapping) or set(report) != expected:
             raise ValueError(f"the suggestions report needs exactly the keys {sorted(expected)}.")
-        if report["source"] != self.suggest_source:
+        # Besides the task's own, a view offers a pre-labeler's or the model's suggestion.
+        offered = isinstance(report["source"], str) and (
+            report["source"] == "model" or report["source"].startswith("prelabel:")
+        )
+        if self.suggest is None and not offered:
+            raise ValueError(
+                "this task has no suggestions, yet the answer reports decisions on some."
+            )
+        if report["source"] != self.suggest_source and not offered:
             raise ValueError(
                 f"the suggestions came from {report['source']!r}, but this task suggests from "
                 f"{self.suggest_source!r}."

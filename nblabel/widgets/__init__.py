@@ -13,6 +13,7 @@ Each kind of task has its view in a module of this package named after the task'
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import pathlib
 from collections.abc import Callable
@@ -61,6 +62,12 @@ class LabelerWidget(anywidget.AnyWidget):
     """The model in the loop (:meth:`nblabel.Project.learn`): ``status`` (cold, ready or
     failed), ``message`` (shown under the header), ``version`` and ``error``; empty without."""
 
+    storage_key = traitlets.Unicode(read_only=True).tag(sync=True)
+    """Names this annotator's views of this project in the browser's storage: the store (its
+    password hidden), the project, the annotator and the session's kind. Answers a lost kernel
+    never saved are kept under it, and the next view with the same key offers to submit them
+    (empty: nothing is kept)."""
+
     def __init__(self, session: AnnotatorSession, project: Any = None) -> None:
         task = session.task
         spec = task.to_dict()
@@ -69,6 +76,7 @@ class LabelerWidget(anywidget.AnyWidget):
         self.set_trait("annotator", session.annotator)
         self.set_trait("review", session.source == "adjudicated")
         self.set_trait("task", spec)
+        self.set_trait("storage_key", _storage_key(project, session))
         self.set_trait(
             "guideline",
             {
@@ -129,6 +137,14 @@ class LabelerWidget(anywidget.AnyWidget):
         (e.g. options in an order drawn per annotator) override this.
         """
         return cls.item_view
+
+
+def _storage_key(project: Any, session: AnnotatorSession) -> str:
+    """Return the browser storage key of ``session``'s views (empty without a project)."""
+    store = getattr(project, "store", None)
+    if store is None:
+        return ""
+    return json.dumps([store.url, project.name, session.annotator, session.source])
 
 
 def register(kind: str) -> Callable[[W], W]:

@@ -58,8 +58,12 @@ def test_suggestions_appear_after_a_retrain_and_enter_accepts(lab_server, page):
     # Answer with the right label until the model is trained and an item shows its suggestion.
     widget.click(position={"x": 5, "y": 5})
     answered = 0
+    pane = widget.locator(".nbl-item-pane")
     while not suggestion.is_visible():
         assert answered < 60, f"no suggestion after {answered} answers; status: {status.inner_text()!r}"
+        # As a person would, answer once an item is on screen: a key on the waiting screen
+        # (the window re-ranked after a retrain) answers nothing.
+        wait_until(pane.is_visible, 20, "an item on screen")
         page.keyboard.press(keys[truth[shown_item(widget)]])
         answered += 1
         if answered % 10 == 0:

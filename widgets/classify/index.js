@@ -5,6 +5,7 @@ import { sameAnswer } from "../../js/answers.js";
 import { h, setText, show } from "../../js/dom.js";
 import { filterLabels, labelKeymap } from "../../js/keys.js";
 import { mountLabeler } from "../../js/shell.js";
+import { suggestedBy } from "../../js/status_text.js";
 import { actionButton } from "../../js/toolbar.js";
 
 function classifyView(task) {
@@ -141,7 +142,8 @@ function classifyView(task) {
       if (suggested) {
         const confidence = suggested.confidence === null || suggested.confidence === undefined ? "" : ` (${Math.round(100 * suggested.confidence)}%)`;
         const what = Array.isArray(suggested.value) ? suggested.value.join(", ") || "none" : suggested.value;
-        setText(parts.suggestion, `${suggested.source === "model" ? "model suggests" : "suggested"}: ${what}${confidence} — Enter accepts`);
+        setText(parts.suggestion, `${suggestedBy(suggested)}: ${what}${confidence} — Enter accepts`);
+        parts.suggestion.title = suggested.version ? `${suggested.by || suggested.source}, version ${suggested.version}` : "";
       }
     },
 

@@ -14,6 +14,21 @@ export function suggestionSource(suggest) {
 }
 
 /**
+ * The suggestion the item's spans start from when the task has none of its own: a pre-labeler's
+ * or the model's (`slot.suggestion`), or null.
+ * @param {object} slot  the item
+ */
+export function offeredSuggestion(slot) {
+  const view = slot.view || {};
+  return !view.suggestions && slot.suggestion && Array.isArray(slot.suggestion.value) ? slot.suggestion : null;
+}
+
+/** Where an offered suggestion comes from, as the answer's details name it. */
+function offeredSource(suggestion) {
+  return suggestion.source === "model" ? "model" : `prelabel:${suggestion.by}`;
+}
+
+/**
  * The documents of a span task's items.
  * @param {object} task  the task as plain data (overlap, suggest)
  */
@@ -25,16 +40,17 @@ export function spanDrafts(task) {
   function docFor(slot, draft) {
     if (draft.spanDoc) return draft.spanDoc;
     const view = slot.view || {};
-    let doc = slot.status === "rejected" ? submitted.get(slot.pos) : null;
+    let doc = slot.status === "rejected" && !slot.stale ? submitted.get(slot.pos) : null;
     if (!doc) {
       const answer = slot.answer && slot.answer.event === "label" ? slot.answer : null;
+      const offered = offeredSuggestion(slot);
       try {
         doc = new SpanDoc({
           text: view.text,
           overlap: task.overlap,
           tokens: view.tokens || null,
-          suggestions: view.suggestions || null,
-          source,
+          suggestions: offered ? offered.value.map(({ start, end, label }) => [start, end, label]) : view.suggestions || null,
+          source: offered ? offeredSource(offered) : source,
           answer: answer ? answer.value : null,
           meta: answer ? answer.meta || null : null,
         });

@@ -78,3 +78,16 @@ test("the work on an item comes back when the kernel refuses its answer", () => 
   for (let pos = 100; pos < 100 + KEPT_SUBMISSIONS; pos += 1) docs.submit(sessionOn({ pos, view: { text: TEXT }, answer: null }));
   assert.notEqual(docs.docFor(refused, {}), doc, "only the latest submissions are kept");
 });
+
+test("a pre-labeler's spans are offered when the task has no suggestions of its own, and named in the answer", () => {
+  const docs = spanDrafts({ overlap: false, suggest: null });
+  const suggestion = { value: [{ start: 13, end: 18, label: "LOC" }], confidence: null, source: "prelabel", by: "rules", version: "v2" };
+  const session = sessionOn({ pos: 1, view: { text: TEXT }, answer: null, suggestion });
+  assert.ok(docs.submit(session), "Enter accepts the suggestion first");
+  assert.ok(docs.submit(session));
+  const [, value, meta] = session.calls[0];
+  assert.deepEqual(value, [{ start: 13, end: 18, label: "LOC" }]);
+  assert.deepEqual(meta.suggestions, { source: "prelabel:rules", spans: [[13, 18, "LOC"]], accepted: [0], edited: [], rejected: [], ignored: [] });
+  const own = spanDrafts({ overlap: false, suggest: "guess" }).docFor({ pos: 2, view: { text: TEXT, suggestions: [[0, 3, "PER"]] }, answer: null, suggestion }, {});
+  assert.deepEqual(own.suggestions.map((s) => s.label), ["PER"], "the task's own suggestions come first");
+});

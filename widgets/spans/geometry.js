@@ -29,12 +29,16 @@ export function createGeometry({ textNode, text, content }) {
     return rect && rect.height ? { left: rect.left, top: rect.top, bottom: rect.bottom, height: rect.height } : null;
   }
 
-  /** The offset in the text under a client point, or null when the point is not over the text. */
+  /**
+   * The offset in the text under a client point, or null when the point is not over the text.
+   * Inside a shadow root (marimo renders widgets in one) the lookup is told to enter it.
+   */
   function pointToOffset(x, y) {
     let node = null;
     let offset = 0;
     if (document.caretPositionFromPoint) {
-      const position = document.caretPositionFromPoint(x, y);
+      const root = textNode.getRootNode();
+      const position = document.caretPositionFromPoint(x, y, { shadowRoots: root === document ? [] : [root] });
       if (position) ({ offsetNode: node, offset } = position);
     } else if (document.caretRangeFromPoint) {
       const range = document.caretRangeFromPoint(x, y);
@@ -61,16 +65,22 @@ export function createGeometry({ textNode, text, content }) {
     return { box, x: rect.left - box.left - content.clientLeft + content.scrollLeft, y: rect.top - box.top - content.clientTop + content.scrollTop };
   }
 
-  /** Move the document's caret one visual line up (-1) or down (+1), scrolling when needed. */
+  /**
+   * Move the document's caret one visual line up (-1) or down (+1), scrolling when needed. The
+   * step is the text's line height, not the glyph's: lines are far taller than their glyphs
+   * (room for the label tags), and half a glyph up or down stays on the same line.
+   */
   function moveLine(doc, direction, extend) {
     let rect = caretRect(doc.caret);
     if (!rect) return;
+    const step = parseFloat(getComputedStyle(text).lineHeight) || 2 * rect.height;
+    const target = (r) => (r.top + r.bottom) / 2 + direction * step;
     const box = content.getBoundingClientRect();
-    let y = direction < 0 ? rect.top - rect.height / 2 : rect.bottom + rect.height / 2;
+    let y = target(rect);
     if (y < box.top || y > box.bottom) {
-      content.scrollTop += y < box.top ? y - box.top - rect.height : y - box.bottom + rect.height;
+      content.scrollTop += y < box.top ? y - box.top - step / 2 : y - box.bottom + step / 2;
       rect = caretRect(doc.caret);
-      y = direction < 0 ? rect.top - rect.height / 2 : rect.bottom + rect.height / 2;
+      y = target(rect);
     }
     const at = pointToOffset(rect.left + 1, y);
     if (at !== null) doc.setCaret(at, extend);

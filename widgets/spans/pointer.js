@@ -1,6 +1,7 @@
 // Selecting with the mouse: the browser's selection, read when the button is released, becomes
 // the document's selection (or a click at an offset); a double click selects a word. The
-// browser's own selection is then cleared: the marks layer paints the document's.
+// browser's own selection is then cleared: the marks layer paints the document's. The text may
+// live in a shadow root (marimo): the selection and the point lookups are read from there.
 
 /**
  * @param {HTMLElement} area  the view's item area (a drag may end outside the text)
@@ -20,12 +21,12 @@ export function listenForPointer(area, { textNode, text, content, geometry, curr
     (event) => {
       if (event.button !== 0 || (!text.contains(event.target) && !content.contains(event.target))) return;
       const doc = currentDoc();
-      const selection = document.getSelection();
-      if (!doc || doc.missing || !selection || !selection.rangeCount) return;
-      const range = selection.getRangeAt(0);
-      if (!range.intersectsNode(textNode)) return;
+      const selected = selectedRange(textNode);
+      if (!doc || doc.missing || !selected) return;
+      const { range, selection } = selected;
       const start = geometry.offsetIn(range.startContainer, range.startOffset);
       const end = geometry.offsetIn(range.endContainer, range.endOffset);
+      if (start === end && range.startContainer !== textNode && range.startContainer !== text) return; // not on the text
       if (start === end) doc.clickAt(start);
       else doc.selectRange(start, end);
       selection.removeAllRanges();
@@ -41,9 +42,29 @@ export function listenForPointer(area, { textNode, text, content, geometry, curr
       const at = doc && !doc.missing ? geometry.pointToOffset(event.clientX, event.clientY) : null;
       if (at === null) return;
       doc.selectWord(Math.min(at, doc.text.length - 1));
-      document.getSelection().removeAllRanges();
+      const selected = selectedRange(textNode);
+      if (selected) selected.selection.removeAllRanges();
       render();
     },
     { signal },
   );
+}
+
+/**
+ * The browser's selection as a range where the text lives, and the selection it belongs to; null
+ * when nothing is selected. In a shadow root (marimo renders widgets in one) the document's
+ * selection is retargeted to the root's host: read the root's own (Chromium), else ask for the
+ * composed range across the root (the standard API), else the document's.
+ */
+function selectedRange(textNode) {
+  const root = textNode.getRootNode();
+  const inShadow = root !== document;
+  const own = inShadow && typeof root.getSelection === "function" ? root.getSelection() : null;
+  const selection = own || document.getSelection();
+  if (!selection || !selection.rangeCount) return null;
+  if (inShadow && !own && typeof selection.getComposedRanges === "function") {
+    const [range] = selection.getComposedRanges({ shadowRoots: [root] });
+    return range ? { range, selection } : null;
+  }
+  return { range: selection.getRangeAt(0), selection };
 }

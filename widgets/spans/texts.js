@@ -2,6 +2,9 @@
 // the caret, selection or focused span allow; counts; what Enter will do), which actions apply,
 // and an answer's short description.
 
+import { suggestedBy } from "../../js/status_text.js";
+import { offeredSuggestion } from "./drafts.js";
+
 /**
  * The status line and the actions that apply to the item on screen.
  * @param {import("./span_doc.js").SpanDoc} doc  the item's document
@@ -14,11 +17,12 @@
  */
 export function spanStatus(doc, slot, labels, keys) {
   const focused = doc.focus ? doc.focus.kind : null;
+  const offered = offeredSuggestion(slot);
   let context = doc.missing ? "" : "Select text (drag, double-click, or Shift+arrows), then press a label key.";
   if (focused === "span") {
     context = `Span ${doc.describe(doc.focus.item)} — a label key relabels it · Delete removes it · Esc deselects`;
   } else if (focused) {
-    context = `Suggestion ${doc.describe(doc.focus.item)} — Space accepts · a label key accepts it as that label · Delete rejects`;
+    context = `${offered ? suggestedBy(offered) : "Suggestion"} ${doc.describe(doc.focus.item)} — Space accepts · a label key accepts it as that label · Delete rejects`;
   } else if (doc.selection()) {
     const [start, end] = doc.selection();
     const described = labels.slice(0, 4).map((label, index) => (keys[index] ? `${label} (${keys[index]})` : label));
@@ -29,6 +33,7 @@ export function spanStatus(doc, slot, labels, keys) {
   const unchanged = slot.answer && slot.status !== "rejected" && !doc.changed();
   let next = "Enter submits";
   if (unchanged) next = "Enter goes on (unchanged)";
+  else if (pending && offered) next = `${suggestedBy(offered)} ${pending} span${pending === 1 ? "" : "s"} — Enter accepts all`;
   else if (pending) next = `${pending} suggestion${pending === 1 ? "" : "s"} to review — Enter accepts all`;
   return {
     context,

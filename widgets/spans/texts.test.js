@@ -56,3 +56,13 @@ test("an answer in short", () => {
   assert.equal(describeSpans([{ label: "PER" }, { label: "LOC" }, { label: "PER" }]), "3 spans (PER ×2, LOC)");
   assert.equal(describeSpans(null), "null");
 });
+
+test("a pre-labeler's or the model's spans say whose they are", () => {
+  const doc = new SpanDoc({ text: TEXT, suggestions: [[0, 3, "PER"], [13, 18, "LOC"]], source: "prelabel:rules" });
+  const slot = { answer: null, status: null, view: { text: TEXT }, suggestion: { value: [], source: "prelabel", by: "rules" } };
+  assert.equal(spanStatus(doc, slot, LABELS, KEYS).counts, "0 spans · rules suggests 2 spans — Enter accepts all");
+  doc.focusNext(1);
+  assert.match(spanStatus(doc, slot, LABELS, KEYS).context, /^rules suggests .* — Space accepts/);
+  const model = { ...slot, suggestion: { value: [], source: "model" } };
+  assert.match(spanStatus(doc, model, LABELS, KEYS).context, /^model suggests /);
+});
