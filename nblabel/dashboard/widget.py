@@ -117,7 +117,8 @@ class Dashboard(anywidget.AnyWidget):
     slots : dict of str to Slot
         Each chart's place, by name: ``labels``, ``progress``, ``throughput``, ``agreement``,
         ``pairs``, ``uncertainty``, ``confusion``, ``learning_curve``, ``calibration``; its
-        ``spec`` is the Vega-Lite spec drawn (None while its ``note`` shows instead).
+        ``spec`` is the Vega-Lite spec drawn (None while its ``note`` shows instead). In a
+        kernel they are first filled once the cell that built the dashboard has returned.
     selected : pandas.Index
         The items chosen last by a click on a chart (or :meth:`select`).
     opened : anywidget.AnyWidget or None
