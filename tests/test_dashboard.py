@@ -1,4 +1,4 @@
-"""The live dashboard, kernel side: what is drawn when, throttling, clicks to items, escaping."""
+"""The live dashboard, kernel side: what is drawn and sent when, throttling, clicks to items, opening views."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sklearn.linear_model import LogisticRegression
 import nblabel as nl
 from nblabel import charts
 from nblabel._kernel import ThreadScheduler, default_scheduler
-from nblabel.dashboard import Dashboard, dashboard
+from nblabel.dashboard import Dashboard, dashboard, drawing
+from nblabel.dashboard.panels import PANELS
 from nblabel.dashboard.throttle import Throttle
 
 INTENTS = list(nl.datasets.SUPPORT_TICKET_INTENTS)
@@ -63,7 +64,24 @@ def tickets(tmp_path):
 
 
 def make(project, clock, **options) -> Dashboard:
-    return Dashboard(project, scheduler=clock, **options)
+    """A dashboard whose messages to the browser are kept in ``dash.sent``."""
+    dash = Dashboard(project, scheduler=clock, **options)
+    dash.sent = []
+    dash.send = lambda content, buffers=None: dash.sent.append(content)
+    clock.run()  # the first draw (in a kernel: once the cell has returned)
+    return dash
+
+
+def browser_says(dash: Dashboard, content: dict) -> None:
+    """Deliver a message from the browser, as the widget's comm does."""
+    dash._handle_custom_msg(content, [])
+
+
+def sent_panels(dash: Dashboard) -> dict[str, dict]:
+    """The panels sent since the last call, by name (the latest state of each)."""
+    panels = {p["name"]: p for m in dash.sent if m["kind"] == "charts" for p in m["panels"]}
+    dash.sent.clear()
+    return panels
 
 
 def label_truth(proj, n: int, annotator: str = "ana", start: int = 0) -> None:
@@ -182,11 +200,42 @@ def test_before_answers_overlap_and_a_model_the_dashboard_says_what_is_missing(p
     assert set(chart_data(dash, "labels").columns) >= {"label", "annotator", "count"} or (
         chart_data(dash, "labels").empty
     )
-    assert "needs two annotators on the same items" in dash.slots["agreement"].note.value
-    assert dash.slots["agreement"].widget is None and dash.slots["pairs"].widget is None
-    assert 'data-status="none"' in dash.status.value
-    assert "proj.learn(estimator)" in dash.status.value
-    assert all(dash.slots[name].widget is None for name in ("uncertainty", "confusion"))
+    assert "needs two annotators on the same items" in dash.slots["agreement"].note
+    assert dash.slots["agreement"].spec is None and dash.slots["pairs"].spec is None
+    assert dash.status["status"] == "none"
+    assert "proj.learn(estimator)" in dash.status["message"]
+    assert all(dash.slots[name].spec is None for name in ("uncertainty", "confusion"))
+    dash.close()
+
+
+def test_a_new_view_gets_every_panel_and_later_only_the_changed_ones(project, clock):
+    dash = make(project, clock, min_interval=0)
+    assert dash.heading == "Dashboard of demo"
+    assert [p["name"] for p in dash.panels] == [p.name for p in PANELS]
+    assert all(p["purpose"] and p["title"] for p in dash.panels), "every chart says what it is for"
+    browser_says(dash, {"kind": "hello"})
+    first = sent_panels(dash)
+    assert list(first) == [p.name for p in PANELS]
+    assert first["labels"]["spec"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert first["labels"]["title"] == "Labels given" and "title" not in first["labels"]["spec"]
+    project.add("t0", "pos", "ana")
+    clock.run()
+    changed = sent_panels(dash)
+    assert set(changed) == {"labels", "progress", "throughput", "agreement"}
+    assert all(changed[name]["version"] > first[name]["version"] for name in changed)
+    assert all("spec" in changed[name] for name in ("labels", "progress", "throughput"))
+    assert "(1 annotator so far)" in changed["agreement"]["note"]
+    dash.refresh()
+    assert sent_panels(dash) == {}, "nothing changed: nothing sent"
+    dash.close()
+
+
+def test_charts_widen_to_their_panel_except_the_squares(project, clock):
+    dash = make(project, clock, min_interval=0)
+    fits = {p["name"]: p["fit"] for p in dash.panels}
+    assert fits["labels"] and fits["progress"] and not fits["pairs"] and not fits["confusion"]
+    assert dash.slots["progress"].spec["height"] == 180, "a grid row stays short"
+    assert dash.slots["labels"].spec["width"] == 320, "the browser widens it from there"
     dash.close()
 
 
@@ -196,18 +245,49 @@ def test_agreement_appears_once_two_annotators_answer_the_same_item(project, clo
     project.add("t1", "neg", "ben")
     clock.run()
     assert "no item has answers from two annotators yet (2 annotators" in (
-        dash.slots["agreement"].note.value
+        dash.slots["agreement"].note
     )
     project.add("t0", "pos", "ben")
     project.add("t1", "neg", "ana")
     project.add("t2", "neutral", "ana")
     project.add("t2", "pos", "ben")
     clock.run()
-    assert dash.slots["agreement"].widget is not None
+    assert dash.slots["agreement"].spec is not None and dash.slots["agreement"].note == ""
     rows = set(chart_data(dash, "agreement")["row"])
     assert {"overall", "pos", "neg"} <= rows
     pairs = chart_data(dash, "pairs")
     assert set(pairs["annotator_a"]) == {"ana", "ben"}
+    dash.close()
+
+
+def overlap(project) -> None:
+    for i, (a, b) in enumerate([("pos", "pos"), ("neg", "neg"), ("neutral", "pos")]):
+        project.add(f"t{i}", a, "ana")
+        project.add(f"t{i}", b, "ben")
+
+
+def test_agreement_that_takes_long_is_recomputed_on_demand(project, clock, monkeypatch):
+    dash = make(project, clock, min_interval=0, agreement_resamples=20)
+    overlap(project)
+    clock.run()
+    assert dash.slots["agreement"].spec is not None
+    drawn = dash.slots["agreement"].spec
+    monkeypatch.setattr(drawing, "AGREEMENT_BUDGET", 0.0)  # the last computation was "too long"
+    sent_panels(dash)
+    project.add("t3", "pos", "ana")
+    project.add("t3", "neg", "ben")
+    clock.run()
+    assert dash.slots["agreement"].spec == drawn, "not recomputed after each answer"
+    lag = dash.slots["agreement"].stale
+    assert lag.startswith("Computed at 6 answers; 2 newer events since (about ")
+    assert dash.slots["pairs"].stale == lag
+    changed = sent_panels(dash)
+    assert changed["agreement"]["stale"] == lag and "spec" not in changed["agreement"], (
+        "the chart the browser has stays: only the line under it changes")
+    browser_says(dash, {"kind": "update", "panel": "agreement"})  # the panel's button
+    assert dash.slots["agreement"].stale == "" and dash.slots["agreement"].spec != drawn
+    assert chart_data(dash, "agreement").query("row == 'overall'")["items"].max() == 4
+    assert sent_panels(dash)["agreement"]["stale"] == ""
     dash.close()
 
 
@@ -233,9 +313,10 @@ def test_without_changes_nothing_is_sent_again(project, clock):
     project.add("t0", "pos", "ana")
     clock.run()
     before = dash.draws
+    dash.sent.clear()
     dash.refresh()
     dash.refresh()
-    assert dash.draws == before
+    assert dash.draws == before and dash.sent == []
 
 
 def test_model_charts_follow_the_learner_and_only_they_redraw_after_a_retrain(tickets, clock):
@@ -247,11 +328,12 @@ def test_model_charts_follow_the_learner_and_only_they_redraw_after_a_retrain(ti
     clock.run()
     assert learner.wait(60)
     clock.run()
-    assert dash.slots["confusion"].widget is not None, dash.status.value
-    assert 'data-status="ready"' in dash.status.value and "Model v" in dash.status.value
+    assert dash.slots["confusion"].spec is not None, dash.status
+    assert dash.status["status"] == "ready" and dash.status["message"].startswith("Model v")
     labeling = {name: dash.draws[name] for name in ("labels", "progress", "throughput")}
     model = {name: dash.draws[name] for name in ("confusion", "learning_curve")}
     before = dash.draws
+    sent_panels(dash)
     learner.request()  # a retrain with no new answers
     assert learner.wait(60)
     assert clock.queue, "the learner's listener asks for a redraw"
@@ -259,6 +341,7 @@ def test_model_charts_follow_the_learner_and_only_they_redraw_after_a_retrain(ti
     clock.run()
     assert {name: dash.draws[name] for name in labeling} == labeling
     assert dash.draws["learning_curve"] == model["learning_curve"] + 1
+    assert not set(sent_panels(dash)) & set(labeling), "unchanged charts are not sent"
     assert len(chart_data(dash, "learning_curve")["n_labels"]) >= 2
     assert chart_data(dash, "confusion")["count"].sum() == 61
     assert chart_data(dash, "uncertainty")["count"].sum() == len(tickets.df) - 61
@@ -276,9 +359,9 @@ def test_a_failing_fit_shows_its_message(project, clock):
         project.add(item, label, "ana")
     assert learner.wait(30)
     clock.run()
-    assert 'data-status="failed"' in dash.status.value
-    assert "ValueError: the &lt;GPU&gt; is on fire" in dash.status.value
-    assert "Shown once a model is trained." in dash.slots["confusion"].note.value
+    assert dash.status["status"] == "failed"
+    assert "ValueError: the <GPU> is on fire" in dash.status["message"], "text, shown as text"
+    assert "Shown once a model is trained." in dash.slots["confusion"].note
     dash.close()
 
 
@@ -289,9 +372,9 @@ def test_without_cross_validation_the_confusion_matrix_says_it_is_in_sample(tick
     learner.request()
     assert learner.wait(60)
     clock.run()
-    assert "in-sample" in dash.slots["confusion"].spec["title"]
+    assert "in-sample" in dash.slots["confusion"].title
     assert chart_data(dash, "confusion")["count"].sum() == 40
-    assert "needs cross-validated predictions" in dash.slots["calibration"].note.value
+    assert "needs cross-validated predictions" in dash.slots["calibration"].note
     dash.close()
 
 
@@ -301,17 +384,15 @@ def test_cold_model_says_so(project, clock):
     project.add("t0", "pos", "ana")
     project.learner.wait(30)
     clock.run()
-    assert 'data-status="cold"' in dash.status.value and "Cold start" in dash.status.value
-    assert "starts with the first trained model" in dash.slots["learning_curve"].note.value
+    assert dash.status["status"] == "cold" and "Cold start" in dash.status["message"]
+    assert "starts with the first trained model" in dash.slots["learning_curve"].note
     dash.close()
 
 
 # -- clicks to items ----------------------------------------------------------------------------
 def click(dash: Dashboard, name: str, points: list[dict]) -> None:
-    """Do what altair's front end does when marks are clicked: set the selection trait."""
-    widget = dash.slots[name].widget
-    selection = next(iter(widget._vl_selections))
-    widget._vl_selections = {selection: {"value": {"vlPoint": {"or": points}}, "store": []}}
+    """Do what the browser does when marks are clicked: send the points of the selection."""
+    browser_says(dash, {"kind": "select", "panel": name, "points": points})
 
 
 @pytest.fixture
@@ -335,10 +416,11 @@ def test_clicking_a_confusion_cell_lists_its_items(trained):
     click(dash, "confusion", [{"label": cell[0], "predicted": cell[1]}])
     expected = given.index[(given["label"] == cell[0]) & (given["heldout"] == cell[1])]
     assert dash.selected.tolist() == expected.tolist()
-    assert f"{len(expected)} items: given {cell[0]}, model {cell[1]}" in dash.caption.value
-    html = dash.table.outputs[0]["data"]["text/html"]
-    assert expected[0] in html and "suggestion" in html and "confidence" in html
-    assert not dash.relabel_button.disabled
+    shown = dash.selection
+    assert shown["caption"] == f"{len(expected)} items: given {cell[0]}, model {cell[1]}"
+    assert shown["columns"] == ["item", "text", "label", "suggestion", "confidence"]
+    assert [row[0] for row in shown["rows"]] == expected.tolist() and shown["total"] == len(expected)
+    assert all(isinstance(cell, str) for row in shown["rows"] for cell in row)
 
 
 def test_clicking_histogram_bars_lists_their_pool_items(trained):
@@ -351,50 +433,102 @@ def test_clicking_histogram_bars_lists_their_pool_items(trained):
     assert pool.loc[dash.selected, "label"].isna().all()
 
 
-def test_a_redraw_that_empties_the_selection_keeps_the_list(trained):
+def test_a_click_beside_the_marks_keeps_the_list(trained):
     dash = trained
     click(dash, "confusion", [{"label": "bug", "predicted": "bug"}])
     chosen = dash.selected.tolist()
-    widget = dash.slots["confusion"].widget
-    widget._vl_selections = {"select_cell": {"value": None, "store": []}}
+    click(dash, "confusion", [])
+    assert dash.selected.tolist() == chosen
+    click(dash, "labels", [{"label": "bug"}])  # not a chart that lists items
     assert dash.selected.tolist() == chosen
 
 
-def test_relabel_these_opens_a_labeling_widget_over_exactly_those_items(trained):
+def test_long_tables_send_their_first_rows(trained):
     dash = trained
+    dash.select(dash.project.df.index[:150])
+    assert dash.selection["total"] == 150 and len(dash.selection["rows"]) == 100
+
+
+class FakeDisplay:
+    """Stands in for IPython's display(): records what is shown and each update of a handle."""
+
+    def __init__(self) -> None:
+        self.shown: list = []
+        self.updates: list = []
+
+    def __call__(self, obj, *, raw=False, metadata=None, display_id=None):
+        self.shown.append(obj)
+        return self if display_id else None
+
+    def update(self, obj) -> None:
+        self.updates.append(obj)
+
+
+def test_relabel_these_opens_a_labeling_widget_below_over_exactly_those_items(trained, monkeypatch):
+    import IPython.display
+
+    dash = trained
+    shown = FakeDisplay()
+    monkeypatch.setattr(IPython.display, "display", shown)
+    dash._ipython_display_()  # as Jupyter shows it: the dashboard, then a place below it
+    bundle, placeholder = shown.shown
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == dash.model_id
+    assert placeholder == {"text/plain": ""}
     click(dash, "confusion", [{"label": "bug", "predicted": "bug"}])
     chosen = dash.selected.tolist()
-    dash.relabel_button.click()
+    dash.request = {"what": "relabel", "serial": 1}  # the browser's "Relabel these"
     view = dash.opened
-    assert dash.below.children == (view,)
+    assert shown.updates == [view]
+    assert dash.opened_view == {"what": "relabel", "items": len(chosen), "where": "below"}
     assert view.annotator == nl.project.default_annotator()
     df = dash.project.df
     assert [df.index[pos] for pos in view._session.positions] == chosen
-    dash.review_button.click()
-    assert dash.below.children == (dash.opened,) and dash.opened is not view
+    dash.request = {"what": "review", "serial": 2}
+    assert dash.opened is not view and shown.updates[-1] is dash.opened
     review = dash.opened._session
     assert review.review_total == len(chosen)
     assert [df.index[pos] for pos in review.sent] == chosen[: len(review.sent)]
+
+
+def test_without_a_place_below_code_opens_what_a_press_asks_for(trained):
+    dash = trained  # shown through anywidget alone, as marimo does
+    click(dash, "uncertainty", [{"bin_start": 0.0, "bin_end": 1.0}])
+    assert dash.view_for(dash.request) is None, "no press yet"
+    dash.request = {"what": "relabel", "serial": 1}
+    assert dash.opened is None
+    assert dash.opened_view == {"what": "relabel", "items": len(dash.selected), "where": "waiting"}
+    view = dash.view_for(dash.request)  # what the app's cell that reads the dashboard's value does
+    assert dash.opened is view and view.annotator == nl.project.default_annotator()
+    assert dash.opened_view == {"what": "relabel", "items": len(dash.selected), "where": "opened"}
+    assert dash.view_for(dash.request) is view, "the same press opens one widget"
+    dash.request = {"what": "review", "serial": 2}
+    review = dash.view_for(dash.request)
+    assert review is dash.opened and review is not view and review.review
+    assert dash.relabel() is dash.opened, "from code, without the buttons"
 
 
 def tickets_predictions(dash: Dashboard) -> pd.DataFrame:
     return dash.project.learner.state.predictions()
 
 
-def test_relabel_without_a_selection_says_what_to_do(project, clock):
+def test_relabel_without_a_selection_says_what_to_do(project, clock, monkeypatch):
+    import IPython.display
+
     dash = make(project, clock, annotator="lead")
     with pytest.raises(ValueError, match="click a confusion cell"):
         dash.relabel()
-    assert dash.relabel_button.disabled
+    assert dash.selection["total"] == 0 and "Click a cell" in dash.selection["caption"]
+    monkeypatch.setattr(IPython.display, "display", FakeDisplay())
+    dash._ipython_display_()
+    dash.request = {"what": "relabel", "serial": 1}
+    assert "click a confusion cell" in dash.opened_view["error"]
 
 
-def test_listed_text_is_never_html(project, clock):
+def test_listed_text_goes_to_the_browser_as_it_is(project, clock):
     dash = make(project, clock, annotator="lead")
     table = dash.select(["t6", "t2"], "<b>why</b>")
-    html = dash.table.outputs[0]["data"]["text/html"]
-    assert "<script>" not in html and "<img" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;b&gt;why&lt;/b&gt;" in dash.caption.value
+    assert dash.selection["caption"] == "2 items: <b>why</b>", "text, set as textContent"
+    assert dash.selection["rows"][0][:2] == ["t6", "<script>alert(1)</script><img src=x onerror=alert(2)>"]
     assert table.index.tolist() == ["t6", "t2"]
     long = "x" * 300
     project.df.loc["t7", "text"] = long
@@ -438,12 +572,16 @@ def test_dashboard_of_a_spans_project_draws_progress(tmp_path, texts, clock):
     dash = make(proj, clock, min_interval=0)
     proj.add("t0", [{"start": 0, "end": 5, "label": "PER"}], "ana")
     clock.run()
-    assert "classification tasks" in dash.slots["labels"].note.value
+    assert "classification tasks" in dash.slots["labels"].note
     assert dash.slots["progress"].draws == 2
     dash.close()
     proj.close()
 
 
-def test_charts_module_selection_names_match(trained):
-    assert charts.CELL_SELECTION in trained.slots["confusion"].widget._vl_selections
-    assert charts.BIN_SELECTION in trained.slots["uncertainty"].widget._vl_selections
+def test_the_clickable_charts_carry_the_selections_the_panels_name(trained):
+    assert trained.slots["uncertainty"].spec and trained.slots["confusion"].spec
+    for panel in PANELS:
+        spec = trained.slots[panel.name].spec or {}
+        params = [p["name"] for layer in [spec, *spec.get("layer", [])] for p in layer.get("params", [])]
+        assert (panel.selection in params) if panel.selection else not any(
+            name in (charts.CELL_SELECTION, charts.BIN_SELECTION) for name in params)

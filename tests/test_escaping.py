@@ -23,12 +23,12 @@ import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import altair as alt
-import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -259,23 +259,16 @@ WRITES_MARKUP = re.compile(
 )
 
 
-def dashboard_html(dash: Dashboard) -> str:
-    """Every HTML the dashboard shows: its HTML widgets and the rich outputs it displays."""
-    parts: list[str] = []
-
-    def visit(widget: widgets.Widget) -> None:
-        if isinstance(widget, widgets.HTML):
-            parts.append(widget.value)
-        elif isinstance(widget, widgets.Output):
-            parts.extend(out["data"].get("text/html", "") for out in widget.outputs)
-        for child in getattr(widget, "children", ()):
-            visit(child)
-
-    visit(dash)
-    return "\n".join(parts)
+def dashboard_wire(dash: Dashboard) -> list[Any]:
+    """Everything the dashboard sends: its synced state, and the messages a new view receives."""
+    sent: list[Any] = []
+    dash.send = lambda content, buffers=None: sent.append(content)
+    dash._handle_custom_msg({"kind": "hello"}, [])  # as a view does when it starts
+    state = {name: value for name, value in dash.get_state().items() if not name.startswith("_")}
+    return [state, *sent]
 
 
-def test_dashboard_shows_data_as_text(tmp_path):
+def test_dashboard_sends_data_as_text(tmp_path):
     df = pd.DataFrame({"text": TEXTS}, index=pd.Index(ITEMS, name="item"))
     proj = add_rounds(df, tmp_path / "dashboard.db")
     dash = quiet(lambda: Dashboard(proj, scheduler=ThreadScheduler(), min_interval=0,
@@ -286,16 +279,31 @@ def test_dashboard_shows_data_as_text(tmp_path):
         assert learner.wait(30)
         quiet(dash.refresh)
         table = dash.select(ITEMS[:4], WHY)
-        markup = dashboard_html(dash)
+        wire = dashboard_wire(dash)
         given = table["label"].dropna().tolist()
         assert given and set(given) <= set(LABELS)
-        assert_inert(markup, [f"Dashboard of {NAME}", f"4 items: {WHY}", ERROR, *ITEMS[:4],
-                              *TEXTS[:4], *given])
-        assert 'data-status="failed"' in markup
+        texts = strings(wire)
+        shown = [f"Dashboard of {NAME}", f"4 items: {WHY}", ERROR, *ITEMS[:4], *TEXTS[:4], *given]
+        assert not [s for s in shown if not any(s in text for text in texts)], "sent as it is"
+        escaped = [escape(h) for h in HOSTILE]
+        assert not [t for t in texts if any(e in t for e in escaped)], "never escaped into markup"
+        assert dash.status["status"] == "failed"
+        assert wire[0]["embed_options"] == EMBED_OPTIONS, "vega-embed's own tooltip handler"
+        specs = [p["spec"] for message in wire[1:] for p in message["panels"] if p["spec"]]
+        assert len(specs) >= 5
+        for spec in specs:
+            assert_spec_inert(spec)
         assert table.index.tolist() == ITEMS[:4] and table["text"].tolist() == TEXTS[:4]
     finally:
         dash.close()
         proj.close()
+
+
+def test_dashboard_front_end_writes_text_as_text_only():
+    assert DASHBOARD_JS, "the dashboard's front-end modules"
+    for path in DASHBOARD_JS:
+        found = WRITES_MARKUP.findall(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.name} writes markup ({found}): use textContent (js/dom.js)"
 
 
 def test_guideline_markdown_shows_raw_html_as_text():

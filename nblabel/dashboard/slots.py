@@ -1,97 +1,109 @@
-"""One place on the dashboard: an offline altair chart widget or a note, redrawn on change."""
+"""One place on the dashboard: a chart's spec or a note, versioned so only changes are sent.
+
+A :class:`Slot` keeps what its panel shows as plain data: the chart's Vega-Lite spec (its title
+taken out to head the panel) or, while the chart has nothing to show, a note saying why. Every
+change bumps its ``version``; the browser draws a panel again only for a newer version, and the
+kernel sends only the slots whose version moved since the last redraw.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import altair as alt
-import ipywidgets as widgets
-from altair.utils.selection import PointSelection
 
-from .._html import element
-
-#: Called with a selection's name and its clicked points (a list of dicts).
-OnSelect = Callable[[str, list[dict[str, Any]]], None]
-
-
-class OfflineChart(alt.JupyterChart):
-    """altair's chart widget with Vega bundled from vl-convert: nothing loads from the network.
-
-    Offline mode is switched on for this subclass only (see :func:`offline_chart`), so a user's
-    own ``alt.JupyterChart`` keeps whatever mode they chose.
-    """
-
-
-#: vega-embed options: SVG (marks carry ARIA labels a screen reader, or a test, can read) and
-#: an actions menu that exports PNG/SVG but links to no online editor.
-EMBED_OPTIONS = {
-    "renderer": "svg",
-    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-}
-
-
-def offline_chart(chart: alt.TopLevelMixin) -> OfflineChart:
-    """Return a chart widget for ``chart`` whose JavaScript is bundled, not fetched."""
-    OfflineChart.enable_offline()  # bundles once per process (a few seconds), then a no-op
-    return OfflineChart(chart, embed_options=EMBED_OPTIONS)
-
-
-def note_html(text: str, kind: str = "note") -> str:
-    """Return ``text`` (escaped) as a small note of the dashboard."""
-    return element("div", text, class_=f"nbl-dash-{kind}")
+from .panels import Panel
 
 
 class Slot:
-    """A box showing one chart or, while the chart has nothing to show, a note about why.
+    """What one panel shows; ``update`` and ``mark`` report whether anything changed.
 
-    ``update(chart)`` assigns the chart to the widget only when its spec differs from the one
-    shown; ``update(None, note)`` shows the note instead. ``draws`` counts the charts sent.
+    Attributes
+    ----------
+    panel : Panel
+        The panel this slot fills.
+    spec : dict or None
+        The Vega-Lite spec drawn (None while a note shows instead).
+    title : str
+        The panel's heading: the chart's own title, else the panel's.
+    note : str
+        Why there is no chart (empty when there is one).
+    stale : str
+        Says the chart lags the answers and how to bring it up to date (empty when current).
+    version : int
+        Bumped on every change (of the spec, the title, the note or the lag).
+    draws : int
+        Charts sent (a note, or a chart equal to the one shown, does not count).
     """
 
-    def __init__(self, name: str, on_select: OnSelect | None = None) -> None:
-        self.name = name
-        self.box = widgets.VBox(layout=widgets.Layout(margin="0 12px 12px 0"))
-        self.box.add_class(f"nbl-dash-slot-{name}")
-        self.widget: OfflineChart | None = None
-        self.note = widgets.HTML()
+    def __init__(self, panel: Panel) -> None:
+        self.panel = panel
         self.spec: dict[str, Any] | None = None
+        self.title = panel.title
+        self.note = ""
+        self.stale = ""
+        self.version = 0
         self.draws = 0
-        self._on_select = on_select
+        self._spec_sent = True
+
+    @property
+    def name(self) -> str:
+        """The panel's name."""
+        return self.panel.name
 
     def update(self, chart: alt.TopLevelMixin | None, note: str = "") -> bool:
-        """Show ``chart`` (or ``note`` when it is None); return whether anything was redrawn."""
+        """Show ``chart`` (or ``note`` when it is None); return whether anything changed."""
         if chart is None:
-            value = note_html(note)
-            changed = self.note.value != value or self.box.children != (self.note,)
-            self.note.value = value
-            self.box.children = (self.note,)
-            self.spec = None
-            return changed
-        spec = chart.to_dict()
-        if spec == self.spec and self.widget is not None and self.box.children == (self.widget,):
-            return False
-        if self.widget is None:
-            self.widget = offline_chart(chart)
-            if self._on_select is not None:
-                self.widget.observe(self._selected, "_vl_selections")
+            spec, title = None, self.panel.title
         else:
-            self.widget.chart = chart
-        self.spec = spec
-        self.draws += 1
-        self.box.children = (self.widget,)
+            spec, title = self._spec(chart), self.panel.title
+            title = _text(spec.pop("title", None)) or title
+            note = ""
+        if (spec, title, note, "") == (self.spec, self.title, self.note, self.stale):
+            return False
+        if spec != self.spec:
+            self.draws += spec is not None
+            self._spec_sent = False
+        self.spec, self.title, self.note, self.stale = spec, title, note, ""
+        self.version += 1
         return True
 
-    def close(self) -> None:
-        """Close the chart widget and the note."""
-        if self.widget is not None:
-            self.widget.close()
-        self.note.close()
-        self.box.close()
+    def mark(self, stale: str) -> bool:
+        """Say the chart lags the answers (``stale``), or no longer does (``""``)."""
+        if stale == self.stale:
+            return False
+        self.stale = stale
+        self.version += 1
+        return True
 
-    def _selected(self, change: dict[str, Any]) -> None:
-        for name, raw in (change["new"] or {}).items():
-            raw = raw or {}
-            points = PointSelection.from_vega(name, raw.get("value"), raw.get("store", []))
-            if points.value and self._on_select is not None:  # a redraw empties it: ignore
-                self._on_select(name, points.value)
+    def to_wire(self, full: bool = True) -> dict[str, Any]:
+        """Return the slot as the browser draws it.
+
+        With ``full=False`` the spec is left out unless it changed since it was last sent
+        (the browser keeps the chart it has).
+        """
+        wire = {"name": self.name, "version": self.version, "title": self.title,
+                "note": self.note, "stale": self.stale}
+        if full or not self._spec_sent:
+            wire["spec"] = self.spec
+            self._spec_sent = True
+        return wire
+
+    def _spec(self, chart: alt.TopLevelMixin) -> dict[str, Any]:
+        # nblabel's chart builders are validated against the Vega-Lite schema by their own
+        # tests; a redraw skips altair's pass over the whole spec (a tenth of a second each).
+        spec = chart.to_dict(validate=False)
+        if self.panel.height is not None:
+            spec["height"] = self.panel.height
+        if self.panel.offset_step is not None:
+            spec["height"] = {"step": self.panel.offset_step, "for": "offset"}
+        return spec
+
+
+def _text(title: Any) -> str:
+    """Return a Vega-Lite title (a string, lines, or a title object) as one line of text."""
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        return " ".join(str(line) for line in title)
+    return "" if title is None else str(title)

@@ -1,96 +1,57 @@
-"""The live dashboard: a project's charts, redrawn as answers arrive and as the model retrains.
+"""The live dashboard: one anywidget that draws a project's charts and follows its answers.
 
-``dashboard(proj)`` returns a widget with the label distribution, progress and throughput per
-annotator, agreement (overall, per label, and between each pair of annotators once two of them
-answered the same items) and, with a model in the loop (:meth:`nblabel.Project.learn`), its status
-line, the pool's uncertainty, the learning curve, calibration and the model-vs-label confusion
-matrix. Charts are altair charts rendered by ``alt.JupyterChart`` with Vega bundled offline (no
-network).
+``dashboard(proj)`` returns a :class:`Dashboard`: the label distribution, progress and throughput
+per annotator, agreement (overall, per label, and between each pair of annotators once two of
+them answered the same items) and, with a model in the loop (:meth:`nblabel.Project.learn`), its
+status, the pool's uncertainty, the learning curve, calibration and the model-vs-label confusion
+matrix. It is a single anywidget, so it shows wherever anywidget does (JupyterLab, Notebook 7,
+VS Code, Colab, Voilà, and marimo through ``mo.ui.anywidget``).
+
+The kernel sends each chart as a Vega-Lite spec; the browser draws it with the Vega that
+nblabel bundles (nothing is loaded from the network), in a grid that uses the width, each
+chart's purpose in one line under its title. Only the charts whose data changed are sent again.
 
 Redraws are throttled: the first change after a quiet spell redraws at once, changes within
 ``min_interval`` seconds of a redraw wait for one more redraw at the end of the interval, so a
 burst of answers never queues stale redraws and the last state always shows. Redraws run on the
-kernel's event loop, whichever thread reported the change, and only the charts whose inputs
-changed are sent again.
+kernel's event loop, whichever thread reported the change.
 
 Clicking a confusion-matrix cell or a histogram bar lists the items behind it; "Relabel these"
-opens a labeling widget over exactly those items, "Review these" the adjudication view.
+opens a labeling widget over exactly those items, "Review these" the adjudication view. In
+Jupyter it appears below the dashboard; in marimo, where a widget cannot open another, a cell
+shows what :meth:`Dashboard.view_for` returns for the dashboard's request.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+import pathlib
+from collections.abc import Sequence
+from typing import Any
 
-import ipywidgets as widgets
-import numpy as np
+import anywidget
 import pandas as pd
+import traitlets
 
 from .._checks import FIELDS, Integer, Number, Offers, check, check_kwargs
-from .._html import element
 from .._kernel import Scheduler, default_scheduler
-from ..agreement.data import AgreementWarning, read_answers
-from ..charts.labeling import agreement as agreement_chart
-from ..charts.labeling import label_distribution, pairwise_heatmap, progress, throughput
-from ..charts.model import calibration, confusion, learning_curve, uncertainty_histogram
-from ..charts.selections import BIN_SELECTION, CELL_SELECTION, bin_items, cell_items
-from ..tasks import Classify
-from .slots import Slot, note_html
+from ..charts.display import EMBED_OPTIONS
+from ..charts.labeling import throughput
+from ..charts.selections import bin_items, cell_items
+from .drawing import Drawing
+from .panels import PANELS
+from .protocol import DashboardProject
+from .slots import Slot
+from .table import item_table, table_wire
 from .throttle import Throttle
-
-if TYPE_CHECKING:
-    from ..learn.learner import ActiveLearner
 
 __all__ = ["Dashboard", "dashboard"]
 
-LABELING = ("labels", "progress", "throughput")
-AGREEMENT = ("agreement", "pairs")
-MODEL = ("uncertainty", "confusion", "learning_curve", "calibration")
-_TEXT_WIDTH = 80
-_NO_OVERLAP = (
-    "Agreement needs two annotators on the same items: no item has answers from two "
-    "annotators yet ({n} annotator{s} so far)."
-)
-
-
-class DashboardProject(Protocol):
-    """What the dashboard uses of a project; an :class:`nblabel.Project` offers all of it."""
-
-    df: pd.DataFrame
-    task: Any
-    name: str
-
-    @property
-    def annotations(self) -> pd.DataFrame:
-        """The tidy event table."""
-
-    @property
-    def learner(self) -> ActiveLearner | None:
-        """The model in the loop, if any."""
-
-    def labels(self) -> pd.Series:
-        """Return each item's current label."""
-
-    def agreement(self, *, n: int) -> pd.DataFrame:
-        """Return the agreement summary, with ``n`` bootstrap resamples."""
-
-    def add_listener(self, callback: Callable[[], Any]) -> Callable[[], Any]:
-        """Call ``callback()`` after answers are stored."""
-
-    def remove_listener(self, callback: Callable[[], Any]) -> None:
-        """Stop calling ``callback``."""
-
-    def label(self, annotator: str | None = None, *, items: list[Any]) -> widgets.Widget:
-        """Return a labeling widget over ``items``."""
-
-    def review(self, annotator: str | None = None, *, items: list[Any]) -> widgets.Widget:
-        """Return the adjudication view over ``items``."""
-
-
+STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 _PROJECT = Offers(DashboardProject, "an nl.Project")
 _MIN_INTERVAL = Number(0, 3600, what="seconds between 0 and 3600")
 _BINS = Integer(1, 200)
+_HINT = ("Click a cell of the confusion matrix or a bar of the uncertainty histogram to list its "
+         "items here.")
 
 
 @check_kwargs
@@ -121,13 +82,15 @@ def dashboard(
     every : str, default "5min"
         Window of the throughput chart, a pandas frequency (``"1min"``, ``"1h"``).
     agreement_resamples : int, default 200
-        Bootstrap resamples behind the agreement intervals (more: steadier intervals, slower
-        redraws).
+        Bootstrap resamples behind the agreement intervals. While computing them takes more
+        than a quarter of a second, they are recomputed on demand only (the panel's "Update"
+        button, or :meth:`Dashboard.refresh`), and the panel says how far behind they are.
 
     Returns
     -------
     Dashboard
-        An ipywidgets box; display it as the last expression of a cell.
+        An anywidget; display it as the last expression of a cell (in marimo:
+        ``mo.ui.anywidget(dash)``).
 
     Examples
     --------
@@ -144,7 +107,7 @@ def dashboard(
     )
 
 
-class Dashboard(widgets.VBox):
+class Dashboard(anywidget.AnyWidget):
     """The dashboard widget (see :func:`dashboard`, which builds it).
 
     Attributes
@@ -154,12 +117,45 @@ class Dashboard(widgets.VBox):
     slots : dict of str to Slot
         Each chart's place, by name: ``labels``, ``progress``, ``throughput``, ``agreement``,
         ``pairs``, ``uncertainty``, ``confusion``, ``learning_curve``, ``calibration``; its
-        ``widget`` is the ``alt.JupyterChart`` (None until first drawn).
+        ``spec`` is the Vega-Lite spec drawn (None while its ``note`` shows instead). In a
+        kernel they are first filled once the cell that built the dashboard has returned.
     selected : pandas.Index
         The items chosen last by a click on a chart (or :meth:`select`).
-    opened : ipywidgets.Widget or None
+    opened : anywidget.AnyWidget or None
         The labeling or review widget opened by :meth:`relabel` / :meth:`review`.
+    throttle : Throttle
+        Paces the redraws.
     """
+
+    _esm = STATIC / "dashboard.js"
+    _css = STATIC / "dashboard.css"
+
+    heading = traitlets.Unicode(read_only=True).tag(sync=True)
+    """The dashboard's title: ``Dashboard of <project name>``."""
+
+    panels = traitlets.List(read_only=True).tag(sync=True)
+    """The charts in the order they are laid out: ``name``, ``title``, ``purpose`` (one line
+    under the title), ``selection`` (the point selection a click fills, if any) and ``fit``
+    (whether the chart stretches to its panel's width)."""
+
+    embed_options = traitlets.Dict(read_only=True).tag(sync=True)
+    """vega-embed's options (SVG, an export menu without links to online editors)."""
+
+    status = traitlets.Dict().tag(sync=True)
+    """The model in the loop: ``status`` (``none``, ``cold``, ``ready`` or ``failed``) and
+    ``message``."""
+
+    selection = traitlets.Dict().tag(sync=True)
+    """The chosen items as shown: ``caption``, ``columns``, ``rows`` (strings, the item first;
+    at most 100) and ``total``."""
+
+    request = traitlets.Dict().tag(sync=True)
+    """Set by the browser's "Relabel these" / "Review these": ``what`` (``relabel`` or
+    ``review``) and ``serial`` (a count, so pressing again is a change)."""
+
+    opened_view = traitlets.Dict().tag(sync=True)
+    """What the last press opened: ``what``, ``items`` and ``where`` (``below`` the dashboard;
+    ``opened`` by code, see :meth:`view_for`; ``waiting`` for code to open it); or ``error``."""
 
     def __init__(
         self,
@@ -180,176 +176,103 @@ class Dashboard(widgets.VBox):
         agreement_resamples = FIELDS["n"]("agreement_resamples", agreement_resamples)
         throughput(project.annotations.head(0), every=every)  # checks `every`
         super().__init__()
-        self.add_class("nbl-dashboard")
+        self.set_trait("heading", f"Dashboard of {project.name}")
+        self.set_trait("panels", [panel.to_wire() for panel in PANELS])
+        self.set_trait("embed_options", EMBED_OPTIONS)
+        self.selection = {"caption": _HINT, "columns": [], "rows": [], "total": 0}
         self.project = project
         self.annotator = annotator
-        self.bins = bins
-        self.every = every
-        self.agreement_resamples = agreement_resamples
         self.selected = pd.Index([])
-        self.opened: widgets.Widget | None = None
-        self.slots = {
-            name: Slot(name, self._on_select if name in ("uncertainty", "confusion") else None)
-            for name in LABELING + AGREEMENT + MODEL
-        }
-        self._events_key: tuple[int, int] | None = None
-        self._learner: ActiveLearner | None = None
-        self._state: Any = None
-        self._frames: dict[str, Any] = {}
-        self.status = widgets.HTML()
-        self.caption = widgets.HTML(note_html(
-            "Click a cell of the confusion matrix or a bar of the uncertainty histogram to "
-            "list its items here."
-        ))
-        self.table = widgets.Output()
-        self.relabel_button = widgets.Button(
-            description="Relabel these", disabled=True, icon="pencil",
-            tooltip="Open a labeling widget over the items listed (Tab here, then Enter)",
-        )
-        self.review_button = widgets.Button(
-            description="Review these", disabled=True, icon="check",
-            tooltip="Open the adjudication view over the items listed (Tab here, then Enter)",
-        )
-        self.relabel_button.on_click(lambda _: self.relabel())
-        self.review_button.on_click(lambda _: self.review())
-        self.below = widgets.VBox()
-        self.children = self._layout()
+        self.opened: anywidget.AnyWidget | None = None
+        self._below: Any = None
+        self._served: dict[str, Any] = {}
+        self._agreement_asked = False
+        self._drawing = Drawing(project, bins=bins, every=every, resamples=agreement_resamples,
+                                on_state=self._on_state)
+        self.on_msg(self._on_message)
         self.throttle = Throttle(self._redraw, min_interval, scheduler or default_scheduler())
         project.add_listener(self.throttle.poke)
-        self.throttle.draw()
+        # In a kernel the first draw runs once the cell has returned: the browser lays out the
+        # dashboard meanwhile, and draws each part's charts while the next is computed.
+        self.throttle.poke()
+
+    def __repr__(self) -> str:
+        return f"Dashboard({self.project.name!r})"
 
     # -- drawing ----------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Redraw now (the charts whose inputs changed), without waiting for the throttle."""
-        self.throttle.draw()
+    @property
+    def slots(self) -> dict[str, Slot]:
+        """Each chart's place, by name (see the class's attributes)."""
+        return self._drawing.slots
 
     @property
     def draws(self) -> dict[str, int]:
         """How many times each chart was sent to the browser (charts left alone don't count)."""
         return {name: slot.draws for name, slot in self.slots.items()}
 
+    def refresh(self) -> None:
+        """Redraw now, without waiting for the throttle.
+
+        Every chart whose data changed is drawn again, the agreement intervals included however
+        long they take.
+        """
+        self._agreement_asked = True
+        self.throttle.draw()
+
     def _redraw(self) -> None:
-        events = self.project.annotations
-        key = (len(events), int(events["event_id"].iloc[-1]) if len(events) else 0)
-        if key != self._events_key:
-            self._draw_labeling(events)
-            self._draw_agreement(events)
-            self._events_key = key
-        learner = self._follow_learner()
-        state = None if learner is None else learner.state
-        if state is not self._state or "model" not in self._frames:
-            self._draw_model(learner, state)
-            self._state = state
+        agreement, self._agreement_asked = self._agreement_asked, False
+        self._drawing.draw(self._send_changed, agreement=agreement)
 
-    def _draw_labeling(self, events: pd.DataFrame) -> None:
-        task = self.project.task
-        if isinstance(task, Classify):
-            self.slots["labels"].update(label_distribution(events, list(task.labels)))
-        else:
-            self.slots["labels"].update(None, f"Label counts are drawn for classification tasks "
-                                              f"(this one is {task.kind!r}).")
-        self.slots["progress"].update(progress(events))
-        self.slots["throughput"].update(throughput(events, every=self.every))
+    def _send_changed(self, slots: list[Slot]) -> None:
+        self.status = self._drawing.status
+        self._send_panels(slots, full=False)
 
-    def _draw_agreement(self, events: pd.DataFrame) -> None:
-        task = self.project.task
-        if not isinstance(task, Classify):
-            self.slots["agreement"].update(None, "Agreement is drawn for classification tasks; "
-                                                 "see nl.agreement for the others.")
-            self.slots["pairs"].update(None)
-            return
-        human = events[events["source"] == "human"]
-        answers = read_answers(human) if len(human) else None
-        overlap = 0 if answers is None else int(
-            (np.bincount(answers.item, minlength=len(answers.items)) >= 2).sum()
-        )
-        if overlap == 0:
-            people = 0 if answers is None else len(answers.present_annotators())
-            text = _NO_OVERLAP.format(n=people, s="" if people == 1 else "s")
-            self.slots["agreement"].update(None, text)
-            self.slots["pairs"].update(None)
-            return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", AgreementWarning)  # NaN rows are left undrawn
-            summary = self.project.agreement(n=self.agreement_resamples)
-            matrix = _pairwise(human)
-        self.slots["agreement"].update(agreement_chart(summary))
-        self.slots["pairs"].update(pairwise_heatmap(matrix, "cohen_kappa"))
-
-    def _draw_model(self, learner: Any, state: Any) -> None:
-        self._frames["model"] = state
-        if learner is None:
-            self.status.value = _status_html(
-                "none", "No model in the loop: call proj.learn(estimator) to train one on the "
-                        "answers; its charts appear here."
-            )
-            for name in MODEL:
-                self.slots[name].update(None)
-            return
-        self.status.value = _status_html(state.status, state.message)
-        history = learner.history
-        if len(history):
-            self.slots["learning_curve"].update(learning_curve(history))
-        else:
-            self.slots["learning_curve"].update(None, "The learning curve starts with the first "
-                                                      "trained model.")
-        if not state.has_model:
-            self._frames.pop("pool", None)
-            self._frames.pop("confusion", None)
-            for name in ("uncertainty", "confusion", "calibration"):
-                self.slots[name].update(None, "Shown once a model is trained.")
-            return
-        predictions = state.predictions()
-        self._frames["predictions"] = predictions
-        labeled = predictions["label"].notna()
-        pool = predictions[~labeled]
-        self._frames["pool"] = pool
-        self.slots["uncertainty"].update(uncertainty_histogram(pool, bins=self.bins))
-        given = predictions[labeled]
-        column = "heldout" if given["heldout"].notna().any() else "suggestion"
-        self._frames["confusion"] = (given, column)
-        labels = list(self.project.task.labels)
-        matrix = confusion(given, labels, predicted=column)
-        if column == "suggestion":  # no cross-validated predictions: say the view is in-sample
-            matrix = matrix.properties(
-                title=f"Model vs given label ({len(given)} items, in-sample: no cross-validation)"
-            )
-        self.slots["confusion"].update(matrix)
-        if column == "heldout":
-            self.slots["calibration"].update(calibration(given))
-        else:
-            self.slots["calibration"].update(None, "Calibration needs cross-validated "
-                                                   "predictions: learn(..., cv=5).")
-
-    def _follow_learner(self) -> Any:
-        learner = self.project.learner
-        if learner is not self._learner:
-            if self._learner is not None:
-                _forget(self._learner, self._on_state)
-            if learner is not None:
-                learner.add_listener(self._on_state)
-            self._learner = learner
-            self._frames.pop("model", None)
-        return learner
+    def _send_panels(self, slots: Sequence[Slot], *, full: bool = True) -> None:
+        self.send({"kind": "charts", "panels": [slot.to_wire(full) for slot in slots]})
 
     def _on_state(self, state: Any) -> None:
         self.throttle.poke()  # from the learner's thread: the redraw runs on the kernel's
 
-    # -- from clicks to items ---------------------------------------------------------------
-    def _on_select(self, name: str, points: list[dict[str, Any]]) -> None:
-        if name == CELL_SELECTION and "confusion" in self._frames:
-            given, column = self._frames["confusion"]
+    # -- the browser's messages -------------------------------------------------------------
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        kind = content.get("kind") if isinstance(content, dict) else None
+        if kind == "hello":  # a new view: everything it draws
+            self._send_panels(list(self.slots.values()), full=True)
+        elif kind == "update":  # the agreement panel's "Update" button
+            self.refresh()
+        elif kind == "select":
+            self._on_select(content.get("panel"), content.get("points") or [])
+
+    def _on_select(self, panel: Any, points: list[dict[str, Any]]) -> None:
+        frames = self._drawing.frames
+        if panel == "confusion" and "confusion" in frames:
+            given, column = frames["confusion"]
             items = cell_items(given, points, predicted=column)
             where = "; ".join(f"given {p['label']}, model {p['predicted']}" for p in points)
-        elif name == BIN_SELECTION and "pool" in self._frames:
-            items = bin_items(self._frames["pool"], points)
+        elif panel == "uncertainty" and "pool" in frames:
+            items = bin_items(frames["pool"], points)
             where = "; ".join(
                 f"uncertainty {p['bin_start']:.2f}–{p['bin_end']:.2f}" for p in points
             )
         else:
             return
-        self.select(items, where)
+        if points:  # a click beside the marks empties the selection: the list stays
+            self.select(items, where)
 
+    @traitlets.observe("request")
+    def _on_request(self, change: dict[str, Any]) -> None:
+        what = (change["new"] or {}).get("what")
+        if what not in ("relabel", "review"):
+            return
+        if self._below is None:  # nothing shows a widget here: the user's code opens it
+            self.opened_view = {"what": what, "items": len(self.selected), "where": "waiting"}
+            return
+        try:
+            self.view_for(change["new"])
+        except ValueError as error:
+            self.opened_view = {"error": str(error)}
+
+    # -- from clicks to items ---------------------------------------------------------------
     def select(self, items: Sequence[Any] | pd.Index, why: str | None = None) -> pd.DataFrame:
         """List ``items`` under the charts, ready for "Relabel these" or "Review these".
 
@@ -369,41 +292,65 @@ class Dashboard(widgets.VBox):
         --------
         >>> dash.select(["T0001", "T0007"], "picked by hand")  # doctest: +SKIP
         """
+        if not self.throttle.redraws:  # chosen in the cell that built the dashboard
+            self.throttle.draw()
         index = pd.Index(items)
         missing = index.difference(self.project.df.index)
         if len(missing):
             raise ValueError(
                 f"items {missing[:5].tolist()} are not in the project's DataFrame index."
             )
-        table = self._item_table(index)
+        table = item_table(self.project, index, self._drawing.frames.get("predictions"))
         self.selected = index
         head = f"{len(index)} item{'s' if len(index) != 1 else ''}"
-        self.caption.value = note_html(f"{head}: {why}" if why else head, "caption")
-        self.table.outputs = ()
-        self.table.append_display_data(table)
-        self.relabel_button.disabled = self.review_button.disabled = not len(index)
+        self.selection = table_wire(table, f"{head}: {why}" if why else head)
         return table
 
-    def _item_table(self, items: pd.Index) -> pd.DataFrame:
-        df = self.project.df
-        text = getattr(self.project.task, "text", None)
-        table = pd.DataFrame(index=items)
-        if text is not None:
-            table["text"] = df.loc[items, text].map(_truncate)
-        table["label"] = self.project.labels().reindex(items)
-        predictions = self._frames.get("predictions")
-        if predictions is not None:
-            table["suggestion"] = predictions["suggestion"].reindex(items)
-            table["confidence"] = predictions["confidence"].reindex(items).round(3)
-        return table
+    def relabel(self) -> anywidget.AnyWidget:
+        """Open a labeling widget over the listed items and return it.
 
-    def relabel(self) -> widgets.Widget:
-        """Open a labeling widget over the listed items, below the table, and return it."""
-        return self._open(self.project.label(self.annotator, items=list(self._chosen())))
+        In Jupyter it also shows below the dashboard; elsewhere show the widget returned.
+        """
+        return self._open("relabel", self.project.label(self.annotator,
+                                                        items=list(self._chosen())))
 
-    def review(self) -> widgets.Widget:
-        """Open the adjudication view over the listed items, below the table, and return it."""
-        return self._open(self.project.review(self.annotator, items=list(self._chosen())))
+    def review(self) -> anywidget.AnyWidget:
+        """Open the adjudication view over the listed items and return it (see :meth:`relabel`)."""
+        return self._open("review", self.project.review(self.annotator,
+                                                        items=list(self._chosen())))
+
+    def view_for(self, request: dict[str, Any] | None) -> anywidget.AnyWidget | None:
+        """Open what a press of "Relabel these" or "Review these" asks for, and return it.
+
+        In Jupyter the buttons open their widget below the dashboard by themselves. Where a
+        widget cannot open another (marimo), a cell that reads the dashboard's value runs again
+        at each press and shows what this returns; the same press opens one widget only.
+
+        Parameters
+        ----------
+        request : dict or None
+            The :attr:`request` trait (in marimo: ``board.value["request"]``).
+
+        Returns
+        -------
+        anywidget.AnyWidget or None
+            The labeling or review widget, or None before any press.
+
+        Examples
+        --------
+        >>> board = mo.ui.anywidget(dash)  # doctest: +SKIP
+        >>> view = dash.view_for(board.value["request"])  # in a cell of its own  # doctest: +SKIP
+        >>> mo.ui.anywidget(view) if view else None  # doctest: +SKIP
+        """
+        request = request or {}
+        what = request.get("what")
+        if what not in ("relabel", "review"):
+            return None
+        if self.opened is not None and request == self._served:
+            return self.opened
+        view = self.relabel() if what == "relabel" else self.review()
+        self._served = dict(request)
+        return view
 
     def _chosen(self) -> pd.Index:
         if not len(self.selected):
@@ -411,67 +358,36 @@ class Dashboard(widgets.VBox):
                              "or call dash.select(items), first.")
         return self.selected
 
-    def _open(self, view: widgets.Widget) -> widgets.Widget:
+    def _open(self, what: str, view: anywidget.AnyWidget) -> anywidget.AnyWidget:
         if self.opened is not None:
             self.opened.close()
         self.opened = view
-        self.below.children = (view,)
+        if self._below is not None:
+            self._below.update(view)
+        where = "below" if self._below is not None else "opened"
+        self.opened_view = {"what": what, "items": len(self.selected), "where": where}
         return view
 
-    # -- layout and lifetime ----------------------------------------------------------------
-    def _layout(self) -> tuple[widgets.Widget, ...]:
-        def row(names: Sequence[str]) -> widgets.Box:
-            return widgets.Box(
-                [self.slots[name].box for name in names],
-                layout=widgets.Layout(display="flex", flex_flow="row wrap"),
-            )
+    # -- display and lifetime ---------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        """Show the dashboard and, below it, a place where "Relabel these" opens its widget."""
+        from IPython.display import display
 
-        def heading(text: str) -> widgets.HTML:
-            return widgets.HTML(element("b", text))
-
-        title = f"Dashboard of {self.project.name}"
-        actions = widgets.HBox([self.relabel_button, self.review_button])
-        return (
-            heading(title), row(LABELING),
-            heading("Agreement"), row(AGREEMENT),
-            heading("Model"), self.status, row(MODEL),
-            heading("Chosen items"), self.caption, self.table, actions, self.below,
-        )
+        data, metadata = self._repr_mimebundle_()
+        display(data, metadata=metadata, raw=True)
+        self._below = display({"text/plain": ""}, raw=True, display_id=True)
 
     def close(self) -> None:
-        """Stop following the project and its model, and close every part of the dashboard."""
+        """Stop following the project and its model, and close the dashboard and what it opened."""
         if not hasattr(self, "throttle"):  # bad options: __init__ raised before building
             super().close()
             return
         self.throttle.close()
-        _forget(self.project, self.throttle.poke)
-        if self._learner is not None:
-            _forget(self._learner, self._on_state)
-        for slot in self.slots.values():
-            slot.close()
+        try:
+            self.project.remove_listener(self.throttle.poke)
+        except ValueError:  # already removed
+            pass
+        self._drawing.forget()
         if self.opened is not None:
             self.opened.close()
         super().close()
-
-
-def _pairwise(human: pd.DataFrame) -> pd.DataFrame:
-    from ..agreement.resample import pairwise
-
-    return pairwise(human[["item", "annotator", "value", "event"]], "cohen_kappa")
-
-
-def _status_html(status: str, message: str) -> str:
-    return element("div", message, class_="nbl-dash-status", data_status=status)
-
-
-def _truncate(value: Any) -> Any:
-    if not isinstance(value, str) or len(value) <= _TEXT_WIDTH:
-        return value
-    return value[: _TEXT_WIDTH - 1] + "…"
-
-
-def _forget(source: Any, callback: Any) -> None:
-    try:
-        source.remove_listener(callback)
-    except ValueError:  # already removed (e.g. the learner was replaced and closed)
-        pass

@@ -1,4 +1,4 @@
-"""The live dashboard in JupyterLab and Chromium: charts follow answers and the model, clicks pick items."""
+"""The live dashboard in JupyterLab and Notebook 7 with Chromium: charts follow answers and the model, clicks pick items."""
 
 from __future__ import annotations
 
@@ -34,12 +34,13 @@ dash
 """
 
 LABEL = 'proj.label("ana", window=6)'
-CLICKED = "[str(dash.slots['confusion'].widget._vl_selections), dash.selected.tolist()]"
+CLICKED = "[dash.selection['caption'], dash.selected.tolist()]"
 COUNTS = (
     "(f := dash.project.learner.state.predictions(), "
     "nl.charts.confusion(f[f['label'].notna()], intents).data['count'].tolist())[1]"
 )
 SLOT = ".nbl-dashboard .nbl-dash-slot-{}"
+TABLE = ".nbl-dashboard table.nbl-dash-table"
 
 
 def marks(page, slot: str, role: str) -> list[str]:
@@ -89,6 +90,14 @@ def test_dashboard_follows_answers_and_model_and_clicks_pick_items(lab_server, p
     assert curve, "the learning curve is drawn"
     versions = kernel.eval("int(proj.learner.state.version)")
 
+    # A grid that uses the width, each chart's purpose in a line under its title.
+    boxes = {name: page.locator(SLOT.format(name)).bounding_box() for name in ("labels", "progress", "throughput")}
+    assert boxes["labels"]["y"] == boxes["progress"]["y"], f"side by side on a wide screen: {boxes}"
+    assert boxes["progress"]["x"] > boxes["labels"]["x"] + boxes["labels"]["width"] - 1
+    shown = page.locator(".nbl-dashboard .nbl-dash-panel:visible")
+    purposes = shown.locator(".nbl-dash-purpose").all_inner_texts()
+    assert len(purposes) == shown.count() >= 7 and all(purposes), purposes
+
     # Answers given in the labeling widget reach the chart in the browser; the model retrains.
     labeler.click(position={"x": 5, "y": 5})
     for _ in range(7):
@@ -133,17 +142,20 @@ def test_dashboard_follows_answers_and_model_and_clicks_pick_items(lab_server, p
     caption = page.locator(".nbl-dashboard .nbl-dash-caption")
     wait_until(lambda: caption.count() and caption.inner_text().startswith(f"{count} item"), 20, "the caption")
     assert f"given {given}, model {predicted}" in caption.inner_text()
-    table = page.locator(".nbl-dashboard .jp-OutputArea-output table.dataframe")
-    wait_until(lambda: table.count() == 1, 20, "the table of chosen items")
+    table = page.locator(TABLE)
+    wait_until(lambda: table.locator("tbody tr").count() == count, 20, "the table of chosen items")
     rows = table.locator("tbody th").all_inner_texts()
-    assert rows == expected[: len(rows)] and len(rows) == min(count, 60)
+    assert rows == expected
     headers = table.locator("thead th").all_inner_texts()
-    assert {"text", "label", "suggestion", "confidence"} <= set(headers)
+    assert headers == ["item", "text", "label", "suggestion", "confidence"]
 
     # "Relabel these" opens a labeling widget over exactly those items, right below.
     page.get_by_role("button", name="Relabel these").click()
-    relabel = page.locator(".nbl-dashboard .nbl-root")
-    wait_until(lambda: relabel.count() == 1, 30, "the relabeling widget in the dashboard")
+    cell = page.locator(".jp-Cell", has=page.locator(".nbl-dashboard"))
+    relabel = cell.locator(".jp-OutputArea-output .nbl-root")
+    wait_until(lambda: relabel.count() == 1, 30, "the relabeling widget below the dashboard")
+    opened = page.locator(".nbl-dashboard .nbl-dash-opened")
+    assert opened.inner_text() == f"Relabeling {count} item{'s' if count != 1 else ''} below."
     wait_until(lambda: shown_item(relabel) == expected[0], 20, "the first chosen item on screen")
     positions = kernel.eval("[str(df.index[p]) for p in dash.opened._session.positions]")
     assert positions == expected
@@ -171,7 +183,7 @@ def test_notebook7_dashboard_updates_and_a_click_lists_items(notebook_server, pa
     page.mouse.click(box["x"] + 4, box["y"] + 4)
     count = int(field(labels[first], "count"))
     wait_until(lambda: len(kernel.eval("dash.selected.tolist()")) == count, 20, "the click in the kernel")
-    table = page.locator(".nbl-dashboard .jp-OutputArea-output table.dataframe")
-    wait_until(lambda: table.count() == 1, 20, "the table of chosen items")
-    assert table.locator("tbody th").all_inner_texts() == kernel.eval("dash.selected.tolist()")[:60]
+    table = page.locator(TABLE)
+    wait_until(lambda: table.locator("tbody tr").count() == count, 20, "the table of chosen items")
+    assert table.locator("tbody th").all_inner_texts() == kernel.eval("dash.selected.tolist()")[:100]
     kernel.close()
