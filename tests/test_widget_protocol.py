@@ -100,6 +100,24 @@ def test_unknown_messages_are_ignored(numbers):
     assert browser.say(nonsense=True) == []
 
 
+def test_a_batch_is_handled_in_order_each_message_replied_to_as_if_alone(numbers):
+    browser = Browser(numbers.label("ana", window=3))
+    browser.hello()
+    replies = browser.say(kind="batch", messages=[
+        {"kind": "answer", "req": "r1", "pos": 0, "event": "label", "value": "a"},
+        {"kind": "answer", "req": "r2", "pos": 1, "event": "label", "value": "nope"},
+        {"kind": "answer", "req": "r3", "pos": 1, "event": "label", "value": "b"},
+        {"kind": "retract", "req": "r4", "pos": 1},
+        {"kind": "answer", "req": "r5", "pos": 2, "event": "skip", "value": None},
+    ])
+    assert [(r["kind"], r["req"]) for r in replies] == [
+        ("ack", "r1"), ("reject", "r2"), ("ack", "r3"), ("ack", "r4"), ("ack", "r5")]
+    assert numbers.annotations[["item", "event"]].values.tolist() == [
+        [0, "label"], [1, "label"], [1, "retract"], [2, "skip"]]
+    assert browser.say(kind="batch", messages="not a list") == []
+    assert len(numbers.annotations) == 4
+
+
 def test_skip_and_undo(numbers):
     browser = Browser(numbers.label("ana", window=3))
     browser.hello()
