@@ -29,7 +29,6 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 import pandas as pd
 
-from .._checks import Offers
 from .._items import decode_item, encode_item
 from ..tasks import Task
 
@@ -55,8 +54,6 @@ class ExchangeProject(Protocol):
     def annotations(self) -> pd.DataFrame:
         """The tidy event table."""
 
-
-PROJECT = Offers(ExchangeProject, "an nl.Project")
 
 
 class Imported(NamedTuple):

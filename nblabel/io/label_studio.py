@@ -49,8 +49,6 @@ from .._checks import check_kwargs
 from .._payload import display_text
 from ..tasks import Classify, Rank, Spans, Task
 from .answers import (
-    PROJECT,
-    ExchangeProject,
     Imported,
     current_answers,
     iso_time,
@@ -61,36 +59,50 @@ from .answers import (
     suggestions,
     write_json,
 )
+from .export import CURRENT, ExportedRecords, exporting, manifest_for
 from .label_studio_read import read_tasks
 from .label_studio_results import Unexpressible, to_results
 from .label_studio_tags import Interface, interface_for
 
+#: What Label Studio's tasks do not hold (recorded in the export's manifest).
+LOST = (
+    "the events an answer replaced (one annotation per annotator's current answer)",
+    "comments", "'unsure' flags", "guideline versions",
+    "answer sources (gold and adjudicated answers are ordinary annotations)",
+    "a ranking's shown order", "columns the task does not show",
+)
+
 
 @check_kwargs
 def to_label_studio(
-    project: ExchangeProject,
+    project: Any,
     path: str | os.PathLike[str] | None = None,
     *,
     annotators: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
+    as_of: Any = None,
+) -> ExportedRecords:
     """Return a project as Label Studio tasks (and write them as JSON when ``path`` is given).
 
     Parameters
     ----------
-    project : nblabel.Project
-        The project to export: one task per item, one annotation per annotator's current
-        answer, its suggestions as predictions (see the module's notes for what maps where).
+    project : nblabel.Project or nblabel.io.Snapshot
+        What to export: one task per item, one annotation per annotator's current answer, its
+        suggestions as predictions (see the module's notes for what maps where).
     path : str or os.PathLike, optional
-        A ``.json`` file to write (UTF-8), for Label Studio's import.
+        A ``.json`` file to write (UTF-8), for Label Studio's import; its manifest is written
+        beside it (``<path>.manifest.json``).
     annotators : dict, optional
         ``{annotator: e-mail}``. Label Studio's import matches ``completed_by`` by the e-mail
         of a user of its organisation and refuses unknown ones; annotators not listed are
         written under their own name.
+    as_of : int, datetime or str, optional
+        The event id or time to export as of (a project only; see :func:`~nblabel.io.snapshot`).
 
     Returns
     -------
     list of dict
-        The tasks, in the order of the project's DataFrame.
+        The tasks, in the order of the project's DataFrame; its ``manifest`` says which events
+        they hold and what Label Studio cannot (see :mod:`nblabel.io.export`).
 
     Raises
     ------
@@ -103,7 +115,7 @@ def to_label_studio(
     >>> tasks = nl.io.to_label_studio(proj, "tasks.json")  # doctest: +SKIP
     >>> config = nl.io.label_studio_config(proj.task)  # doctest: +SKIP
     """
-    project = PROJECT("project", project)
+    project = exporting(project, as_of)
     task, df = project.task, project.df
     layout = interface_for(task)
     emails = _mapping(annotators, "annotators")
@@ -135,9 +147,10 @@ def to_label_studio(
             "retract or relabel those answers, or export them another way (e.g. "
             "proj.annotations or nl.io.to_prodigy)."
         )
+    manifest = manifest_for(project, tasks, path, format="label_studio", how=CURRENT, lost=LOST)
     if path is not None:
         write_json(path, tasks)
-    return tasks
+    return ExportedRecords(tasks, manifest)
 
 
 @check_kwargs

@@ -54,8 +54,6 @@ from .._checks import check, check_kwargs
 from .._payload import display_text
 from ..tasks import Classify, Rank, Spans, Task
 from .answers import (
-    PROJECT,
-    ExchangeProject,
     Imported,
     current_answers,
     item_json,
@@ -63,33 +61,46 @@ from .answers import (
     read_lines,
     write_lines,
 )
+from .export import CURRENT, ExportedRecords, exporting, manifest_for
 from .prodigy_read import HASH_COLUMNS, read_examples
 from .span_tokens import misaligned, token_span, tokenizer
+
+#: What Prodigy's examples do not hold (recorded in the export's manifest).
+LOST = (
+    "durations", "comments", "guideline versions", "sub-second times", "answer sources",
+    "answers from a model", "a ranking's shown order", "suggestions",
+    "the events an answer replaced (one example per annotator's current answer)",
+)
 
 
 @check_kwargs
 def to_prodigy(
-    project: ExchangeProject,
+    project: Any,
     path: str | os.PathLike[str] | None = None,
     *,
     tokens: str | Callable[[str], Any] | None = None,
-) -> list[dict[str, Any]]:
+    as_of: Any = None,
+) -> ExportedRecords:
     """Return a project's answers as Prodigy examples (and write them as JSONL with ``path``).
 
     Parameters
     ----------
-    project : nblabel.Project
-        The project: each annotator's current answer is one example, oldest first.
+    project : nblabel.Project or nblabel.io.Snapshot
+        What to export: each annotator's current answer is one example, oldest first.
     path : str or os.PathLike, optional
-        A ``.jsonl`` file to write (UTF-8), e.g. for ``prodigy db-in``.
+        A ``.jsonl`` file to write (UTF-8), e.g. for ``prodigy db-in``; its manifest is written
+        beside it (``<path>.manifest.json``).
     tokens : {"whitespace", "words"} or callable, optional
         How span texts are split into Prodigy's ``tokens``; default the task's ``tokens=``,
         else ``"words"``.
+    as_of : int, datetime or str, optional
+        The event id or time to export as of (a project only; see :func:`~nblabel.io.snapshot`).
 
     Returns
     -------
     list of dict
-        The examples (see the module's notes for each kind of task).
+        The examples (see the module's notes for each kind of task); its ``manifest`` says
+        which events they hold and what Prodigy cannot (see :mod:`nblabel.io.export`).
 
     Raises
     ------
@@ -105,16 +116,17 @@ def to_prodigy(
     --------
     >>> examples = nl.io.to_prodigy(proj, "annotations.jsonl")  # doctest: +SKIP
     """
-    project = PROJECT("project", project)
+    project = exporting(project, as_of)
     task, df = project.task, project.df
     answers = current_answers(project)
     answers = answers[answers["source"] != "model"]
     writer = _Writer(task, df, tokens)
     examples = [writer.example(answer) for answer in answers.to_dict("records")]
-    writer.finish()
+    lost = [*LOST, *writer.finish()]
+    manifest = manifest_for(project, examples, path, format="prodigy", how=CURRENT, lost=lost)
     if path is not None:
         write_lines(path, examples)
-    return examples
+    return ExportedRecords(examples, manifest)
 
 
 @check_kwargs
@@ -195,7 +207,8 @@ class _Writer:
         example["_timestamp"] = int(pd.Timestamp(answer["created_at"]).timestamp())
         return example
 
-    def finish(self) -> None:
+    def finish(self) -> list[str]:
+        """Raise if spans did not fit the tokens; warn about, and return, what was not written."""
         if self.loose:
             raise ValueError(
                 f"spans of {len(self.loose)} items do not start and end on Prodigy's tokens "
@@ -212,6 +225,7 @@ class _Writer:
                 f"Prodigy's choice holds one preferred group and no ratings: {' and '.join(lost)} "
                 "are not written.", UserWarning, stacklevel=4,
             )
+        return lost
 
     def _input(self, row: pd.Series) -> dict[str, Any]:
         task = self.task

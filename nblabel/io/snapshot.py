@@ -40,14 +40,15 @@ from ..gold import GoldSet
 from ..ledger import CurrentAnswers, EventLog
 from ..ledger.bulk_rows import IMPORTED_US
 from ..store import ANSWER_EVENTS, GuidelineVersion
-from ..tasks import Classify, Task
+from ..tasks import Classify, Spans, Task
 
 #: How each way of settling labels reads the answers (recorded in export manifests).
 SETTLED = {
     "latest": "each item's most recent current label (an annotator's own answers only if "
     "annotator is given); annotators who have not passed a qualification round do not count",
     "majority": "majority vote of the annotators' own current answers (qualified annotators "
-    "only); an adjudicated answer settles its item",
+    "only); spans are kept when more than half of an item's annotators marked them (same start, "
+    "end and label); an adjudicated answer settles its item",
     "dawid_skene": "Dawid-Skene consensus of the annotators' own current answers (qualified "
     "annotators only); an adjudicated answer settles its item",
 }
@@ -118,7 +119,8 @@ class Snapshot:
             if annotator is not None:
                 raise ValueError(f"how={how!r} combines annotators; do not pass annotator=.")
             return settle.consensus_labels(
-                self.counted(), self._answers, self.df.index, how, "label"
+                self.counted(), self._answers, self.df.index, how, "label",
+                spans=isinstance(self.task, Spans),
             )
         if annotator is not None:
             annotator = check("annotator", annotator)
