@@ -130,17 +130,6 @@ def index_of(items: list[Any]) -> pd.Index:
     return pd.Index(items)
 
 
-def iso_time(created_at: Any) -> str | None:
-    """Return a UTC time as ISO 8601 text with microseconds and a ``Z`` (None when missing)."""
-    if created_at is None or created_at is pd.NaT or (
-        isinstance(created_at, float) and math.isnan(created_at)
-    ):
-        return None
-    moment = pd.Timestamp(created_at)
-    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def plain(value: Any) -> Any:
     """Return a DataFrame cell as JSON data: numpy scalars as Python ones, missing as None."""
     if isinstance(value, np.generic):
@@ -175,11 +164,12 @@ def read_json(source: Any, what: str) -> Any:
     return source
 
 
-def write_json(path: str | os.PathLike[str], data: Any) -> None:
-    """Write ``data`` as UTF-8 JSON (characters kept as they are, not escaped)."""
+def write_json(path: str | os.PathLike[str], records: list[Any]) -> None:
+    """Write a list as UTF-8 JSON, one element a line (characters kept as they are)."""
     with pathlib.Path(path).open("w", encoding="utf-8", newline="\n") as file:
-        json.dump(data, file, ensure_ascii=False, indent=1)
-        file.write("\n")
+        file.write("[\n")
+        file.write(",\n".join(json.dumps(record, ensure_ascii=False) for record in records))
+        file.write("\n]\n" if records else "]\n")
 
 
 def read_lines(source: Any, what: str) -> list[Any]:

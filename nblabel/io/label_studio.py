@@ -51,7 +51,6 @@ from ..tasks import Classify, Rank, Spans, Task
 from .answers import (
     Imported,
     current_answers,
-    iso_time,
     item_json,
     missing,
     plain,
@@ -119,11 +118,13 @@ def to_label_studio(
     task, df = project.task, project.df
     layout = interface_for(task)
     emails = _mapping(annotators, "annotators")
-    answers = _by_item(current_answers(project))
+    answers = current_answers(project)
+    answers = _by_item(answers.assign(created_at=_iso_column(answers["created_at"])))
     suggested = _by_item(suggestions(project))
     tasks, refused = [], []
+    rows = df.to_dict("records")  # plain rows; a pre-labeling function gets the DataFrame's row
     for pos, item in enumerate(df.index):
-        row = df.iloc[pos]
+        row = rows[pos]
         text = display_text(row[task.text]) if isinstance(task, Spans) else None
         record: dict[str, Any] = {
             "data": _data(task, layout, row), "meta": {"item": item_json(item)}
@@ -134,7 +135,8 @@ def to_label_studio(
                 for answer in answers.get(item, []) if answer["source"] != "model"
             ]
             record["predictions"] = _predictions(
-                task, layout, row, text, answers.get(item, []), suggested.get(item, [])
+                task, layout, df.iloc[pos] if getattr(task, "suggest", None) else row, text,
+                answers.get(item, []), suggested.get(item, []),
             )
         except Unexpressible:
             refused.append(item)
@@ -218,6 +220,12 @@ def _mapping(value: Any, name: str) -> Mapping[Any, str]:
     return value
 
 
+def _iso_column(times: pd.Series) -> pd.Series:
+    """Return UTC times as ISO 8601 text with microseconds and a ``Z`` (None where missing)."""
+    text = times.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").astype(object)
+    return text.where(times.notna(), None)
+
+
 def _by_item(frame: pd.DataFrame) -> dict[Any, list[dict[str, Any]]]:
     grouped: dict[Any, list[dict[str, Any]]] = {}
     for record in frame.to_dict("records"):
@@ -225,7 +233,7 @@ def _by_item(frame: pd.DataFrame) -> dict[Any, list[dict[str, Any]]]:
     return grouped
 
 
-def _data(task: Task, layout: Interface, row: pd.Series) -> dict[str, Any]:
+def _data(task: Task, layout: Interface, row: Mapping[str, Any]) -> dict[str, Any]:
     if layout.kind != "ranker":
         data = {column: plain(row[column]) for column in layout.columns}
         if isinstance(task, Classify) and task.image is not None:
@@ -251,7 +259,7 @@ def _annotation(
     record: dict[str, Any] = {
         "result": [] if skip else to_results(answer["value"], answer["meta"], task, layout, text),
         "completed_by": {"email": emails.get(answer["annotator"], answer["annotator"])},
-        "created_at": iso_time(answer["created_at"]),
+        "created_at": answer["created_at"],
         "was_cancelled": skip,
         "ground_truth": False,
     }

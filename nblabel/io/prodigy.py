@@ -62,7 +62,7 @@ from .answers import (
     write_lines,
 )
 from .export import CURRENT, ExportedRecords, exporting, manifest_for
-from .prodigy_read import HASH_COLUMNS, read_examples
+from .prodigy_read import read_examples
 from .span_tokens import misaligned, token_span, tokenizer
 
 #: What Prodigy's examples do not hold (recorded in the export's manifest).
@@ -181,30 +181,37 @@ class _Writer:
     """Write one project's answers as examples, counting what they cannot hold."""
 
     def __init__(self, task: Task, df: pd.DataFrame, tokens: Any) -> None:
-        self.task, self.df = task, df
+        self.task = task
         self.tokenize = tokenizer(task, tokens) if isinstance(task, Spans) else None
         self.truncated = self.unrated = 0
         self.loose: list[str] = []
+        self.rows = df.to_dict("records")
+        self.position = dict(zip(df.index, range(len(df)), strict=True))
+        self.hashes: dict[Any, tuple[int, int, dict]] = {}  # item -> hashes and meta
 
     def example(self, answer: dict[str, Any]) -> dict[str, Any]:
-        row = self.df.loc[answer["item"]]
+        item = answer["item"]
+        row = self.rows[self.position[item]]
         example = self._input(row)
-        hashes = {c: plain(row[c]) if c in self.df.columns else None for c in HASH_COLUMNS}
-        input_hash = hashes["_input_hash"]
-        if input_hash is None:
-            input_hash = stable_hash(example)
+        known = self.hashes.get(item)  # the view and the question are the task's: one per item
+        if known is None:
+            input_hash = plain(row.get("_input_hash"))
+            input_hash = stable_hash(example) if input_hash is None else int(input_hash)
         question = self._question(example, answer)
-        task_hash = hashes["_task_hash"]
-        if task_hash is None:
-            task_hash = stable_hash([input_hash, example["_view_id"], question])
-        example["meta"] = {"item": item_json(answer["item"])}
-        example["_input_hash"], example["_task_hash"] = int(input_hash), int(task_hash)
+        if known is None:
+            task_hash = plain(row.get("_task_hash"))
+            if task_hash is None:
+                task_hash = stable_hash([input_hash, example["_view_id"], question])
+            known = self.hashes[item] = (input_hash, int(task_hash), {"item": item_json(item)})
+        input_hash, task_hash, meta = known
+        example["meta"] = dict(meta)
+        example["_input_hash"], example["_task_hash"] = input_hash, task_hash
         if answer["event"] == "skip":
             example["answer"] = "ignore"
         if answer["flag"] == "unsure":
             example["flagged"] = True
         example["_annotator_id"] = example["_session_id"] = answer["annotator"]
-        example["_timestamp"] = int(pd.Timestamp(answer["created_at"]).timestamp())
+        example["_timestamp"] = int(answer["created_at"].timestamp())
         return example
 
     def finish(self) -> list[str]:
@@ -227,7 +234,7 @@ class _Writer:
             )
         return lost
 
-    def _input(self, row: pd.Series) -> dict[str, Any]:
+    def _input(self, row: dict[str, Any]) -> dict[str, Any]:
         task = self.task
         if isinstance(task, Spans):
             return {"text": display_text(row[task.text]) or ""}
