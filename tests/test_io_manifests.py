@@ -78,13 +78,17 @@ def test_every_export_carries_its_snapshot_manifest(spans, kind, tmp_path):
 
 
 def test_the_manifest_hashes_what_was_exported(spans, tmp_path):
-    tasks = nl.io.to_label_studio(spans)
+    tasks = nl.io.to_label_studio(spans, tmp_path / "ner.json")
     assert tasks.manifest["export"]["content_hash"] == nl.io.content_hash(list(tasks))
+    assert json.loads((tmp_path / "ner.json").read_text("utf-8")) == list(tasks)
     assert tasks.manifest["export"]["rows"] == len(TEXTS)
     conll = nl.io.to_conll(spans)
     assert conll.manifest["export"]["content_hash"] == nl.io.content_hash(str(conll))
-    examples = nl.io.to_prodigy(spans)
+    examples = nl.io.to_prodigy(spans, tmp_path / "ner.jsonl")
     assert examples.manifest["export"]["rows"] == 8
+    assert examples.manifest["export"]["content_hash"] == nl.io.content_hash(list(examples))
+    lines = (tmp_path / "ner.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == list(examples)
     spans.add(3, [], annotator="ana")
     assert nl.io.to_conll(spans).manifest["export"]["content_hash"] != (
         conll.manifest["export"]["content_hash"])

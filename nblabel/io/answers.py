@@ -164,12 +164,10 @@ def read_json(source: Any, what: str) -> Any:
     return source
 
 
-def write_json(path: str | os.PathLike[str], records: list[Any]) -> None:
-    """Write a list as UTF-8 JSON, one element a line (characters kept as they are)."""
+def write_json(path: str | os.PathLike[str], lines: list[str]) -> None:
+    """Write records already encoded as JSON text as one UTF-8 JSON list, one record a line."""
     with pathlib.Path(path).open("w", encoding="utf-8", newline="\n") as file:
-        file.write("[\n")
-        file.write(",\n".join(json.dumps(record, ensure_ascii=False) for record in records))
-        file.write("\n]\n" if records else "]\n")
+        file.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
 
 
 def read_lines(source: Any, what: str) -> list[Any]:
@@ -196,8 +194,8 @@ def read_lines(source: Any, what: str) -> list[Any]:
     return records
 
 
-def write_lines(path: str | os.PathLike[str], records: Iterable[Any]) -> None:
-    """Write ``records`` as UTF-8 JSON Lines, one record a line."""
+def write_lines(path: str | os.PathLike[str], lines: list[str]) -> None:
+    """Write records already encoded as JSON text as UTF-8 JSON Lines, one record a line."""
     with pathlib.Path(path).open("w", encoding="utf-8", newline="\n") as file:
-        for record in records:
-            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for line in lines:
+            file.write(line + "\n")

@@ -13,6 +13,7 @@ file written (``<path>.manifest.json``), and in a dataset's ``info.description``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pathlib
@@ -28,6 +29,21 @@ CURRENT_RULE = (
     "every annotator's current answer (their latest label or skip not retracted), one record "
     "each; nothing is settled"
 )
+
+
+#: Encodes records as :func:`~nblabel.io.content_hash` reads them: keys sorted, text unescaped.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+def encoded(records: list[Any]) -> tuple[list[str], str]:
+    """Return each record as JSON text (keys sorted), and the content hash of the list.
+
+    The hash equals :func:`~nblabel.io.content_hash` of ``records``: the records are encoded
+    once, for the file and for the manifest.
+    """
+    lines = [_CANONICAL.encode(record) for record in records]
+    whole = "[" + ", ".join(lines) + "]"
+    return lines, "sha256:" + hashlib.sha256(whole.encode("utf-8")).hexdigest()
 
 
 class ExportedRecords(list):
@@ -66,17 +82,20 @@ def manifest_for(
     annotator: str | None = None,
     rule: str | None = None,
     lost: Sequence[str] = (),
+    data_hash: str | None = None,
     **details: Any,
 ) -> dict[str, Any]:
     """Return the manifest of an export of ``data`` from ``snap``, written beside ``path`` if given.
 
     See :meth:`Snapshot.export_manifest` for the keys; ``how=CURRENT`` records that every
-    annotator's answers were exported as they are.
+    annotator's answers were exported as they are. ``data_hash``: the content hash of ``data``
+    when the caller has it (see :func:`encoded`).
     """
     if how == CURRENT and rule is None:
         rule = CURRENT_RULE
     manifest = snap.export_manifest(
-        data, format=format, how=how, annotator=annotator, rule=rule, lost=lost, **details
+        data, format=format, how=how, annotator=annotator, rule=rule, lost=lost,
+        data_hash=data_hash, **details,
     )
     if path is not None:
         write_manifest(path, manifest)

@@ -58,7 +58,7 @@ from .answers import (
     suggestions,
     write_json,
 )
-from .export import CURRENT, ExportedRecords, exporting, manifest_for
+from .export import CURRENT, ExportedRecords, encoded, exporting, manifest_for
 from .label_studio_read import read_tasks
 from .label_studio_results import Unexpressible, to_results
 from .label_studio_tags import Interface, interface_for
@@ -149,9 +149,12 @@ def to_label_studio(
             "retract or relabel those answers, or export them another way (e.g. "
             "proj.annotations or nl.io.to_prodigy)."
         )
-    manifest = manifest_for(project, tasks, path, format="label_studio", how=CURRENT, lost=LOST)
+    lines, digest = encoded(tasks)
+    manifest = manifest_for(
+        project, tasks, path, format="label_studio", how=CURRENT, lost=LOST, data_hash=digest
+    )
     if path is not None:
-        write_json(path, tasks)
+        write_json(path, lines)
     return ExportedRecords(tasks, manifest)
 
 

@@ -61,7 +61,7 @@ from .answers import (
     read_lines,
     write_lines,
 )
-from .export import CURRENT, ExportedRecords, exporting, manifest_for
+from .export import CURRENT, ExportedRecords, encoded, exporting, manifest_for
 from .prodigy_read import read_examples
 from .span_tokens import misaligned, token_span, tokenizer
 
@@ -123,9 +123,12 @@ def to_prodigy(
     writer = _Writer(task, df, tokens)
     examples = [writer.example(answer) for answer in answers.to_dict("records")]
     lost = [*LOST, *writer.finish()]
-    manifest = manifest_for(project, examples, path, format="prodigy", how=CURRENT, lost=lost)
+    lines, digest = encoded(examples)
+    manifest = manifest_for(
+        project, examples, path, format="prodigy", how=CURRENT, lost=lost, data_hash=digest
+    )
     if path is not None:
-        write_lines(path, examples)
+        write_lines(path, lines)
     return ExportedRecords(examples, manifest)
 
 

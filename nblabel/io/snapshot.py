@@ -188,6 +188,7 @@ class Snapshot:
         annotator: str | None = None,
         rule: str | None = None,
         lost: Sequence[str] = (),
+        data_hash: str | None = None,
         **details: Any,
     ) -> dict[str, Any]:
         """Return the manifest of an export made from this snapshot.
@@ -196,13 +197,14 @@ class Snapshot:
         ``rows``, ``labels`` (``how`` they were settled, the ``annotator`` if one, and the
         ``rule`` in words, by default that of :data:`SETTLED`), what the format could not hold
         (``lost``), any ``details`` the exporter adds, and the ``content_hash`` of ``data``
-        (see :func:`content_hash`).
+        (see :func:`content_hash`; ``data_hash`` gives it when the caller computed it).
         """
         export: dict[str, Any] = {"format": format, "rows": _rows(data)}
         if how is not None:
             rule = SETTLED.get(how, how) if rule is None else rule
             export["labels"] = {"how": how, "annotator": annotator, "rule": rule}
-        export.update(lost=list(lost), **details, content_hash=content_hash(data))
+        digest = content_hash(data) if data_hash is None else data_hash
+        export.update(lost=list(lost), **details, content_hash=digest)
         return {**self.manifest, "export": json.loads(json.dumps(export, default=_plain))}
 
     def _make_manifest(self) -> dict[str, Any]:
