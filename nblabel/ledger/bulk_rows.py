@@ -204,11 +204,37 @@ class _Planner:
 
     def plan(self) -> ImportPlan:
         frame, plan = self.frame, ImportPlan()
-        n = len(frame)
-        cells = {name: column(frame, name) for name in ("item", "annotator", "value", "meta")}
+        cells = self.cells = {
+            name: column(frame, name) for name in ("item", "annotator", "value", "meta")
+        }
         keys = column(frame, self.key)
         where = positions(self.state.df.index, cells["item"]).tolist()
-        created, bad_times = times(frame["created_at"] if "created_at" in frame else None, n)
+        created, bad_times = times(
+            frame["created_at"] if "created_at" in frame else None, len(frame)
+        )
+        self._read_columns(where)
+        for at, label in enumerate(frame.index):
+            self.row = label
+            try:
+                if at in bad_times:
+                    raise RowRefused("created_at", bad_times[at])
+                event, import_key = self._event(at, where[at], created[at], keys[at])
+            except RowRefused as refused:
+                who = self.default_annotator if self.empty["annotator"][at] else (
+                    cells["annotator"][at])
+                plan.refused.append((label, cells["item"][at], who, refused.field, str(refused)))
+                continue
+            if import_key in self.state.stored_keys:
+                plan.present += 1
+                continue
+            self._advance(event, where[at])
+            plan.events.append(event)
+            plan.known[event.item] = where[at]
+        return plan
+
+    def _read_columns(self, where: list[int]) -> None:
+        """Check the fields that do not depend on the rows before, a column at a time."""
+        frame = self.frame
         found = sorted(set(where) - {-1})
         ids = self.state.df.index.take(found).tolist() if found else []
         self.encoded = {pos: encode_item(item) for pos, item in zip(found, ids, strict=True)}
@@ -231,25 +257,6 @@ class _Planner:
         self.late = first_refusals(late_f, late_c, late_g, late_d)
         self.empty = {name: gaps(frame, name) for name in ("annotator", "value", "meta")}
         self.retracts = "retract" in events
-        self.cells = cells
-        for at, label in enumerate(frame.index):
-            self.row = label
-            try:
-                if at in bad_times:
-                    raise RowRefused("created_at", bad_times[at])
-                event, import_key = self._event(at, where[at], created[at], keys[at])
-            except RowRefused as refused:
-                who = self.default_annotator if self.empty["annotator"][at] else (
-                    cells["annotator"][at])
-                plan.refused.append((label, cells["item"][at], who, refused.field, str(refused)))
-                continue
-            if import_key in self.state.stored_keys:
-                plan.present += 1
-                continue
-            self._advance(event, where[at])
-            plan.events.append(event)
-            plan.known[event.item] = where[at]
-        return plan
 
     # -- one row -----------------------------------------------------------------------------
     def _event(
