@@ -184,7 +184,8 @@ def main() -> None:
         share = f"{hashed:5.2f}" if hashed is not None else "    -"
         print(f"  {name:26s} {ours[0]:6.2f} / {ours[1]:5.2f}  {theirs[0]:6.2f} / {theirs[1]:5.2f}"
               f"  {share}  {note}")
-    print("  (hash: CPU seconds of hashing the exported data for the manifest, part of nblabel's)")
+    print("  (hash: CPU seconds nl.io.content_hash takes over the exported data, for scale: the "
+          "manifest hashes it; Label Studio and Prodigy hash the text they write instead)")
 
 
 if __name__ == "__main__":
