@@ -26,6 +26,7 @@ import getpass
 import inspect
 import math
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -255,16 +256,15 @@ class Text:
         return f"{text} or None" if self.none else text
 
 
+#: Characters no stored text may hold: lone surrogates (not UTF-8) and control characters;
+#: the second pattern also refuses line breaks and tabs (one-line text).
+_BAD_IN_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BAD_IN_LINE = re.compile("[\ud800-\udfff\x00-\x1f\x7f]")
+
+
 def _first_bad_character(value: str, line: bool) -> str | None:
-    for char in value:
-        code = ord(char)
-        if 0xD800 <= code <= 0xDFFF:
-            return char  # a lone surrogate: not encodable as UTF-8
-        if code < 0x20 or code == 0x7F:
-            if char in "\t\n\r" and not line:
-                continue
-            return char
-    return None
+    found = (_BAD_IN_LINE if line else _BAD_IN_TEXT).search(value)
+    return None if found is None else found.group()
 
 
 def _excerpt(value: str) -> str:

@@ -44,21 +44,32 @@ def latest_labels(current: pd.DataFrame, index: pd.Index, name: str) -> pd.Serie
 
 
 def consensus_labels(
-    votes: pd.DataFrame, answers: CurrentAnswers, index: pd.Index, how: str, name: str
+    votes: pd.DataFrame, answers: CurrentAnswers, index: pd.Index, how: str, name: str,
+    *, spans: bool = False,
 ) -> pd.Series:
     """Return the consensus label per item (``how``: majority or dawid_skene); decisions win.
 
     ``votes`` are the annotators' events that count (reduced to current answers by
-    :mod:`nblabel.consensus`); ``answers`` gives each item's reviewer decisions.
+    :mod:`nblabel.consensus`); ``answers`` gives each item's reviewer decisions. ``spans``:
+    the answers are spans, settled span by span (:func:`nblabel.consensus.span_vote`).
     """
-    labels = pd.Series(np.nan, index=index, name=name, dtype=object)
+    if spans and how != "majority":
+        raise ValueError(
+            f"how={how!r} settles single labels; span answers are settled with how='majority' "
+            "(each span more than half of an item's annotators marked) or how='latest'."
+        )
+    settled = np.full(len(index), np.nan, dtype=object)
     if (votes["event"] == "label").any():
-        if how == "majority":
+        if spans:
+            table = consensus.span_vote(votes)
+        elif how == "majority":
             table = consensus.majority_vote(votes)
         else:
             table = consensus.dawid_skene(votes, seed=0).labels
-        values = table["value"].reindex(index)
-        labels[values.notna()] = values[values.notna()]
+        values = table["value"].reindex(index).to_numpy()
+        known = pd.notna(values)
+        settled[known] = values[known]
+    labels = pd.Series(settled, index=index, name=name, dtype=object)
     for pos, item_answers in answers.items():
         decided = decision(item_answers)
         if decided is not None:

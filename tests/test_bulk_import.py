@@ -312,3 +312,46 @@ def test_bulk_import_on_both_engines(store_url, texts, task):
     again = nl.Project(texts, task, store=store_url, name="bulk", overlap=2)
     assert again.annotations["meta"].tolist() == table["meta"].tolist()
     again.close()
+
+
+def test_content_keys_stay_those_of_earlier_imports(project):
+    """A row's key is a hash of its content: a store imported into before keeps matching it."""
+    import hashlib
+    import json
+
+    earlier = frame(item=["t2", "t2"], annotator=["zoé", "zoé"], value=["neutral", "neutral"],
+                    flag=[True, None], comment=["👩‍👩‍👧 \"quoted\"\n", None],
+                    guideline=["v1", None], duration_ms=[1500.0, None],
+                    created_at=["2024-03-01 09:00:00.000001", None])
+    project.add_many(earlier)
+    created = project.annotations["created_at"]
+    keys = [meta["import_key"] for meta in project.annotations["meta"]]
+    first = json.dumps(
+        ['"t2"', "zoé", "label", "neutral", "human", 1709283600000001,
+         {"flag": "unsure", "comment": "👩‍👩‍👧 \"quoted\"\n", "guideline": "v1",
+          "duration_ms": 1500}, None], sort_keys=True, ensure_ascii=False)
+    second = json.dumps(
+        ['"t2"', "zoé", "label", "neutral", "human", None,
+         {"flag": None, "comment": None, "guideline": None, "duration_ms": None}, None],
+        sort_keys=True, ensure_ascii=False)
+    expected = ["h:" + hashlib.sha256(f"{text}#1".encode()).hexdigest()[:32]
+                for text in (first, second)]
+    assert keys == expected
+    assert created[0] == pd.Timestamp("2024-03-01 09:00:00.000001", tz="UTC")
+
+
+def test_a_row_is_refused_for_its_first_bad_field_among_many_rows(project):
+    n = 3000
+    rows = frame(item=[f"t{i % 8}" for i in range(n)], annotator=["ana"] * n,
+                 value=["pos"] * n, flag=[None] * n)
+    rows.loc[10, "annotator"] = "bad\nname"
+    rows.loc[10, "value"] = "nope"  # the annotator is checked first
+    rows.loc[20, "value"] = "nope"
+    rows.loc[20, "flag"] = "maybe"  # the value is checked before the flag
+    rows.loc[30, "flag"] = "maybe"
+    rows.loc[2999, "annotator"] = "bad\nname"  # a bad value seen before is refused again
+    report = project.add_many(rows, on_error="skip")
+    refused = report.refused.set_index("row")["field"].to_dict()
+    assert refused == {10: "annotator", 20: "value", 30: "flag", 2999: "annotator"}
+    assert report.added == n - 4
+    assert "annotator" in report.refused.set_index("row").loc[2999, "reason"]

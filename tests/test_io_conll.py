@@ -118,12 +118,15 @@ def test_consensus_latest_and_one_annotator():
         return [line.split()[1] for line in conll.split("\n\n")[0].splitlines()]
     assert tags(nl.io.to_conll(proj)) == ["B-PER", "O", "O", "O", "B-LOC"]  # 3/3, 1/3, 2/3
     assert tags(nl.io.to_conll(proj, how="latest")) == ["B-PER", "O", "O", "O", "O"]
-    assert tags(nl.io.to_conll(proj, annotator="a")) == ["B-PER", "O", "B-PER", "O", "B-LOC"]
+    assert tags(nl.io.to_conll(proj, how="latest", annotator="a")) == [
+        "B-PER", "O", "B-PER", "O", "B-LOC"]
+    with pytest.raises(ValueError, match="annotator= picks one annotator's spans with how='latest'"):
+        nl.io.to_conll(proj, annotator="a")
     assert nl.io.to_conll(proj).count("\n\n") == 1  # item 1 has no answer: not written
     assert nl.io.to_conll(proj).endswith("Ana O\nagain O\n")  # 1 of 2: no majority
     proj.add(0, [bo], annotator="lead", source="adjudicated")
     assert tags(nl.io.to_conll(proj)) == ["O", "O", "B-PER", "O", "O"]
-    with pytest.raises(ValueError, match=r"how='vote' is not one of \['consensus', 'latest'\]"):
+    with pytest.raises(ValueError, match=r"how='vote' is not one of \['majority', 'latest'\]"):
         nl.io.to_conll(proj, how="vote")
     with pytest.raises(TypeError, match="needs a project whose task is nl.Spans"):
         nl.io.to_conll(project(["x"], [], nl.Classify(["a"], text="text")))

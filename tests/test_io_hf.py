@@ -216,8 +216,8 @@ def test_options_that_do_not_fit_the_task_are_refused(project, span_project):
         nl.io.to_hf_dataset(project, how="each")
     with pytest.raises(ValueError, match="annotator= picks one annotator"):
         nl.io.to_hf_dataset(project, how="majority", annotator="ana")
-    with pytest.raises(ValueError, match=r"how='majority' is not supported for this task; use one of \['latest'\]"):
-        nl.io.to_hf_dataset(span_project, how="majority")
+    with pytest.raises(ValueError, match=r"how='dawid_skene' is not supported for this task; use one of \['latest', 'majority'\]"):
+        nl.io.to_hf_dataset(span_project, how="dawid_skene")
     with pytest.raises(ValueError, match="split='fold' is not a column"):
         nl.io.to_hf_dataset(project, split="fold")
     with pytest.raises(TypeError, match="valid ones are"):

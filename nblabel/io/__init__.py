@@ -1,8 +1,12 @@
-"""Data in and out: other tools' formats (Label Studio, Prodigy, CoNLL, Hugging Face)."""
+"""Data in and out: other tools' formats (Label Studio, Prodigy, CoNLL, Hugging Face).
+
+Every export is made from a snapshot and carries its manifest (see :mod:`nblabel.io.export`).
+"""
 
 from ..ledger.bulk import ImportRefused, ImportReport
 from .answers import Imported
 from .conll import read_conll, to_conll
+from .export import ExportedRecords, ExportedText, manifest_of
 from .hf import from_hf_dataset, hf_manifest, to_hf_dataset
 from .iob import iob_tags
 from .label_studio import read_label_studio, to_label_studio
@@ -11,6 +15,8 @@ from .prodigy import read_prodigy, to_prodigy
 from .snapshot import Snapshot, content_hash, snapshot, write_manifest
 
 __all__ = [
+    "ExportedRecords",
+    "ExportedText",
     "ImportRefused",
     "ImportReport",
     "Imported",
@@ -20,6 +26,7 @@ __all__ = [
     "hf_manifest",
     "iob_tags",
     "label_studio_config",
+    "manifest_of",
     "read_conll",
     "read_label_studio",
     "read_prodigy",

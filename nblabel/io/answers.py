@@ -29,7 +29,6 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 import pandas as pd
 
-from .._checks import Offers
 from .._items import decode_item, encode_item
 from ..tasks import Task
 
@@ -55,8 +54,6 @@ class ExchangeProject(Protocol):
     def annotations(self) -> pd.DataFrame:
         """The tidy event table."""
 
-
-PROJECT = Offers(ExchangeProject, "an nl.Project")
 
 
 class Imported(NamedTuple):
@@ -133,17 +130,6 @@ def index_of(items: list[Any]) -> pd.Index:
     return pd.Index(items)
 
 
-def iso_time(created_at: Any) -> str | None:
-    """Return a UTC time as ISO 8601 text with microseconds and a ``Z`` (None when missing)."""
-    if created_at is None or created_at is pd.NaT or (
-        isinstance(created_at, float) and math.isnan(created_at)
-    ):
-        return None
-    moment = pd.Timestamp(created_at)
-    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def plain(value: Any) -> Any:
     """Return a DataFrame cell as JSON data: numpy scalars as Python ones, missing as None."""
     if isinstance(value, np.generic):
@@ -178,11 +164,10 @@ def read_json(source: Any, what: str) -> Any:
     return source
 
 
-def write_json(path: str | os.PathLike[str], data: Any) -> None:
-    """Write ``data`` as UTF-8 JSON (characters kept as they are, not escaped)."""
+def write_json(path: str | os.PathLike[str], lines: list[str]) -> None:
+    """Write records already encoded as JSON text as one UTF-8 JSON list, one record a line."""
     with pathlib.Path(path).open("w", encoding="utf-8", newline="\n") as file:
-        json.dump(data, file, ensure_ascii=False, indent=1)
-        file.write("\n")
+        file.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
 
 
 def read_lines(source: Any, what: str) -> list[Any]:
@@ -209,8 +194,8 @@ def read_lines(source: Any, what: str) -> list[Any]:
     return records
 
 
-def write_lines(path: str | os.PathLike[str], records: Iterable[Any]) -> None:
-    """Write ``records`` as UTF-8 JSON Lines, one record a line."""
+def write_lines(path: str | os.PathLike[str], lines: list[str]) -> None:
+    """Write records already encoded as JSON text as UTF-8 JSON Lines, one record a line."""
     with pathlib.Path(path).open("w", encoding="utf-8", newline="\n") as file:
-        for record in records:
-            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for line in lines:
+            file.write(line + "\n")

@@ -26,54 +26,60 @@ import pandas as pd
 from .._checks import OneOf, check, check_kwargs
 from .._payload import display_text
 from ..tasks import Spans
-from .answers import (
-    PROJECT,
-    ExchangeProject,
-    Imported,
-    answers_frame,
-    current_answers,
-    suggestions_frame,
-)
+from .answers import Imported, answers_frame, suggestions_frame
+from .export import ExportedText, exporting, manifest_for
 from .iob import iob_tags
 from .span_tokens import tokenizer
 
-#: How :func:`to_conll` settles each item's spans.
-HOW = ("consensus", "latest")
+#: How :func:`to_conll` settles each item's spans (see :meth:`nblabel.Project.labels`).
+HOW = ("majority", "latest")
+#: What CoNLL does not hold (recorded in the export's manifest).
+LOST = (
+    "item ids (blocks are read back numbered in file order)",
+    "whitespace (tokens are read back joined by single spaces)",
+    "individual annotators' answers (one settled answer per item)",
+    "annotators, times, flags, comments and guideline versions", "items without an answer",
+)
 
 _TAG = re.compile(r"([BI])-(.+)")
 
 
 @check_kwargs
 def to_conll(
-    project: ExchangeProject,
+    project: Any,
     path: str | os.PathLike[str] | None = None,
     *,
-    how: str = "consensus",
+    how: str = "majority",
     tokens: str | Callable[[str], Any] | None = None,
     annotator: str | None = None,
-) -> str:
+    as_of: Any = None,
+) -> ExportedText:
     """Return a span project's answers as CoNLL / IOB2 text (and write it with ``path``).
 
     Parameters
     ----------
-    project : nblabel.Project
-        A project whose task is :class:`nblabel.Spans`.
+    project : nblabel.Project or nblabel.io.Snapshot
+        What to export; its task is :class:`nblabel.Spans`.
     path : str or os.PathLike, optional
-        A file to write (UTF-8).
-    how : {"consensus", "latest"}
-        Which spans each item gets. ``"consensus"``: an adjudicated answer settles its item;
-        otherwise a span is kept when more than half of the annotators who answered the item
-        marked exactly it (same start, end and label). ``"latest"``: the most recent answer.
+        A file to write (UTF-8); its manifest is written beside it (``<path>.manifest.json``).
+    how : {"majority", "latest"}
+        Which spans each item gets, as :meth:`nblabel.Project.labels` settles them (the same
+        rule): ``"majority"``: the spans more than half of the item's annotators marked (same
+        start, end and label; :func:`nblabel.consensus.span_vote`), and an adjudicated answer
+        settles its item; ``"latest"``: the most recent answer (of ``annotator`` if given).
         Items nobody answered are not written; an answer with no spans is all ``O``.
     tokens : {"whitespace", "words"} or callable, optional
         How texts are split into lines: default the task's ``tokens=``, else ``"words"``.
     annotator : str, optional
-        Only this annotator's answers.
+        With ``how="latest"``, only this annotator's answers.
+    as_of : int, datetime or str, optional
+        The event id or time to export as of (a project only; see :func:`~nblabel.io.snapshot`).
 
     Returns
     -------
     str
-        One block per item, in the order of the project's DataFrame.
+        One block per item, in the order of the project's DataFrame; its ``manifest`` says
+        which events it holds and how they were settled (see :mod:`nblabel.io.export`).
 
     Raises
     ------
@@ -87,20 +93,20 @@ def to_conll(
     visits O
     Paris B-LOC
     """
-    project = PROJECT("project", project)
-    task = project.task
+    how = OneOf(HOW)("how", how)
+    if annotator is not None and how != "latest":
+        raise ValueError(f"annotator= picks one annotator's spans with how='latest', not {how!r}.")
+    snap = exporting(project, as_of)
+    task = snap.task
     if not isinstance(task, Spans):
         raise TypeError(f"to_conll needs a project whose task is nl.Spans, got {task!r}.")
-    how = OneOf(HOW)("how", how)
     split = tokenizer(task, tokens)
-    settled = _settle(current_answers(project), how, annotator)
+    settled = snap.labels(annotator, how).dropna()
     blocks, problems = [], []
-    for item in project.df.index:
-        if item not in settled:
-            continue
-        text = display_text(project.df.at[item, task.text]) or ""
+    for item, spans in settled.items():
+        text = display_text(snap.df.at[item, task.text]) or ""
         try:
-            blocks.append(_block(text, settled[item], split(text)))
+            blocks.append(_block(text, spans, split(text)))
         except ValueError as error:
             problems.append(f"item {item!r}: {error}")
     if problems:
@@ -113,9 +119,13 @@ def to_conll(
             "nl.io.to_prodigy, proj.annotations)."
         )
     conll = "\n".join(blocks)
+    manifest = manifest_for(
+        snap, conll, path, format="conll", how=how, annotator=annotator, lost=LOST,
+        items=len(blocks),
+    )
     if path is not None:
         pathlib.Path(path).write_text(conll, encoding="utf-8", newline="\n")
-    return conll
+    return ExportedText(conll, manifest)
 
 
 @check_kwargs
@@ -175,31 +185,6 @@ def read_conll(
 
 
 # -- writing ------------------------------------------------------------------------------------
-def _settle(
-    answers: pd.DataFrame, how: str, annotator: str | None
-) -> dict[Any, list[dict[str, Any]]]:
-    """Return the spans each answered item gets (see :func:`to_conll`'s ``how``)."""
-    answers = answers[(answers["event"] == "label") & (answers["source"] != "model")]
-    if annotator is not None:
-        answers = answers[answers["annotator"] == check("annotator", annotator)]
-    settled = {}
-    for item, group in answers.groupby("item", sort=False):
-        group = group.sort_values("event_id")
-        decided = group[group["source"] == "adjudicated"]
-        if how == "latest" or len(decided):
-            chosen = (decided if len(decided) else group).iloc[-1]["value"]
-        else:
-            votes: dict[tuple[int, int, str], int] = {}
-            for value in group["value"]:
-                for span in value:
-                    key = (span["start"], span["end"], span["label"])
-                    votes[key] = votes.get(key, 0) + 1
-            chosen = [{"start": s, "end": e, "label": label}
-                      for (s, e, label), n in sorted(votes.items()) if 2 * n > len(group)]
-        settled[item] = sorted(chosen, key=lambda s: (s["start"], s["end"], s["label"]))
-    return settled
-
-
 def _block(text: str, spans: list[dict[str, Any]], tokens: list[tuple[int, int]]) -> str:
     """Return one item's lines (see :func:`~nblabel.io.iob.iob_tags` for what cannot be tagged)."""
     lines = []

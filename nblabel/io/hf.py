@@ -30,8 +30,9 @@ import pandas as pd
 from .. import settle
 from .._checks import check_kwargs
 from ..tasks import Classify, Rank, Spans
+from .export import dataset_manifest, exporting, manifest_for
 from .iob import iob_names, iob_tags
-from .snapshot import Snapshot, snapshot
+from .snapshot import Snapshot
 from .span_tokens import tokenizer
 
 #: How preference rows combine annotators (see :func:`nblabel.rank.training_pairs`).
@@ -66,8 +67,9 @@ def to_hf_dataset(
     how : str, optional
         How one label per item is settled: ``"latest"`` (default), ``"majority"`` or
         ``"dawid_skene"`` (see :meth:`nblabel.Project.labels`); spans take ``"latest"`` (each
-        item's most recent answer; for span-level consensus see :func:`nblabel.io.to_conll`);
-        rankings ``"each"`` (default: a row per annotator's preference) or ``"majority"``.
+        item's most recent answer) or ``"majority"`` (the spans more than half of an item's
+        annotators marked: :func:`nblabel.consensus.span_vote`); rankings ``"each"`` (default:
+        a row per annotator's preference) or ``"majority"``.
     annotator : str, optional
         With ``how="latest"``, only this annotator's answers.
     as_of : int, datetime or str, optional
@@ -94,7 +96,7 @@ def to_hf_dataset(
     ['pos', 'neg', 'neutral']
     """
     datasets = _import_datasets("to_hf_dataset")
-    snap = snapshot(data, as_of=as_of)
+    snap = exporting(data, as_of)
     task = snap.task
     if split is not None and split not in snap.df.columns:
         raise ValueError(f"split={split!r} is not a column of the items: {list(snap.df.columns)}.")
@@ -106,14 +108,14 @@ def to_hf_dataset(
         how = _check_how(how or "each", PREFERENCE_HOW, annotator)
         frame, features, lost = _preference_rows(snap, how, conversational, datasets)
     else:
-        allowed = ("latest",) if isinstance(task, Spans) else settle.HOW
+        allowed = ("latest", "majority") if isinstance(task, Spans) else settle.HOW
         how = _check_how(how or "latest", allowed, annotator)
         frame, features, lost = _label_rows(snap, how, annotator, iob, tokens, datasets)
     frame = _with_split(frame, snap, split)
-    manifest = snap.export_manifest(
-        frame.drop(columns="__split__", errors="ignore"), format="huggingface", how=how,
-        annotator=annotator, rule=PREFERENCE_RULES.get(how) if isinstance(task, Rank) else None,
-        lost=lost,
+    manifest = manifest_for(
+        snap, frame.drop(columns="__split__", errors="ignore"), None, format="huggingface",
+        how=how, annotator=annotator,
+        rule=PREFERENCE_RULES.get(how) if isinstance(task, Rank) else None, lost=lost,
         **({"splits": frame["__split__"].value_counts().to_dict()} if split else {}),
     )
     description = json.dumps(manifest, ensure_ascii=False)
@@ -127,15 +129,7 @@ def to_hf_dataset(
 
 def hf_manifest(dataset: Any) -> dict[str, Any]:
     """Return the manifest :func:`to_hf_dataset` stored in a ``Dataset`` or ``DatasetDict``."""
-    parts = list(dataset.values()) if hasattr(dataset, "values") else [dataset]
-    description = parts[0].info.description if parts else ""
-    try:
-        return json.loads(description)
-    except (TypeError, ValueError):
-        raise ValueError(
-            "this dataset carries no nblabel manifest (its info.description is not one); was "
-            "it made by nl.io.to_hf_dataset?"
-        ) from None
+    return dataset_manifest(dataset)
 
 
 @check_kwargs

@@ -49,11 +49,8 @@ from .._checks import check_kwargs
 from .._payload import display_text
 from ..tasks import Classify, Rank, Spans, Task
 from .answers import (
-    PROJECT,
-    ExchangeProject,
     Imported,
     current_answers,
-    iso_time,
     item_json,
     missing,
     plain,
@@ -61,36 +58,50 @@ from .answers import (
     suggestions,
     write_json,
 )
+from .export import CURRENT, ExportedRecords, encoded, exporting, manifest_for
 from .label_studio_read import read_tasks
 from .label_studio_results import Unexpressible, to_results
 from .label_studio_tags import Interface, interface_for
 
+#: What Label Studio's tasks do not hold (recorded in the export's manifest).
+LOST = (
+    "the events an answer replaced (one annotation per annotator's current answer)",
+    "comments", "'unsure' flags", "guideline versions",
+    "answer sources (gold and adjudicated answers are ordinary annotations)",
+    "a ranking's shown order", "columns the task does not show",
+)
+
 
 @check_kwargs
 def to_label_studio(
-    project: ExchangeProject,
+    project: Any,
     path: str | os.PathLike[str] | None = None,
     *,
     annotators: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
+    as_of: Any = None,
+) -> ExportedRecords:
     """Return a project as Label Studio tasks (and write them as JSON when ``path`` is given).
 
     Parameters
     ----------
-    project : nblabel.Project
-        The project to export: one task per item, one annotation per annotator's current
-        answer, its suggestions as predictions (see the module's notes for what maps where).
+    project : nblabel.Project or nblabel.io.Snapshot
+        What to export: one task per item, one annotation per annotator's current answer, its
+        suggestions as predictions (see the module's notes for what maps where).
     path : str or os.PathLike, optional
-        A ``.json`` file to write (UTF-8), for Label Studio's import.
+        A ``.json`` file to write (UTF-8), for Label Studio's import; its manifest is written
+        beside it (``<path>.manifest.json``).
     annotators : dict, optional
         ``{annotator: e-mail}``. Label Studio's import matches ``completed_by`` by the e-mail
         of a user of its organisation and refuses unknown ones; annotators not listed are
         written under their own name.
+    as_of : int, datetime or str, optional
+        The event id or time to export as of (a project only; see :func:`~nblabel.io.snapshot`).
 
     Returns
     -------
     list of dict
-        The tasks, in the order of the project's DataFrame.
+        The tasks, in the order of the project's DataFrame; its ``manifest`` says which events
+        they hold and what Label Studio cannot (see :mod:`nblabel.io.export`).
 
     Raises
     ------
@@ -103,15 +114,17 @@ def to_label_studio(
     >>> tasks = nl.io.to_label_studio(proj, "tasks.json")  # doctest: +SKIP
     >>> config = nl.io.label_studio_config(proj.task)  # doctest: +SKIP
     """
-    project = PROJECT("project", project)
+    project = exporting(project, as_of)
     task, df = project.task, project.df
     layout = interface_for(task)
     emails = _mapping(annotators, "annotators")
-    answers = _by_item(current_answers(project))
+    answers = current_answers(project)
+    answers = _by_item(answers.assign(created_at=_iso_column(answers["created_at"])))
     suggested = _by_item(suggestions(project))
     tasks, refused = [], []
+    rows = df.to_dict("records")  # plain rows; a pre-labeling function gets the DataFrame's row
     for pos, item in enumerate(df.index):
-        row = df.iloc[pos]
+        row = rows[pos]
         text = display_text(row[task.text]) if isinstance(task, Spans) else None
         record: dict[str, Any] = {
             "data": _data(task, layout, row), "meta": {"item": item_json(item)}
@@ -122,7 +135,8 @@ def to_label_studio(
                 for answer in answers.get(item, []) if answer["source"] != "model"
             ]
             record["predictions"] = _predictions(
-                task, layout, row, text, answers.get(item, []), suggested.get(item, [])
+                task, layout, df.iloc[pos] if getattr(task, "suggest", None) else row, text,
+                answers.get(item, []), suggested.get(item, []),
             )
         except Unexpressible:
             refused.append(item)
@@ -135,9 +149,13 @@ def to_label_studio(
             "retract or relabel those answers, or export them another way (e.g. "
             "proj.annotations or nl.io.to_prodigy)."
         )
+    lines, digest = encoded(tasks)
+    manifest = manifest_for(
+        project, tasks, path, format="label_studio", how=CURRENT, lost=LOST, data_hash=digest
+    )
     if path is not None:
-        write_json(path, tasks)
-    return tasks
+        write_json(path, lines)
+    return ExportedRecords(tasks, manifest)
 
 
 @check_kwargs
@@ -205,6 +223,12 @@ def _mapping(value: Any, name: str) -> Mapping[Any, str]:
     return value
 
 
+def _iso_column(times: pd.Series) -> pd.Series:
+    """Return UTC times as ISO 8601 text with microseconds and a ``Z`` (None where missing)."""
+    text = times.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").astype(object)
+    return text.where(times.notna(), None)
+
+
 def _by_item(frame: pd.DataFrame) -> dict[Any, list[dict[str, Any]]]:
     grouped: dict[Any, list[dict[str, Any]]] = {}
     for record in frame.to_dict("records"):
@@ -212,7 +236,7 @@ def _by_item(frame: pd.DataFrame) -> dict[Any, list[dict[str, Any]]]:
     return grouped
 
 
-def _data(task: Task, layout: Interface, row: pd.Series) -> dict[str, Any]:
+def _data(task: Task, layout: Interface, row: Mapping[str, Any]) -> dict[str, Any]:
     if layout.kind != "ranker":
         data = {column: plain(row[column]) for column in layout.columns}
         if isinstance(task, Classify) and task.image is not None:
@@ -238,7 +262,7 @@ def _annotation(
     record: dict[str, Any] = {
         "result": [] if skip else to_results(answer["value"], answer["meta"], task, layout, text),
         "completed_by": {"email": emails.get(answer["annotator"], answer["annotator"])},
-        "created_at": iso_time(answer["created_at"]),
+        "created_at": answer["created_at"],
         "was_cancelled": skip,
         "ground_truth": False,
     }

@@ -54,8 +54,6 @@ from .._checks import check, check_kwargs
 from .._payload import display_text
 from ..tasks import Classify, Rank, Spans, Task
 from .answers import (
-    PROJECT,
-    ExchangeProject,
     Imported,
     current_answers,
     item_json,
@@ -63,33 +61,46 @@ from .answers import (
     read_lines,
     write_lines,
 )
-from .prodigy_read import HASH_COLUMNS, read_examples
+from .export import CURRENT, ExportedRecords, encoded, exporting, manifest_for
+from .prodigy_read import read_examples
 from .span_tokens import misaligned, token_span, tokenizer
+
+#: What Prodigy's examples do not hold (recorded in the export's manifest).
+LOST = (
+    "durations", "comments", "guideline versions", "sub-second times", "answer sources",
+    "answers from a model", "a ranking's shown order", "suggestions",
+    "the events an answer replaced (one example per annotator's current answer)",
+)
 
 
 @check_kwargs
 def to_prodigy(
-    project: ExchangeProject,
+    project: Any,
     path: str | os.PathLike[str] | None = None,
     *,
     tokens: str | Callable[[str], Any] | None = None,
-) -> list[dict[str, Any]]:
+    as_of: Any = None,
+) -> ExportedRecords:
     """Return a project's answers as Prodigy examples (and write them as JSONL with ``path``).
 
     Parameters
     ----------
-    project : nblabel.Project
-        The project: each annotator's current answer is one example, oldest first.
+    project : nblabel.Project or nblabel.io.Snapshot
+        What to export: each annotator's current answer is one example, oldest first.
     path : str or os.PathLike, optional
-        A ``.jsonl`` file to write (UTF-8), e.g. for ``prodigy db-in``.
+        A ``.jsonl`` file to write (UTF-8), e.g. for ``prodigy db-in``; its manifest is written
+        beside it (``<path>.manifest.json``).
     tokens : {"whitespace", "words"} or callable, optional
         How span texts are split into Prodigy's ``tokens``; default the task's ``tokens=``,
         else ``"words"``.
+    as_of : int, datetime or str, optional
+        The event id or time to export as of (a project only; see :func:`~nblabel.io.snapshot`).
 
     Returns
     -------
     list of dict
-        The examples (see the module's notes for each kind of task).
+        The examples (see the module's notes for each kind of task); its ``manifest`` says
+        which events they hold and what Prodigy cannot (see :mod:`nblabel.io.export`).
 
     Raises
     ------
@@ -105,16 +116,20 @@ def to_prodigy(
     --------
     >>> examples = nl.io.to_prodigy(proj, "annotations.jsonl")  # doctest: +SKIP
     """
-    project = PROJECT("project", project)
+    project = exporting(project, as_of)
     task, df = project.task, project.df
     answers = current_answers(project)
     answers = answers[answers["source"] != "model"]
     writer = _Writer(task, df, tokens)
     examples = [writer.example(answer) for answer in answers.to_dict("records")]
-    writer.finish()
+    lost = [*LOST, *writer.finish()]
+    lines, digest = encoded(examples)
+    manifest = manifest_for(
+        project, examples, path, format="prodigy", how=CURRENT, lost=lost, data_hash=digest
+    )
     if path is not None:
-        write_lines(path, examples)
-    return examples
+        write_lines(path, lines)
+    return ExportedRecords(examples, manifest)
 
 
 @check_kwargs
@@ -169,33 +184,41 @@ class _Writer:
     """Write one project's answers as examples, counting what they cannot hold."""
 
     def __init__(self, task: Task, df: pd.DataFrame, tokens: Any) -> None:
-        self.task, self.df = task, df
+        self.task = task
         self.tokenize = tokenizer(task, tokens) if isinstance(task, Spans) else None
         self.truncated = self.unrated = 0
         self.loose: list[str] = []
+        self.rows = df.to_dict("records")
+        self.position = dict(zip(df.index, range(len(df)), strict=True))
+        self.hashes: dict[Any, tuple[int, int, dict]] = {}  # item -> hashes and meta
 
     def example(self, answer: dict[str, Any]) -> dict[str, Any]:
-        row = self.df.loc[answer["item"]]
+        item = answer["item"]
+        row = self.rows[self.position[item]]
         example = self._input(row)
-        hashes = {c: plain(row[c]) if c in self.df.columns else None for c in HASH_COLUMNS}
-        input_hash = hashes["_input_hash"]
-        if input_hash is None:
-            input_hash = stable_hash(example)
+        known = self.hashes.get(item)  # the view and the question are the task's: one per item
+        if known is None:
+            input_hash = plain(row.get("_input_hash"))
+            input_hash = stable_hash(example) if input_hash is None else int(input_hash)
         question = self._question(example, answer)
-        task_hash = hashes["_task_hash"]
-        if task_hash is None:
-            task_hash = stable_hash([input_hash, example["_view_id"], question])
-        example["meta"] = {"item": item_json(answer["item"])}
-        example["_input_hash"], example["_task_hash"] = int(input_hash), int(task_hash)
+        if known is None:
+            task_hash = plain(row.get("_task_hash"))
+            if task_hash is None:
+                task_hash = stable_hash([input_hash, example["_view_id"], question])
+            known = self.hashes[item] = (input_hash, int(task_hash), {"item": item_json(item)})
+        input_hash, task_hash, meta = known
+        example["meta"] = dict(meta)
+        example["_input_hash"], example["_task_hash"] = input_hash, task_hash
         if answer["event"] == "skip":
             example["answer"] = "ignore"
         if answer["flag"] == "unsure":
             example["flagged"] = True
         example["_annotator_id"] = example["_session_id"] = answer["annotator"]
-        example["_timestamp"] = int(pd.Timestamp(answer["created_at"]).timestamp())
+        example["_timestamp"] = int(answer["created_at"].timestamp())
         return example
 
-    def finish(self) -> None:
+    def finish(self) -> list[str]:
+        """Raise if spans did not fit the tokens; warn about, and return, what was not written."""
         if self.loose:
             raise ValueError(
                 f"spans of {len(self.loose)} items do not start and end on Prodigy's tokens "
@@ -212,8 +235,9 @@ class _Writer:
                 f"Prodigy's choice holds one preferred group and no ratings: {' and '.join(lost)} "
                 "are not written.", UserWarning, stacklevel=4,
             )
+        return lost
 
-    def _input(self, row: pd.Series) -> dict[str, Any]:
+    def _input(self, row: dict[str, Any]) -> dict[str, Any]:
         task = self.task
         if isinstance(task, Spans):
             return {"text": display_text(row[task.text]) or ""}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +31,17 @@ from .._items import encode_item
 from ..store import ANSWER_EVENTS, SOURCES, NewEvent, now_us
 from ..tasks import Task
 from .answers import CurrentAnswers
+from .bulk_columns import (
+    ContentText,
+    Refusal,
+    checked_column,
+    column,
+    first_refusals,
+    gaps,
+    missing,
+    positions,
+    times,
+)
 
 #: Where an imported event keeps its stable key (in ``meta``).
 IMPORT_KEY = "import_key"
@@ -180,65 +190,97 @@ class _Planner:
         self.holders: dict[str, set[str]] = {}
         self.seen_keys: dict[str, Any] = {}
         self.content_count: Counter[str] = Counter()
-        self.checked: dict[str, dict[tuple[type, Any], tuple[Any] | RowRefused]] = {}
-        self.encoded: dict[int, str] = {}
+        self.fields: dict[str, list[Any]] = {}  # each column's checked cells
+        self.early: dict[int, Refusal] = {}  # rows refused for a field checked before the value
+        self.late: dict[int, Refusal] = {}  # … or after it
+        self.empty: dict[str, list[bool]] = {}  # which cells of a column are empty
+        self.retracts = False  # whether the frame holds retracts
+        self.cells: dict[str, list[Any]] = {}  # the cells checked row by row
+        self.encoded: dict[int, str] = {}  # row position -> encoded item id
+        self.content = ContentText()
         self.row: Any = None  # the label of the row being checked
         shown = state.task.columns()
         self.item_columns = {col: state.df[col].to_numpy(dtype=object) for col in shown}
 
     def plan(self) -> ImportPlan:
         frame, plan = self.frame, ImportPlan()
-        n = len(frame)
-        columns = {name: _column(frame, name) for name in (
-            "item", "annotator", "value", *OPTIONAL_COLUMNS)}
-        keys = _column(frame, self.key)
-        positions = _positions(self.state.df.index, columns["item"]).tolist()
-        created, bad_times = _times(frame["created_at"] if "created_at" in frame else None, n)
+        cells = self.cells = {
+            name: column(frame, name) for name in ("item", "annotator", "value", "meta")
+        }
+        keys = column(frame, self.key)
+        where = positions(self.state.df.index, cells["item"]).tolist()
+        created, bad_times = times(
+            frame["created_at"] if "created_at" in frame else None, len(frame)
+        )
+        self._read_columns(where)
         for at, label in enumerate(frame.index):
-            row = {name: values[at] for name, values in columns.items()}
             self.row = label
             try:
                 if at in bad_times:
                     raise RowRefused("created_at", bad_times[at])
-                event, import_key = self._event(row, positions[at], created[at], keys[at])
+                event, import_key = self._event(at, where[at], created[at], keys[at])
             except RowRefused as refused:
-                who = self.default_annotator if _missing(row["annotator"]) else row["annotator"]
-                plan.refused.append((label, row["item"], who, refused.field, str(refused)))
+                who = self.default_annotator if self.empty["annotator"][at] else (
+                    cells["annotator"][at])
+                plan.refused.append((label, cells["item"][at], who, refused.field, str(refused)))
                 continue
             if import_key in self.state.stored_keys:
                 plan.present += 1
                 continue
-            self._advance(event, positions[at])
+            self._advance(event, where[at])
             plan.events.append(event)
-            plan.known[event.item] = positions[at]
+            plan.known[event.item] = where[at]
         return plan
+
+    def _read_columns(self, where: list[int]) -> None:
+        """Check the fields that do not depend on the rows before, a column at a time."""
+        frame = self.frame
+        found = sorted(set(where) - {-1})
+        ids = self.state.df.index.take(found).tolist() if found else []
+        self.encoded = {pos: encode_item(item) for pos, item in zip(found, ids, strict=True)}
+        annotators, early_a = checked_column(
+            frame, "annotator", check, self.default_annotator,
+            required="no annotator: fill the column or pass annotator=",
+        )
+        events, early_e = checked_column(frame, "event", _EVENT, "label")
+        sources, early_s = checked_column(frame, "source", _SOURCE, self.default_source)
+        flags, late_f = checked_column(frame, "flag", check, None)
+        comments, late_c = checked_column(frame, "comment", check, None, cache=False)
+        guidelines, late_g = checked_column(frame, "guideline", _GUIDELINE, None)
+        durations, late_d = checked_column(frame, "duration_ms", _duration, None)
+        self.fields = {
+            "annotator": annotators, "event": events, "source": sources, "flag": flags,
+            "comment": comments, "guideline": guidelines, "duration_ms": durations,
+        }
+        # a row reports its first bad field: these before its value and meta, those after
+        self.early = first_refusals(early_a, early_e, early_s)
+        self.late = first_refusals(late_f, late_c, late_g, late_d)
+        self.empty = {name: gaps(frame, name) for name in ("annotator", "value", "meta")}
+        self.retracts = "retract" in events
 
     # -- one row -----------------------------------------------------------------------------
     def _event(
-        self, row: dict[str, Any], pos: int, created_us: int | None, source_id: Any
+        self, at: int, pos: int, created_us: int | None, source_id: Any
     ) -> tuple[NewEvent, str]:
         if pos < 0:
             raise RowRefused("item", (
-                f"item {row['item']!r} is not in the DataFrame's index (e.g. "
+                f"item {self.cells['item'][at]!r} is not in the DataFrame's index (e.g. "
                 f"{self.state.df.index[:3].tolist()})"))
-        item = self._encoded(pos)
-        if _missing(row["annotator"]) and self.default_annotator is None:
-            raise RowRefused("annotator", "no annotator: fill the column or pass annotator=")
-        who = self._field("annotator", check, row["annotator"], self.default_annotator)
-        event = self._field("event", _EVENT, row["event"], "label")
-        source = self._field("source", _SOURCE, row["source"], self.default_source)
-        value = self._value(event, row["value"], pos)
-        meta, own = self._meta(event, row["meta"], value)
-        details = {
-            "flag": self._field("flag", check, row["flag"], None),
-            "comment": self._field("comment", check, row["comment"], None, cache=False),
-            "guideline": self._field("guideline", _GUIDELINE, row["guideline"], None),
-            "duration_ms": self._field("duration_ms", _duration, row["duration_ms"], None),
-        }
+        item = self.encoded[pos]
+        fields = self.fields
+        if at in self.early:
+            raise RowRefused(self.early[at].field, self.early[at].reason)
+        who, event, source = fields["annotator"][at], fields["event"][at], fields["source"][at]
+        value = self._value(event, at, pos)
+        meta, own = self._meta(event, at, value)
+        if at in self.late:
+            raise RowRefused(self.late[at].field, self.late[at].reason)
+        flag, comment = fields["flag"][at], fields["comment"][at]
+        guideline, duration_ms = fields["guideline"][at], fields["duration_ms"][at]
         try:
-            content = json.dumps(
-                [item, who, event, value, source, created_us, details, meta],
-                sort_keys=True, ensure_ascii=False,
+            content = self.content.text(
+                item, who, event, value, source, created_us, comment, duration_ms, flag,
+                guideline, meta,
             )
         except (TypeError, ValueError) as error:  # e.g. an object the task let through
             raise RowRefused("value", f"the answer cannot be stored as JSON ({error})") from None
@@ -246,54 +288,19 @@ class _Planner:
         if import_key not in self.state.stored_keys:  # a stored answer is already counted
             self._check_state(event, source, who, pos, item)
         new = NewEvent(
-            item=item, annotator=who, event=event, value=value, source=source,
-            meta={**(meta or {}), **own, IMPORT_KEY: import_key, IMPORTED_US: self.imported_us},
-            created_us=self.imported_us if created_us is None else created_us, **details,
+            item, who, event, value, flag, comment, source, guideline, duration_ms,
+            {**(meta or {}), **own, IMPORT_KEY: import_key, IMPORTED_US: self.imported_us},
+            self.imported_us if created_us is None else created_us,
         )
         return new, import_key
 
-    def _encoded(self, pos: int) -> str:
-        if pos not in self.encoded:
-            self.encoded[pos] = encode_item(self.state.df.index[pos])
-        return self.encoded[pos]
-
-    def _field(
-        self, name: str, rule: Callable[[str, Any], Any], value: Any, default: Any,
-        cache: bool = True,
-    ) -> Any:
-        """Return a cell checked by ``rule`` (``default`` where it is empty), or refuse the row.
-
-        Results are kept per value: a column holds few distinct annotators, sources or flags.
-        """
-        if _missing(value):
-            if default is None:  # every optional field's rule takes an empty cell as None
-                return None
-            value = default
-        known = self.checked.setdefault(name, {})
-        try:
-            result = known[type(value), value] if cache else None
-        except (KeyError, TypeError):  # not seen yet, or unhashable
-            result = None
-        if result is None:
-            try:
-                result = (rule(name, value),)
-            except ValueError as error:  # ArgumentTypeError is a ValueError too
-                result = RowRefused(name, str(error).rstrip("."))
-            if cache:
-                try:
-                    known[type(value), value] = result
-                except TypeError:
-                    pass
-        if isinstance(result, RowRefused):
-            raise result
-        return result[0]
-
-    def _value(self, event: str, value: Any, pos: int) -> Any:
+    def _value(self, event: str, at: int, pos: int) -> Any:
+        value, empty = self.cells["value"][at], self.empty["value"][at]
         if event != "label":
-            if not _missing(value):
+            if not empty:
                 raise RowRefused("value", f"a {event} carries no value, got {value!r}")
             return None
-        if _missing(value):
+        if empty:
             raise RowRefused("value", "a label needs a value (this one is missing)")
         row = {col: values[pos] for col, values in self.item_columns.items()}
         try:
@@ -301,13 +308,14 @@ class _Planner:
         except (TypeError, ValueError) as error:
             raise RowRefused("value", str(error)) from None
 
-    def _meta(self, event: str, meta: Any, value: Any) -> tuple[Any, dict[str, Any]]:
-        if _missing(meta) and event == "label":
+    def _meta(self, event: str, at: int, value: Any) -> tuple[Any, dict[str, Any]]:
+        meta, empty = self.cells["meta"][at], self.empty["meta"][at]
+        if empty and event == "label":
             try:
                 return self.state.task.validate_meta_for(None, value), {}
             except (TypeError, ValueError) as error:
                 raise RowRefused("meta", str(error)) from None
-        if _missing(meta):
+        if empty:
             meta = {}
         if not isinstance(meta, Mapping):
             raise RowRefused("meta", f"meta must be a dict of details or empty, got {meta!r}")
@@ -328,7 +336,7 @@ class _Planner:
 
     def _key(self, source_id: Any, earlier: Any, content: str) -> str:
         if self.key is not None:
-            if _missing(source_id) or isinstance(source_id, bool) or not isinstance(
+            if missing(source_id) or isinstance(source_id, bool) or not isinstance(
                 source_id, str | int | np.integer
             ):
                 raise RowRefused("key", f"{self.key} must be a str or int id, got {source_id!r}")
@@ -358,7 +366,8 @@ class _Planner:
                 f"{sorted(holders)}"))
 
     def _advance(self, event: NewEvent, pos: int) -> None:
-        self.has_answer[pos, event.annotator] = event.event != "retract"
+        if self.retracts:  # only a retract asks whether the rows before answered
+            self.has_answer[pos, event.annotator] = event.event != "retract"
         if self.state.overlap is not None and event.source == "human":
             if event.event == "label":
                 self._holders(event.item).add(event.annotator)
@@ -376,61 +385,6 @@ class _Planner:
         return self.holders[item]
 
 
-def _column(frame: pd.DataFrame, name: str | None) -> list[Any]:
-    if name is None or name not in frame.columns:
-        return [None] * len(frame)
-    return frame[name].tolist()
-
-
-def _positions(index: pd.Index, items: list[Any]) -> np.ndarray:
-    """Return each item's row position in ``index`` (-1 where it is not there)."""
-    try:
-        return np.asarray(index.get_indexer(pd.Index(items, dtype=object)), dtype=np.intp)
-    except (TypeError, ValueError):
-        found = []
-        for item in items:
-            try:
-                pos = index.get_loc(item)
-            except (KeyError, TypeError, ValueError):
-                pos = -1
-            found.append(pos if isinstance(pos, int | np.integer) else -1)
-        return np.asarray(found, dtype=np.intp)
-
-
-def _times(values: pd.Series | None, n: int) -> tuple[list[int | None], dict[int, str]]:
-    """Return each time in UTC microseconds (None where missing), and the rows that are not times.
-
-    A time without a zone is taken as UTC; numbers are refused (their unit is unknown).
-    """
-    if values is None:
-        return [None] * n, {}
-    if pd.api.types.is_datetime64_any_dtype(values):
-        moments = values.dt.tz_localize("UTC") if values.dt.tz is None else values
-        micros = moments.dt.as_unit("us").astype("int64").tolist()
-        missing = moments.isna().tolist()
-        return [None if gap else us for us, gap in zip(micros, missing, strict=True)], {}
-    created: list[int | None] = [None] * n
-    bad: dict[int, str] = {}
-    for at, value in enumerate(values.tolist()):
-        if _missing(value):
-            continue
-        if isinstance(value, bool | int | float | np.number):
-            bad[at] = f"created_at must be a time (datetime or ISO text), got the number {value!r}"
-            continue
-        try:
-            moment = pd.Timestamp(value)
-        except (TypeError, ValueError) as error:
-            bad[at] = f"created_at {value!r} is not a time ({error})"
-            continue
-        if moment is pd.NaT:
-            bad[at] = f"created_at {value!r} is not a time"
-            continue
-        if moment.tzinfo is None:
-            moment = moment.tz_localize("UTC")
-        created[at] = int(moment.value // 1000)
-    return created, bad
-
-
 def _duration(name: str, value: Any) -> int | None:
     number = _DURATION(name, value)
     return None if number is None else int(round(number))
@@ -441,10 +395,3 @@ def _checked(name: str, rule: Callable[[str, Any], Any], value: Any) -> Any:
         return rule(name, value)
     except ValueError as error:  # ArgumentTypeError is a ValueError too
         raise RowRefused(name, str(error).rstrip(".")) from None
-
-
-def _missing(value: Any) -> bool:
-    """Whether a cell is empty: None, NaN, NaT or pandas' NA (lists and dicts never are)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)

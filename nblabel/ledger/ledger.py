@@ -184,7 +184,11 @@ class Ledger:
             if timed and ids == list(range(first, first + len(ids))):
                 # Nothing was written in between: mirror the batch without reading it back.
                 rows = [
-                    StoredEvent(id=event_id, **{**event._asdict(), "meta": event.meta or None})
+                    StoredEvent(
+                        event_id, event.item, event.annotator, event.event, event.value,
+                        event.flag, event.comment, event.source, event.guideline,
+                        event.created_us, event.duration_ms, event.meta or None,
+                    )
                     for event_id, event in zip(ids, events, strict=True)
                 ]
                 self._ingest(rows, known)

@@ -33,8 +33,9 @@ class Reports(ProjectBase):
 
         ``how``: the most recent current answer (of ``annotator`` if given), or a consensus,
         ``"majority"`` or ``"dawid_skene"`` (:mod:`nblabel.consensus`), where an adjudicated
-        answer settles its item (see :mod:`nblabel.settle`). ``as_of``: the labels as they
-        were at an event id or a time (see :meth:`snapshot`).
+        answer settles its item (see :mod:`nblabel.settle`); span answers are settled span by
+        span with ``"majority"`` (:func:`nblabel.consensus.span_vote`). ``as_of``: the labels
+        as they were at an event id or a time (see :meth:`snapshot`).
         """
         if how not in settle.HOW:
             raise ValueError(f"how={how!r} is not supported; use one of {list(settle.HOW)}.")
@@ -45,7 +46,10 @@ class Reports(ProjectBase):
             if annotator is not None:
                 raise ValueError(f"how={how!r} combines annotators; do not pass annotator=.")
             votes = self._counted()
-            return settle.consensus_labels(votes, self._ledger.answers, self.df.index, how, name)
+            return settle.consensus_labels(
+                votes, self._ledger.answers, self.df.index, how, name,
+                spans=isinstance(self.task, Spans),
+            )
         self.refresh()
         if annotator is not None:
             annotator = _annotator(annotator)

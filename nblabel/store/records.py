@@ -101,6 +101,7 @@ class GuidelineVersion(NamedTuple):
 
 
 _KIND = OneOf(EVENT_KINDS)
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), built once
 _SOURCE = OneOf(SOURCES)
 
 
@@ -126,8 +127,8 @@ def event_row(project_id: int, event: NewEvent) -> dict[str, Any]:
     row = event._asdict()
     row["project_id"] = project_id
     value, meta = row["value"], row["meta"]
-    row["value"] = None if value is None else json.dumps(value, ensure_ascii=False)
-    row["meta"] = None if not meta else json.dumps(meta, ensure_ascii=False)
+    row["value"] = None if value is None else _JSON.encode(value)
+    row["meta"] = None if not meta else _JSON.encode(meta)
     if row["created_us"] is None:
         row["created_us"] = now_us()
     return row
