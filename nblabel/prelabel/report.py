@@ -77,7 +77,8 @@ def suggestion_report(
     """
     suggestions = events[events["event"] == "suggest"]
     answers = _current_human_answers(events)
-    shown = answers[answers["meta"].map(lambda m: isinstance(m, dict) and "suggestion" in m)]
+    shown = answers[answers["meta"].map(lambda m: isinstance(m, dict) and "suggestion" in m)
+                    .astype(bool)]  # a mask even with no answers (not a list of columns)
     acceptance = _acceptance(shown, answers, suggestions, bins, ci)
     return SuggestionReport(
         acceptance,
@@ -188,7 +189,8 @@ def _anchoring(answers: pd.DataFrame, settled: pd.Series, ci: float) -> pd.DataF
 
     groups = {}
     for condition, key in (("shown", "suggestion"), ("hidden", "hidden_suggestion")):
-        picked = answers[answers["meta"].map(lambda m, k=key: suggestion_of(m, k) is not None)]
+        picked = answers[answers["meta"].map(lambda m, k=key: suggestion_of(m, k) is not None)
+                         .astype(bool)]
         suggested = [value_key(suggestion_of(m, key)) for m in picked["meta"]]
         given = [value_key(v) for v in picked["value"]]
         truth = settled.reindex(picked["item"]).to_numpy()
