@@ -151,3 +151,29 @@ def test_the_report_of_label_set_suggestions_settles_on_the_latest_answers(tmp_p
     assert by[["key", "answers", "agree"]].values.tolist() == [["sets", 2, 1]]
     assert report.prelabelers[["prelabeler", "answers", "agree"]].values.tolist() == [["sets", 2, 1]]
     proj.close()
+
+
+def test_the_report_counts_suggested_spans_per_annotator_label_and_source(tmp_path):
+    df = pd.DataFrame({"text": ["Ana met Ben in Lima.", "Ben flew to Oslo.", "Nothing here."]})
+    proj = nl.Project(df, nl.Spans(["PER", "LOC"], text="text"), store=tmp_path / "s.db")
+
+    def decided(source, spans, accepted):
+        rejected = [i for i in range(len(spans)) if i not in accepted]
+        return {"suggestions": {"source": source, "spans": spans, "accepted": accepted, "edited": [],
+                                "rejected": rejected, "ignored": []}}
+
+    proj.add(0, [(0, 3, "PER"), (15, 19, "LOC")], "ana",
+             meta=decided("prelabel:gazetteer", [[0, 3, "PER"], [8, 11, "LOC"], [15, 19, "LOC"]], [0, 2]))
+    proj.add(1, [(0, 3, "PER")], "ben", meta=decided("model", [[0, 3, "PER"], [12, 16, "PER"]], [0]))
+    proj.add(2, [], "ben")
+    table = proj.suggestion_report().acceptance.set_index(["scope", "key"])[["answers", "agree"]]
+    assert table.to_dict("index") == {
+        ("overall", "suggested spans"): {"answers": 5, "agree": 3},
+        ("annotator", "ana"): {"answers": 3, "agree": 2},
+        ("annotator", "ben"): {"answers": 2, "agree": 1},
+        ("label", "LOC"): {"answers": 2, "agree": 1},
+        ("label", "PER"): {"answers": 3, "agree": 2},
+        ("suggested_by", "gazetteer"): {"answers": 3, "agree": 2},
+        ("suggested_by", "model"): {"answers": 2, "agree": 1},
+    }
+    proj.close()
