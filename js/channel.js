@@ -56,21 +56,21 @@ export function connectSession(model, session, { onChange, onLost }) {
     }
   };
   // Answers leave after the next item is painted: serialising and sending a kernel message
-  // takes a few milliseconds that the annotator should not wait for. One answer (or undo) is in
-  // flight at a time, the next leaves when the kernel has replied: a kernel may handle a widget's
-  // messages on more than one thread (JupyterLab sends comm messages over a kernel subshell, and
-  // ipykernel routes each to the thread of the widget's last reply), and two in flight could be
-  // stored in the other order.
+  // takes a few milliseconds that the annotator should not wait for. One request is in flight at
+  // a time: a kernel may handle a widget's messages on more than one thread (JupyterLab sends
+  // comm messages over a kernel subshell, and ipykernel routes each to the thread of the
+  // widget's last reply), and two in flight could be stored in the other order. What was
+  // answered meanwhile leaves together, as one "batch" the kernel handles in order, so a slow
+  // kernel costs one round trip per batch, not one per answer.
   const outbox = [];
   let flushTimer = null;
-  let inFlight = null; // the request id the kernel has not replied to
+  let inFlight = null; // the request id whose reply ends the request in flight
   const flush = () => {
     flushTimer = null;
-    while (outbox.length && inFlight === null) {
-      const message = outbox.shift();
-      if (!post(message)) return;
-      inFlight = message.req;
-    }
+    if (inFlight !== null || !outbox.length) return;
+    const waiting = outbox.splice(0);
+    if (!post(waiting.length === 1 ? waiting[0] : { kind: "batch", messages: waiting })) return;
+    inFlight = waiting[waiting.length - 1].req;
   };
   session.send = (message) => {
     outbox.push(message);

@@ -53,26 +53,35 @@ test("a view says hello with its own id and takes only the snapshot addressed to
   assert.equal(changes(), 1);
 });
 
-test("answers leave after the keypress, one in flight at a time, and a disconnect sends what is left", async () => {
+test("answers leave after the keypress, one request in flight, what waited leaves as one batch, a disconnect sends what is left", async () => {
   const model = fakeModel();
   const { session, channel } = connected(model);
-  model.deliver({ kind: "snapshot", to: model.sent[0].to, history: [], upcoming: [0, 1, 2, 3].map((p) => item(p)), exhausted: true });
+  model.deliver({ kind: "snapshot", to: model.sent[0].to, history: [], upcoming: [0, 1, 2, 3, 4].map((p) => item(p)), exhausted: true });
   session.answer("a");
-  session.answer("b");
-  assert.equal(model.sent.length, 1, "nothing is sent before the next item is painted");
   await tick();
-  assert.deepEqual(model.sent.slice(1).map((m) => [m.kind, m.pos, m.value]), [["answer", 0, "a"]], "the next waits for the kernel's reply");
+  assert.deepEqual(model.sent.slice(1).map((m) => [m.kind, m.pos, m.value]), [["answer", 0, "a"]], "a lone answer leaves as itself");
+  session.answer("b");
+  session.answer("c");
+  assert.equal(model.sent.length, 2, "nothing is sent before the next item is painted");
+  await tick();
+  assert.equal(model.sent.length, 2, "the next waits for the kernel's reply");
   model.deliver({ kind: "ack", req: "r77", pos: 3, answer: null, append: [] });
   assert.equal(model.sent.length, 2, "another view's ack is not the reply");
   model.deliver({ kind: "ack", req: "r1", pos: 0, event_id: 1, answer: { event: "label", value: "a", flag: null, comment: null }, append: [] });
-  assert.deepEqual(model.sent.slice(2).map((m) => [m.kind, m.pos, m.value]), [["answer", 1, "b"]]);
-  model.deliver({ kind: "reject", req: "r2", pos: 1, reason: "no" });
-  session.answer("c");
+  const batch = model.sent[2];
+  assert.equal(batch.kind, "batch", "what waited leaves together");
+  assert.deepEqual(batch.messages.map((m) => [m.kind, m.req, m.pos, m.value]), [["answer", "r2", 1, "b"], ["answer", "r3", 2, "c"]], "in order");
   session.answer("d");
+  await tick();
+  model.deliver({ kind: "reject", req: "r2", pos: 1, reason: "no" });
+  assert.equal(model.sent.length, 3, "a reply to the batch's first answer does not end the batch");
+  model.deliver({ kind: "ack", req: "r3", pos: 2, event_id: 2, answer: { event: "label", value: "c", flag: null, comment: null }, append: [] });
+  assert.deepEqual([model.sent[3].kind, model.sent[3].value], ["answer", "d"], "the reply to its last answer does");
+  session.answer("e");
   channel.disconnect();
-  assert.deepEqual(model.sent.slice(3).map((m) => [m.kind, m.value]), [["answer", "c"], ["answer", "d"]], "flushed on disconnect, in order");
+  assert.deepEqual(model.sent.slice(4).map((m) => [m.kind, m.value]), [["answer", "e"]], "flushed on disconnect");
   assert.equal(model.listening(), 0, "the handler is removed");
-  model.deliver({ kind: "ack", req: "r3", pos: 1, answer: null, append: [] });
+  model.deliver({ kind: "ack", req: "r4", pos: 3, answer: null, append: [] });
   assert.equal(session.pendingCount(), 2, "a disconnected session hears nothing more");
 });
 

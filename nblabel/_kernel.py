@@ -1,8 +1,9 @@
 """The kernel's event loop: where widget, view and mirror changes run, and how a worker hands over.
 
-nblabel changes widgets, views and a project's in-memory mirror of the log on one thread only:
-in a Jupyter kernel, the kernel's own event loop (a tornado ``IOLoop`` on the main thread), where
-the kernel also handles the messages that come from the browser. Work that may take long (a
+nblabel changes widgets, views and a project's in-memory mirror of the log under the ledger's
+lock, and schedules its own changes on the kernel's event loop (a tornado ``IOLoop`` on the main
+thread). The browser's messages may arrive on a kernel subshell's thread; the session handles
+them under the same lock. Work that may take long (a
 model's retrain) runs in a worker thread; it never touches a widget itself. It hands its result
 over with :meth:`Scheduler.soon`, which queues a callback on the loop and returns at once; the
 callback then makes the change on the loop's thread.

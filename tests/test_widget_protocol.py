@@ -1,6 +1,7 @@
 """The kernel half of the item-window protocol, driven by simulated front-end messages."""
 
 import io
+import threading
 
 import pandas as pd
 import pytest
@@ -98,6 +99,48 @@ def test_unknown_messages_are_ignored(numbers):
     browser = Browser(numbers.label("ana"))
     assert browser.say(kind="launch-missiles") == []
     assert browser.say(nonsense=True) == []
+
+
+def test_a_batch_is_handled_in_order_each_message_replied_to_as_if_alone(numbers):
+    browser = Browser(numbers.label("ana", window=3))
+    browser.hello()
+    replies = browser.say(kind="batch", messages=[
+        {"kind": "answer", "req": "r1", "pos": 0, "event": "label", "value": "a"},
+        {"kind": "answer", "req": "r2", "pos": 1, "event": "label", "value": "nope"},
+        {"kind": "answer", "req": "r3", "pos": 1, "event": "label", "value": "b"},
+        {"kind": "retract", "req": "r4", "pos": 1},
+        {"kind": "answer", "req": "r5", "pos": 2, "event": "skip", "value": None},
+    ])
+    assert [(r["kind"], r["req"]) for r in replies] == [
+        ("ack", "r1"), ("reject", "r2"), ("ack", "r3"), ("ack", "r4"), ("ack", "r5")]
+    assert numbers.annotations[["item", "event"]].values.tolist() == [
+        [0, "label"], [1, "label"], [1, "retract"], [2, "skip"]]
+    assert browser.say(kind="batch", messages="not a list") == []
+    assert len(numbers.annotations) == 4
+
+
+@pytest.mark.parametrize("message", [
+    {"kind": "answer", "req": "r1", "pos": 0, "event": "label", "value": "a"},
+    {"kind": "hello", "to": "view-2"},
+    {"kind": "poll"},
+], ids=["answer", "hello", "poll"])
+def test_a_message_on_another_thread_waits_for_the_ledger(numbers, message):
+    # A kernel may hand widget messages to a subshell's thread while a cell changes the project.
+    widget = numbers.label("ana")
+    browser = Browser(widget)
+    browser.hello()
+    handled = threading.Event()
+
+    def from_a_subshell():
+        browser.say(**message)
+        handled.set()
+
+    with widget._session.context.ledger.lock:
+        thread = threading.Thread(target=from_a_subshell)
+        thread.start()
+        assert not handled.wait(0.5), "the message was handled while the ledger was held"
+    thread.join(30)
+    assert handled.is_set()
 
 
 def test_skip_and_undo(numbers):

@@ -109,7 +109,16 @@ class AnnotatorSession:
 
     # -- messages from the browser ---------------------------------------------------------
     def handle(self, message: Any, reply: Listener) -> None:
-        """Act on one message from a view's browser side."""
+        """Act on one message from a view's browser side.
+
+        Under the ledger's lock, like every other change of the views: a kernel may hand a
+        widget's messages to another thread than its event loop (a subshell), and the lock keeps
+        them from interleaving with a poll, another view's answer or code writing events.
+        """
+        with self.context.ledger.lock:
+            self._dispatch(message, reply)
+
+    def _dispatch(self, message: Any, reply: Listener) -> None:
         kind = message.get("kind") if isinstance(message, dict) else None
         if kind == "hello":
             content, buffers = self.snapshot()

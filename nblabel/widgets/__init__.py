@@ -105,7 +105,17 @@ class LabelerWidget(anywidget.AnyWidget):
         self.model = status
 
     # -- browser messages ----------------------------------------------------------------------
-    def _on_message(self, _widget: Any, content: Any, _buffers: list[bytes]) -> None:
+    def _on_message(self, widget: Any, content: Any, buffers: list[bytes]) -> None:
+        if isinstance(content, dict) and content.get("kind") == "batch":
+            # What the browser answered while its previous request was in flight, in order:
+            # each message is handled (and replied to) as if it had come alone.
+            messages = content.get("messages")
+            if not isinstance(messages, list):
+                log.warning("ignoring a batch without a list of messages: %r", content)
+                return
+            for message in messages:
+                self._on_message(widget, message, buffers)
+            return
         try:
             self._session.handle(content, self)
         except Exception as error:  # an answer must never vanish silently: reject it

@@ -26,6 +26,7 @@ import pytest
 
 from .jupyter_server import JupyterServer, ServerStartError, start_server
 from .lab import CHROMIUM, launch_chromium
+from .peers import PeerServer, PeerStartError, start_peer
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = Path(os.environ.get("NBLABEL_BROWSER_ARTIFACTS", HERE / "artifacts"))
@@ -139,6 +140,29 @@ def server(request: pytest.FixtureRequest) -> JupyterServer:
     ui=server.app)``.
     """
     return request.getfixturevalue(f"{request.param}_server")
+
+
+def serve_peer(request: pytest.FixtureRequest, kind: str, files: dict[str, str]) -> Iterator[PeerServer]:
+    """Serve ``files`` with a marimo or Voilà server for a module's tests (a fixture's body).
+
+    Fails under CI (skips otherwise) if the server cannot start; if a test of the module failed,
+    the server's log is kept under the artifacts folder.
+    """
+    try:
+        server = start_peer(kind, files)
+    except (FileNotFoundError, PeerStartError) as error:
+        unavailable(f"could not start {kind}: {error}")
+    failed = request.session.testsfailed
+    print(f"{kind} log: {server.log_path}")
+    try:
+        yield server
+    finally:
+        if request.session.testsfailed > failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            kept = ARTIFACTS / f"{kind}-server-{request.node.name}.log"
+            kept.write_text(server.log_tail(400))
+            print(f"{kind} server log kept at {kept}")
+        server.stop()
 
 
 # ------------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ import pytest
 import nblabel as nl
 from nblabel._preference_data import load_answer_pairs
 
-from .conftest import ARTIFACTS, unavailable
+from .conftest import serve_peer
 from .lab import wait_until
-from .peers import PeerServer, PeerStartError, start_peer
+from .peers import PeerServer
 
 pytestmark = pytest.mark.browser
 
@@ -113,21 +113,7 @@ APPS = {
 @pytest.fixture(scope="module")
 def marimo(request: pytest.FixtureRequest) -> Iterator[PeerServer]:
     """A ``marimo run`` server of the apps above (fails under CI if it cannot start)."""
-    try:
-        server = start_peer("marimo", APPS)
-    except (FileNotFoundError, PeerStartError) as error:
-        unavailable(f"could not start marimo: {error}")
-    failed = request.session.testsfailed
-    print(f"marimo log: {server.log_path}")
-    try:
-        yield server
-    finally:
-        if request.session.testsfailed > failed:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            kept = ARTIFACTS / f"marimo-server-{request.node.name}.log"
-            kept.write_text(server.log_tail(400))
-            print(f"marimo server log kept at {kept}")
-        server.stop()
+    yield from serve_peer(request, "marimo", APPS)
 
 
 #: The project each app labels, by app.

@@ -17,9 +17,9 @@ import pytest
 
 import nblabel as nl
 
-from .conftest import ARTIFACTS, unavailable
+from .conftest import serve_peer
 from .lab import wait_until
-from .peers import PeerServer, PeerStartError, start_peer
+from .peers import PeerServer
 
 pytestmark = pytest.mark.browser
 
@@ -54,21 +54,7 @@ def notebook(cells: list[str]) -> str:
 @pytest.fixture(scope="module")
 def voila(request: pytest.FixtureRequest) -> Iterator[PeerServer]:
     """A Voilà server of the labeling notebook (fails under CI if it cannot start)."""
-    try:
-        server = start_peer("voila", {"label.ipynb": notebook([SETUP, LABEL])})
-    except (FileNotFoundError, PeerStartError) as error:
-        unavailable(f"could not start voila: {error}")
-    failed = request.session.testsfailed
-    print(f"voila log: {server.log_path}")
-    try:
-        yield server
-    finally:
-        if request.session.testsfailed > failed:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            kept = ARTIFACTS / f"voila-server-{request.node.name}.log"
-            kept.write_text(server.log_tail(400))
-            print(f"voila server log kept at {kept}")
-        server.stop()
+    yield from serve_peer(request, "voila", {"label.ipynb": notebook([SETUP, LABEL])})
 
 
 def shown_item(widget) -> str:
