@@ -303,3 +303,62 @@ def test_chart_data_is_valid_json_with_gaps(annotations):
     for chart in (charts.agreement(summary), charts.learning_curve(history)):
         json.dumps(chart.to_dict(), allow_nan=False)
         json.dumps(alt.JupyterChart(chart).spec, allow_nan=False)
+
+
+# -- label sets and spans: the model per label ---------------------------------------------------
+def span(start, end, label, confidence=None):
+    found = {"start": start, "end": end, "label": label}
+    return found if confidence is None else {**found, "confidence": confidence}
+
+
+def test_label_outcomes_of_label_sets_and_spans():
+    sets = pd.DataFrame({"label": [["a", "b"], [], None], "heldout": [["b", "c"], ["a"], ["a"]]},
+                        index=["x", "y", "z"])
+    got = charts.label_outcomes(sets)
+    assert got.values.tolist() == [["x", "a", "missed", 1], ["y", "a", "extra", 1], ["x", "b", "agreed", 1],
+                                   ["x", "c", "extra", 1]], "unlabeled rows are left out"
+    spans = pd.DataFrame({"label": [[span(0, 3, "PER"), span(4, 8, "LOC")]],
+                          "heldout": [[span(0, 3, "PER", 0.9), span(4, 7, "LOC", 0.5), (10, 12, "LOC")]]})
+    got = charts.label_outcomes(spans).set_index(["label", "outcome"])["count"].to_dict()
+    assert got == {("LOC", "missed"): 1, ("LOC", "extra"): 2, ("PER", "agreed"): 1}, \
+        "a span agrees only with the same start, end and label"
+    with pytest.raises(ValueError, match="single-label model use nl.charts.confusion"):
+        charts.label_outcomes(pd.DataFrame({"label": ["a"], "heldout": ["a"]}))
+
+
+def test_label_scores_and_the_per_label_chart():
+    frame = pd.DataFrame({"label": [["a"], ["a"], ["a", "b"], []], "heldout": [["a"], [], ["a"], ["b"]]})
+    scores = charts.label_scores(charts.label_outcomes(frame), ["a", "b", "c"])
+    assert scores.loc["a", ["agreed", "missed", "extra", "support"]].tolist() == [2, 1, 0, 3]
+    assert scores.loc["a", "recall"] == pytest.approx(2 / 3) and scores.loc["a", "precision"] == 1.0
+    assert scores.loc["b", "f1"] == 0.0 and np.isnan(scores.loc["c", "precision"])
+    chart = charts.per_label(frame, ["a", "b", "c"])
+    data = chart.data
+    assert len(data) == 9 and set(data["outcome"]) == {"agreed", "missed", "extra"}
+    assert data.loc[data["label"] == "a", "row"].iloc[0] == "a · F1 0.80"
+    assert data.loc[data["label"] == "c", "row"].iloc[0] == "c · F1 –"
+    assert chart.to_dict()["title"] == "Model vs given labels, per label (4 items, micro-F1 0.57)"
+    whole = chart.to_dict()
+    params = [p["name"] for part in [whole, *whole["layer"]] for p in part.get("params", [])]
+    assert params == [charts.CELL_SELECTION]
+
+
+def test_clicked_outcomes_map_back_to_items():
+    frame = pd.DataFrame({"label": [["a"], ["a"], ["b"]], "heldout": [["a"], [], ["a"]]}, index=[10, 11, 12])
+    assert charts.outcome_items(frame, [{"label": "a", "outcome": "missed"}]).tolist() == [11]
+    assert charts.outcome_items(frame, [{"label": "a", "outcome": "extra"},
+                                        {"label": "a", "outcome": "agreed"}]).tolist() == [10, 12]
+    with pytest.raises(ValueError, match="outcome"):
+        charts.outcome_items(frame, [{"label": "a", "predicted": "b"}])
+
+
+def test_span_calibration_counts_each_predicted_span():
+    frame = pd.DataFrame({
+        "label": [[span(0, 3, "PER")], [span(0, 2, "LOC")], None],
+        "heldout": [[span(0, 3, "PER", 0.95), span(5, 9, "LOC", 0.92)], [span(0, 2, "LOC", 0.15)],
+                    [span(1, 2, "PER", 0.5)]],
+    })
+    chart = charts.span_calibration(frame, bins=10)
+    data = chart.layer[1].data
+    assert data[["bin_start", "count", "accuracy"]].values.tolist() == [[0.1, 1, 1.0], [0.9, 2, 0.5]]
+    assert chart.title.startswith("Calibration: expected error") and chart.title.endswith("over 3 held-out spans")

@@ -7,6 +7,8 @@ import threading
 import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
+from span_corpus import LABELS as SPAN_LABELS
+from span_corpus import make_corpus
 
 import nblabel as nl
 from nblabel import charts
@@ -567,13 +569,150 @@ def test_closing_stops_listening(project, clock):
     assert dash.draws["labels"] == 1
 
 
-def test_dashboard_of_a_spans_project_draws_progress(tmp_path, texts, clock):
-    proj = nl.Project(texts, nl.Spans(["PER"], text="text"), store=tmp_path / "s.db", name="s")
+def test_dashboard_of_a_spans_project_counts_spans_per_label(tmp_path, texts, clock):
+    proj = nl.Project(texts, nl.Spans(["PER", "LOC"], text="text"), store=tmp_path / "s.db", name="s")
     dash = make(proj, clock, min_interval=0)
-    proj.add("t0", [{"start": 0, "end": 5, "label": "PER"}], "ana")
+    proj.add("t0", [{"start": 0, "end": 5, "label": "PER"}, {"start": 6, "end": 13, "label": "PER"}], "ana")
+    proj.add("t1", [{"start": 0, "end": 7, "label": "LOC"}], "ben")
     clock.run()
-    assert "classification tasks" in dash.slots["labels"].note
+    counts = chart_data(dash, "labels").set_index(["label", "annotator"])["count"].to_dict()
+    assert counts == {("PER", "ana"): 2, ("LOC", "ben"): 1}, "each span counts once for its label"
     assert dash.slots["progress"].draws == 2
+    dash.close()
+    proj.close()
+
+
+# -- label sets and spans -----------------------------------------------------------------------
+def ticket_sets(df: pd.DataFrame) -> dict:
+    """Each ticket's label set: its intent, and "urgent" when it is urgent."""
+    return {item: [df.at[item, "intent"], *(["urgent"] if df.at[item, "urgent"] else [])]
+            for item in df.index}
+
+
+def key(element):
+    """A label of a label set as it is; a span as (start, end, label)."""
+    return (element["start"], element["end"], element["label"]) if isinstance(element, dict) else element
+
+
+def outcome_counts(frame: pd.DataFrame, column: str = "heldout") -> dict:
+    """(label, outcome) -> count, counted here from the frame without nblabel's code."""
+    counts: dict = {}
+    for given, guessed in zip(frame["label"], frame[column], strict=True):
+        truth, model = {key(e) for e in given}, {key(e) for e in guessed}
+        for keys, outcome in ((truth & model, "agreed"), (truth - model, "missed"), (model - truth, "extra")):
+            for k in keys:
+                name = k[2] if isinstance(k, tuple) else k
+                counts[(name, outcome)] = counts.get((name, outcome), 0) + 1
+    return counts
+
+
+@pytest.fixture
+def multi_label(tmp_path, clock):
+    df = nl.datasets.load_support_tickets()
+    labels = [*INTENTS, "urgent"]
+    proj = nl.Project(df, nl.Classify(labels, text="text", multi=True), store=tmp_path / "m.db", name="m")
+    dash = make(proj, clock, min_interval=0, agreement_resamples=20)
+    sets = ticket_sets(df)
+    for item in df.index[:80]:
+        proj.add(item, sets[item], "ana")
+    for item in df.index[:30]:  # ben never marks anything urgent
+        proj.add(item, sets[item][:1], "ben")
+    learner = proj.learn(LogisticRegression(max_iter=300, C=20), retrain_every=1000, seed=0, cv=3)
+    learner.request()
+    assert learner.wait(60)
+    clock.run()
+    yield proj, dash
+    dash.close()
+    proj.close()
+
+
+def test_a_multi_label_model_is_drawn_per_label(multi_label):
+    proj, dash = multi_label
+    assert dash.status["status"] == "ready", dash.status
+    for name in ("labels", "agreement", "pairs", "uncertainty", "confusion", "learning_curve", "calibration"):
+        assert dash.slots[name].spec is not None, (name, dash.slots[name].note)
+    assert dash.slots["pairs"].title == "Pairwise krippendorff_alpha", "MASI alpha for label sets, not kappa"
+    predictions = proj.learner.state.predictions()
+    given = predictions[predictions["label"].notna()]
+    data = chart_data(dash, "confusion")
+    drawn = {(row.label, row.outcome): row.count for row in data.itertuples() if row.count}
+    assert drawn == outcome_counts(given)
+    assert set(data["label"]) == {*INTENTS, "urgent"}, "every label has a row, used or not"
+    assert dash.slots["confusion"].title.startswith("Model vs given labels, per label (80 items")
+    bug = data[(data["label"] == "bug") & (data["outcome"] == "agreed")].iloc[0]
+    agreed, missed, extra = (drawn.get(("bug", o), 0) for o in ("agreed", "missed", "extra"))
+    assert bug["recall"] == pytest.approx(agreed / (agreed + missed))
+    assert bug["precision"] == pytest.approx(agreed / (agreed + extra))
+    assert bug["row"] == f"bug · F1 {2 * agreed / (2 * agreed + missed + extra):.2f}"
+    assert "held-out predictions" in dash.slots["calibration"].title
+
+
+def test_clicking_a_per_label_cell_lists_the_items_behind_it(multi_label):
+    proj, dash = multi_label
+    predictions = proj.learner.state.predictions()
+    given = predictions[predictions["label"].notna()]
+    label, outcome = max(((k, v) for k, v in outcome_counts(given).items() if k[1] != "agreed"), key=lambda kv: kv[1])[0]
+    click(dash, "confusion", [{"label": label, "outcome": outcome}])
+    if outcome == "missed":
+        expected = [i for i in given.index if label in given.at[i, "label"] and label not in given.at[i, "heldout"]]
+    else:
+        expected = [i for i in given.index if label not in given.at[i, "label"] and label in given.at[i, "heldout"]]
+    assert expected and dash.selected.tolist() == expected
+    assert dash.selection["caption"].startswith(f"{len(expected)} items: {label}: ")
+
+
+@pytest.fixture
+def span_model(tmp_path, clock):
+    df = make_corpus(120, seed=1)
+    proj = nl.Project(df, nl.Spans(SPAN_LABELS, text="text"), store=tmp_path / "s.db", name="s")
+    dash = make(proj, clock, min_interval=0, agreement_resamples=20)
+    for item in df.index[:40]:
+        proj.add(item, df.at[item, "gold"], "ana")
+    for item in df.index[:20]:  # ben leaves out organisations
+        proj.add(item, [s for s in df.at[item, "gold"] if s["label"] != "ORG"], "ben")
+    learner = proj.learn(retrain_every=1000, seed=0, cv=3)
+    learner.request()
+    assert learner.wait(120)
+    clock.run()
+    yield proj, dash
+    dash.close()
+    proj.close()
+
+
+def test_a_span_model_is_drawn_per_label_over_spans(span_model):
+    proj, dash = span_model
+    assert dash.status["status"] == "ready", dash.status
+    for name in ("labels", "agreement", "pairs", "uncertainty", "confusion", "calibration"):
+        assert dash.slots[name].spec is not None, (name, dash.slots[name].note)
+    assert dash.slots["pairs"].title == "Pairwise span_agreement"
+    predictions = proj.learner.state.predictions()
+    given = predictions[predictions["label"].notna()]
+    data = chart_data(dash, "confusion")
+    assert {(r.label, r.outcome): r.count for r in data.itertuples() if r.count} == outcome_counts(given)
+    assert dash.slots["confusion"].title.startswith("Model vs given spans, per label (40 items")
+    spans = sum(len(s) for s in given["heldout"])
+    assert dash.slots["calibration"].title.endswith(f"over {spans} held-out spans")
+    assert chart_data(dash, "uncertainty")["count"].sum() == 80
+
+
+def test_clicked_span_cells_list_their_documents_with_the_spans_as_text(span_model):
+    proj, dash = span_model
+    predictions = proj.learner.state.predictions()
+    given = predictions[predictions["label"].notna()]
+    agreed = [i for i in given.index
+              if {key(s) for s in given.at[i, "label"] if s["label"] == "PER"} & {key(s) for s in given.at[i, "heldout"]}]
+    click(dash, "confusion", [{"label": "PER", "outcome": "agreed"}])
+    assert agreed and dash.selected.tolist() == agreed
+    first = dash.selection["rows"][0]
+    text = proj.df.at[agreed[0], "text"]
+    assert first[2] == "; ".join(f"{text[s['start']:s['end']]} ({s['label']})" for s in proj.labels()[agreed[0]])
+
+
+def test_a_ranking_dashboard_says_label_counts_are_for_other_tasks(tmp_path, clock):
+    options = pd.DataFrame({"a": ["x", "y", "z"], "b": ["p", "q", "r"]})
+    proj = nl.Project(options, nl.Rank(["a", "b"]), store=tmp_path / "r.db", name="r")
+    dash = make(proj, clock, min_interval=0)
+    assert "classification and span tasks" in dash.slots["labels"].note
     dash.close()
     proj.close()
 

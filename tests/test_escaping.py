@@ -368,6 +368,20 @@ def curves() -> pd.DataFrame:
     })
 
 
+def label_sets() -> pd.DataFrame:
+    """Shaped like a multi-label ``LearnerState.predictions()``, with hostile labels and items."""
+    given = [[LABELS[i % 4], LABELS[(i + 1) % 4]] for i in range(8)]
+    return pd.DataFrame({"label": given, "heldout": [g[:1] for g in given[1:]] + [[]]},
+                        index=ITEMS[:8])
+
+
+def span_predictions() -> pd.DataFrame:
+    """Shaped like a span model's ``predictions()``, with hostile labels."""
+    given = [[{"start": 0, "end": 3, "label": LABELS[i % 4]}] for i in range(8)]
+    guessed = [[{**g[0], "confidence": 0.1 * i}] if i % 2 else [] for i, g in enumerate(given)]
+    return pd.DataFrame({"label": given, "heldout": guessed}, index=ITEMS[:8])
+
+
 #: Each function or method of nblabel returning an altair chart, by qualified name.
 CHART_CASES: dict[str, ChartCase] = {
     "nblabel.charts.labeling.label_distribution": ChartCase(
@@ -392,6 +406,12 @@ CHART_CASES: dict[str, ChartCase] = {
         lambda p: charts.calibration(predictions()), ()),
     "nblabel.charts.model.confusion": ChartCase(
         lambda p: charts.confusion(predictions(), LABELS), tuple(LABELS)),
+    "nblabel.charts.outcomes.per_label": ChartCase(
+        lambda p: charts.per_label(label_sets(), LABELS, what=NAME), (*LABELS, NAME)),
+    "nblabel.charts.model.span_calibration": ChartCase(
+        lambda p: charts.span_calibration(span_predictions()), ()),
+    "nblabel.charts.model._reliability": ChartCase(
+        lambda p: charts.span_calibration(span_predictions()), ()),
     "nblabel.pilot.PilotReport.chart": ChartCase(
         lambda p: p.pilot_report(n=20).chart(), (*LABELS, *GUIDELINES)),
     "nblabel.charts.slices.slices": ChartCase(

@@ -174,6 +174,7 @@ def test_project_learn_on_a_span_task(corpus):
     widget._on_message(widget, {"kind": "hello", "to": "v"}, [])
     item = next(item for item in sent[-1]["upcoming"] if item.get("suggestion", {}).get("value"))
     assert item["suggestion"]["source"] == "model"
+    assert item["suggestion"]["version"] == learner.state.version >= 1, "whose model made it"
     widget._on_message(widget, {"kind": "answer", "req": "a", "pos": item["pos"], "event": "label",
                                 "value": item["suggestion"]["value"]}, [])
     assert sent[-1]["kind"] == "ack", sent[-1]

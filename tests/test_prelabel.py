@@ -127,3 +127,53 @@ def test_the_report_measures_acceptance_accuracy_and_anchoring(tmp_path):
     assert hidden.sum() == anchoring.loc["hidden", "answers"]
     assert "<h4>Anchoring: suggestion shown or hidden</h4>" in report._repr_html_()
     proj.close()
+
+
+def test_the_report_of_a_project_with_suggestions_and_no_answers_yet(tmp_path):
+    proj = nl.Project(tickets(), nl.Classify(INTENTS, text="text"), store=tmp_path / "p.db")
+    proj.prelabel(rules, name="rules", version="v1", progress=False)
+    report = proj.suggestion_report()
+    assert report.acceptance.empty
+    assert report.prelabelers[["prelabeler", "versions", "items"]].values.tolist() == [["rules", "v1", 8]]
+    assert report.anchoring.set_index("condition")["answers"].to_dict() == {"shown": 0, "hidden": 0, "shown - hidden": 0}
+    proj.close()
+
+
+def test_the_report_of_label_set_suggestions_settles_on_the_latest_answers(tmp_path):
+    df = tickets(6)
+    proj = nl.Project(df, nl.Classify(INTENTS, text="text", multi=True), store=tmp_path / "p.db")
+    proj.prelabel(lambda rows: [{"value": ["bug", "praise"], "confidence": 0.7}] * len(rows),
+                  name="sets", version="s1", progress=False)
+    proj.add(0, ["bug", "praise"], "ana", meta={"suggestion": ["bug", "praise"], "accepted": True})
+    proj.add(1, ["billing"], "ana", meta={"suggestion": ["bug", "praise"], "accepted": False})
+    report = proj.suggestion_report()
+    by = report.acceptance.query("scope == 'suggested_by'")
+    assert by[["key", "answers", "agree"]].values.tolist() == [["sets", 2, 1]]
+    assert report.prelabelers[["prelabeler", "answers", "agree"]].values.tolist() == [["sets", 2, 1]]
+    proj.close()
+
+
+def test_the_report_counts_suggested_spans_per_annotator_label_and_source(tmp_path):
+    df = pd.DataFrame({"text": ["Ana met Ben in Lima.", "Ben flew to Oslo.", "Nothing here."]})
+    proj = nl.Project(df, nl.Spans(["PER", "LOC"], text="text"), store=tmp_path / "s.db")
+
+    def decided(source, spans, accepted):
+        rejected = [i for i in range(len(spans)) if i not in accepted]
+        return {"suggestions": {"source": source, "spans": spans, "accepted": accepted, "edited": [],
+                                "rejected": rejected, "ignored": []}}
+
+    proj.add(0, [(0, 3, "PER"), (15, 19, "LOC")], "ana",
+             meta=decided("prelabel:gazetteer", [[0, 3, "PER"], [8, 11, "LOC"], [15, 19, "LOC"]], [0, 2]))
+    proj.add(1, [(0, 3, "PER")], "ben", meta=decided("model", [[0, 3, "PER"], [12, 16, "PER"]], [0]))
+    proj.add(2, [], "ben")
+    table = proj.suggestion_report().acceptance.set_index(["scope", "key"])[["answers", "agree"]]
+    assert table.to_dict("index") == {
+        ("overall", "suggested spans"): {"answers": 5, "agree": 3},
+        ("annotator", "ana"): {"answers": 3, "agree": 2},
+        ("annotator", "ben"): {"answers": 2, "agree": 1},
+        ("label", "LOC"): {"answers": 2, "agree": 1},
+        ("label", "PER"): {"answers": 3, "agree": 2},
+        ("suggested_by", "gazetteer"): {"answers": 3, "agree": 2},
+        ("suggested_by", "model"): {"answers": 2, "agree": 1},
+    }
+    proj.close()

@@ -11,11 +11,13 @@ bundled (:mod:`nblabel.charts.display`), where altair's default would load it fr
 combined from them display the same way, and :func:`offline` makes any altair chart do so.
 Your altair renderer settings are not changed.
 
-Two charts can be clicked: :func:`uncertainty_histogram` carries a point selection named
-``select_bin`` (fields ``bin_start``, ``bin_end``) and :func:`confusion` one named
-``select_cell`` (fields ``label``, ``predicted``). Shown with ``jchart = widget(chart)``, the
-clicked values are in ``jchart.selections.select_bin.value`` (a list of dicts, one per clicked
-mark); :func:`bin_items` and :func:`cell_items` turn them back into item ids.
+Three charts can be clicked: :func:`uncertainty_histogram` carries a point selection named
+``select_bin`` (fields ``bin_start``, ``bin_end``), :func:`confusion` one named ``select_cell``
+(fields ``label``, ``predicted``) and :func:`per_label` (the model against label sets or spans,
+label by label) one named ``select_cell`` too (fields ``label``, ``outcome``). Shown with
+``jchart = widget(chart)``, the clicked values are in ``jchart.selections.select_bin.value`` (a
+list of dicts, one per clicked mark); :func:`bin_items`, :func:`cell_items` and
+:func:`outcome_items` turn them back into item ids.
 
 Examples
 --------
@@ -26,7 +28,14 @@ Examples
 
 from .display import offline, widget
 from .labeling import agreement, label_distribution, pairwise_heatmap, progress, throughput
-from .model import calibration, confusion, learning_curve, uncertainty_histogram
+from .model import (
+    calibration,
+    confusion,
+    learning_curve,
+    span_calibration,
+    uncertainty_histogram,
+)
+from .outcomes import label_outcomes, label_scores, outcome_items, per_label
 from .selections import BIN_SELECTION, CELL_SELECTION, bin_items, cell_items
 from .slices import slices
 
@@ -39,11 +48,16 @@ __all__ = [
     "cell_items",
     "confusion",
     "label_distribution",
+    "label_outcomes",
+    "label_scores",
     "learning_curve",
     "offline",
+    "outcome_items",
     "pairwise_heatmap",
+    "per_label",
     "progress",
     "slices",
+    "span_calibration",
     "throughput",
     "uncertainty_histogram",
     "widget",

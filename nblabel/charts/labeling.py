@@ -29,8 +29,9 @@ def label_distribution(
     ----------
     data : pandas.DataFrame or pandas.Series
         Answers as :mod:`nblabel.agreement` reads them (e.g. ``proj.annotations``: each
-        annotator's current answers are counted; multi-label answers count once per label), or
-        one label per item (e.g. ``proj.labels()``; NaN = unlabeled).
+        annotator's current answers are counted; multi-label answers count once per label, span
+        answers once per span), or one label per item (e.g. ``proj.labels()``; NaN =
+        unlabeled).
     labels : sequence, optional
         Labels in display order (e.g. ``task.labels``); unused ones get an empty bar.
 
@@ -54,7 +55,8 @@ def label_distribution(
         )
     elif isinstance(data, pd.DataFrame):
         answers = _current(data)
-        exploded = answers.assign(label=answers["value"]).explode("label").dropna(subset="label")
+        exploded = answers.assign(label=answers["value"].map(_labels_in)).explode("label")
+        exploded = exploded.dropna(subset="label")
         table = (
             exploded.groupby(["label", "annotator"], sort=False).size()
             .rename("count").reset_index()
@@ -293,7 +295,18 @@ def _events(annotations: Any, needed: Sequence[str], caller: str) -> pd.DataFram
 
 
 def _explode(values: pd.Series) -> pd.Series:
-    return values.explode().dropna()
+    return values.map(_labels_in).explode().dropna()
+
+
+def _labels_in(value: Any) -> Any:
+    """Return the labels an answer gives: itself, a label set's, or the labels of its spans."""
+    if not isinstance(value, list | tuple):
+        return value
+    return [
+        element["label"] if isinstance(element, dict) else
+        element[2] if isinstance(element, list | tuple) and len(element) == 3 else element
+        for element in value
+    ]
 
 
 def _evenly(n: int, limit: int) -> np.ndarray:

@@ -176,9 +176,60 @@ def calibration(
     """
     table = columns(frame, [confidence, predicted, label], "calibration", "predictions")
     table = table.dropna(subset=[confidence, predicted, label])
-    bins = check("bins", bins)
     sure = table[confidence].to_numpy(dtype=float)
     right = (table[predicted].to_numpy(dtype=object) == table[label].to_numpy(dtype=object))
+    return _reliability(sure, right, check("bins", bins), "held-out predictions")
+
+
+def span_calibration(
+    frame: pd.DataFrame, bins: int = 10, *, predicted: str = "heldout", label: str = "label"
+) -> alt.LayerChart:
+    """Reliability diagram of a span model: how often a span is right, against its confidence.
+
+    Each predicted span counts once, right when a given span has the same start, end and label.
+    Use held-out predictions (the defaults read ``learner.state.predictions()`` of a span
+    model, whose ``heldout`` spans are out-of-fold predictions on labeled documents).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per document: the predicted spans (dicts with ``start``, ``end``, ``label`` and
+        ``confidence``) and the given ones; rows missing either are left out.
+    bins : int, default 10
+        Equal-width confidence bins over ``[0, 1]``.
+    predicted, label : str
+        Column names of the predicted spans and the given ones.
+
+    Returns
+    -------
+    altair.LayerChart
+        As :func:`calibration`, over spans.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "label": [[{"start": 0, "end": 3, "label": "PER"}]],
+    ...     "heldout": [[{"start": 0, "end": 3, "label": "PER", "confidence": 0.9},
+    ...                  {"start": 5, "end": 8, "label": "LOC", "confidence": 0.4}]]})
+    >>> span_calibration(frame).layer[1].data["count"].tolist()
+    [1, 1]
+    """
+    table = columns(frame, [predicted, label], "span_calibration", "predictions")
+    sure, right = [], []
+    for guessed, given in zip(table[predicted], table[label], strict=True):
+        if not isinstance(guessed, list | tuple) or not isinstance(given, list | tuple):
+            continue
+        truth = {(s["start"], s["end"], s["label"]) for s in given}
+        for span in guessed:
+            sure.append(float(span["confidence"]))
+            right.append((span["start"], span["end"], span["label"]) in truth)
+    return _reliability(np.asarray(sure, dtype=float), np.asarray(right, dtype=bool),
+                        check("bins", bins), "held-out spans")
+
+
+def _reliability(sure: np.ndarray, right: np.ndarray, bins: int, what: str) -> alt.LayerChart:
+    """Draw how often predictions are right against their confidence, binned."""
     edges = np.linspace(0.0, 1.0, bins + 1)
     slot = np.clip(np.searchsorted(edges, sure, side="right") - 1, 0, bins - 1)
     count = np.bincount(slot, minlength=bins)
@@ -191,7 +242,7 @@ def calibration(
         {"bin_start": edges[:-1][used], "bin_end": edges[1:][used],
          "confidence": mean_sure[used], "accuracy": accuracy[used], "count": count[used]}
     )
-    title = f"Calibration: expected error {ece:.3f} over {len(sure)} held-out predictions"
+    title = f"Calibration: expected error {ece:.3f} over {len(sure)} {what}"
     axis = alt.Scale(domain=[0, 1])
     diagonal = Chart(pd.DataFrame({"x": [0.0, 1.0]})).mark_line(
         strokeDash=[4, 4], color="gray"

@@ -50,7 +50,7 @@ def bin_items(frame: pd.DataFrame, selection: Any, column: str = "uncertainty") 
     values = numeric(frame, column, "bin_items", keep_missing=True)
     top = np.nanmax(values) if np.isfinite(values).any() else np.nan
     keep = np.zeros(len(values), dtype=bool)
-    for point in _points(selection, ("bin_start", "bin_end")):
+    for point in selected_points(selection, ("bin_start", "bin_end")):
         start, end = float(point["bin_start"]), float(point["bin_end"])
         keep |= (values >= start) & ((values < end) | ((values == end) & (end >= top)))
     return frame.index[keep]
@@ -88,11 +88,12 @@ def cell_items(
     given = table[label].to_numpy(dtype=object)
     guessed = table[predicted].to_numpy(dtype=object)
     keep = np.zeros(len(table), dtype=bool)
-    for point in _points(selection, ("label", "predicted")):
+    for point in selected_points(selection, ("label", "predicted")):
         keep |= (given == point["label"]) & (guessed == point["predicted"])
     return frame.index[keep]
 
-def _points(selection: Any, fields: tuple[str, ...]) -> list[Mapping[str, Any]]:
+def selected_points(selection: Any, fields: tuple[str, ...]) -> list[Mapping[str, Any]]:
+    """Return the clicked points of ``selection``, each checked to carry ``fields``."""
     value = getattr(selection, "value", selection)
     if value is None:
         return []

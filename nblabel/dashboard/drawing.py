@@ -9,8 +9,9 @@ Three parts, each with its own key, so a redraw recomputes only what its inputs 
   :data:`AGREEMENT_BUDGET` seconds last time). Past that, the panels keep the last result and
   say how many answers it lags behind, and the intervals are recomputed on demand (the panel's
   "Update" button, :meth:`Drawing.draw` with ``agreement=True``);
-- the model (status, pool uncertainty, confusion matrix, learning curve, calibration): the
-  learner's state object, replaced by each retrain.
+- the model (status, pool uncertainty, the model against the answers, learning curve,
+  calibration; see :mod:`nblabel.dashboard.model_part` for each kind of answer): the learner's
+  state object, replaced by each retrain.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ import pandas as pd
 from ..agreement.data import AgreementWarning, read_answers
 from ..charts.labeling import agreement as agreement_chart
 from ..charts.labeling import label_distribution, pairwise_heatmap, progress, throughput
-from ..charts.model import calibration, confusion, learning_curve, uncertainty_histogram
-from ..tasks import Classify
+from ..charts.model import learning_curve
+from ..tasks import Classify, Spans
+from .model_part import PANELS as MODEL_PANELS
+from .model_part import draw_model, drawn_for
 from .panels import MODEL, PANELS
 from .protocol import DashboardProject
 from .slots import Slot
@@ -69,7 +72,8 @@ class Drawing:
         self.resamples = resamples
         self.slots = {panel.name: Slot(panel) for panel in PANELS}
         self.status = {"status": "none", "message": _NO_MODEL}
-        #: What the clickable charts were drawn from: ``predictions``, ``pool``, ``confusion``.
+        #: What the clickable charts were drawn from: ``predictions``, ``pool``, ``confusion``
+        #: (a :class:`~nblabel.dashboard.model_part.Cells`).
         self.frames: dict[str, Any] = {}
         self._on_state = on_state
         self._events_key: tuple[int, int] | None = None
@@ -113,11 +117,11 @@ class Drawing:
 
     def _draw_labeling(self, events: pd.DataFrame) -> None:
         task = self.project.task
-        if isinstance(task, Classify):
+        if isinstance(task, Classify | Spans):
             self.slots["labels"].update(label_distribution(events, list(task.labels)))
         else:
-            self.slots["labels"].update(None, f"Label counts are drawn for classification tasks "
-                                              f"(this one is {task.kind!r}).")
+            self.slots["labels"].update(None, f"Label counts are drawn for classification and "
+                                              f"span tasks (this one is {task.kind!r}).")
         self.slots["progress"].update(progress(events))
         self.slots["throughput"].update(throughput(events, every=self.every))
 
@@ -141,8 +145,9 @@ class Drawing:
 
     def _agreement(self, events: pd.DataFrame) -> None:
         agreement, pairs = self.slots["agreement"], self.slots["pairs"]
-        if not isinstance(self.project.task, Classify):
-            agreement.update(None, "Agreement is drawn for classification tasks; see "
+        metric = pair_metric(self.project.task)
+        if metric is None:
+            agreement.update(None, "Agreement is drawn for classification and span tasks; see "
                                    "nl.agreement for the others.")
             pairs.update(None)
             return
@@ -159,9 +164,9 @@ class Drawing:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", AgreementWarning)  # NaN rows are left undrawn
             summary = self.project.agreement(n=self.resamples)
-            matrix = _pairwise(human)
+            matrix = _pairwise(human, metric)
         agreement.update(agreement_chart(summary))
-        pairs.update(pairwise_heatmap(matrix, "cohen_kappa"))
+        pairs.update(pairwise_heatmap(matrix, metric))
 
     def _mark_agreement(self, key: tuple[int, int]) -> None:
         new = key[0] - self._agreement_key[0]
@@ -193,34 +198,15 @@ class Drawing:
             self.slots["learning_curve"].update(None, "The learning curve starts with the first "
                                                       "trained model.")
         task = self.project.task
-        if not state.has_model or not isinstance(task, Classify):
-            self.frames.pop("pool", None)
-            self.frames.pop("confusion", None)
-            note = ("Shown once a model is trained." if isinstance(task, Classify) else
-                    f"Drawn for classification tasks (this one is {task.kind!r}).")
-            for name in ("uncertainty", "confusion", "calibration"):
+        if not state.has_model or not drawn_for(task):
+            for name in ("predictions", "pool", "confusion"):
+                self.frames.pop(name, None)
+            note = ("Shown once a model is trained." if drawn_for(task) else
+                    f"Drawn for classification and span tasks (this one is {task.kind!r}).")
+            for name in MODEL_PANELS:
                 self.slots[name].update(None, note)
             return
-        predictions = state.predictions()
-        self.frames["predictions"] = predictions
-        labeled = predictions["label"].notna()
-        pool = predictions[~labeled]
-        self.frames["pool"] = pool
-        self.slots["uncertainty"].update(uncertainty_histogram(pool, bins=self.bins))
-        given = predictions[labeled]
-        column = "heldout" if given["heldout"].notna().any() else "suggestion"
-        self.frames["confusion"] = (given, column)
-        matrix = confusion(given, list(task.labels), predicted=column)
-        if column == "suggestion":  # no cross-validated predictions: say the view is in-sample
-            matrix = matrix.properties(
-                title=f"Model vs given label ({len(given)} items, in-sample: no cross-validation)"
-            )
-        self.slots["confusion"].update(matrix)
-        if column == "heldout":
-            self.slots["calibration"].update(calibration(given))
-        else:
-            self.slots["calibration"].update(None, "Calibration needs cross-validated "
-                                                   "predictions: learn(..., cv=5).")
+        self.frames.update(draw_model(self.slots, task, state, self.bins))
 
     def _follow_learner(self) -> Any:
         learner = self.project.learner
@@ -237,10 +223,23 @@ def _answers(events: pd.DataFrame) -> int:
     return int((events["event"] == "label").sum())
 
 
-def _pairwise(human: pd.DataFrame) -> pd.DataFrame:
+def pair_metric(task: Any) -> str | None:
+    """Return the agreement drawn per pair of annotators for ``task`` (None: not drawn).
+
+    Cohen's kappa for one label, Krippendorff's alpha with the MASI distance for label sets,
+    span F1 (exact matches) for spans.
+    """
+    if isinstance(task, Spans):
+        return "span_agreement"
+    if isinstance(task, Classify):
+        return "krippendorff_alpha" if task.multi else "cohen_kappa"
+    return None
+
+
+def _pairwise(human: pd.DataFrame, metric: str) -> pd.DataFrame:
     from ..agreement.resample import pairwise
 
-    return pairwise(human[["item", "annotator", "value", "event"]], "cohen_kappa")
+    return pairwise(human[["item", "annotator", "value", "event"]], metric)
 
 
 def _forget(source: Any, callback: Any) -> None:

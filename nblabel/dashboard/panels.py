@@ -63,13 +63,15 @@ PANELS = (
           "How far annotators agree, overall and per label; low or wide means unclear rules.",
           offset_step=6),
     Panel("pairs", "Agreement between annotators",
-          "Cohen's kappa for each pair: someone who reads the guideline differently stands out.",
+          "Agreement of each pair (Cohen's kappa; MASI alpha for label sets, span F1 for spans): "
+          "someone who reads the guideline differently stands out.",
           fit=False),
     Panel("uncertainty", "Pool uncertainty",
           "How unsure the model is about unlabeled items. Click a bar to list its items.",
           selection=BIN_SELECTION, height=_HEIGHT),
     Panel("confusion", "Model vs given label",
-          "Where the model and the answers part ways. Click a cell to list its items.",
+          "Where the model and the answers part ways (per label for label sets and spans). "
+          "Click a cell to list its items.",
           selection=CELL_SELECTION, fit=False),
     Panel("learning_curve", "Learning curve",
           "Cross-validated quality as labels grow: flat means more of the same helps little.",

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..tasks import Spans
 from .protocol import DashboardProject
 
 #: Characters of an item's text shown in the table.
@@ -42,6 +43,12 @@ def item_table(
     if predictions is not None:
         table["suggestion"] = predictions["suggestion"].reindex(items)
         table["confidence"] = predictions["confidence"].reindex(items).round(3)
+    if isinstance(project.task, Spans):  # spans as their text and label, not offsets
+        whole = project.df.loc[items, text]
+        for column in ("label", "suggestion"):
+            if column in table:
+                table[column] = [_spans_text(spans, doc)
+                                 for spans, doc in zip(table[column], whole, strict=True)]
     return table
 
 
@@ -65,6 +72,13 @@ def _cell(value: Any) -> str:
     if value is None or pd.isna(value):
         return ""
     return str(value)
+
+
+def _spans_text(spans: Any, text: Any) -> Any:
+    """Return spans as ``"Ana (PER); Lima (LOC)"``, each span's text as it is in ``text``."""
+    if not isinstance(spans, list) or not isinstance(text, str):
+        return spans
+    return "; ".join(f"{text[s['start']:s['end']]} ({s['label']})" for s in spans)
 
 
 def _truncate(value: Any) -> Any:

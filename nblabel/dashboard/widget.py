@@ -36,7 +36,7 @@ from .._checks import FIELDS, Integer, Number, Offers, check, check_kwargs
 from .._kernel import Scheduler, default_scheduler
 from ..charts.display import EMBED_OPTIONS
 from ..charts.labeling import throughput
-from ..charts.selections import bin_items, cell_items
+from ..charts.selections import bin_items
 from .drawing import Drawing
 from .panels import PANELS
 from .protocol import DashboardProject
@@ -246,9 +246,9 @@ class Dashboard(anywidget.AnyWidget):
     def _on_select(self, panel: Any, points: list[dict[str, Any]]) -> None:
         frames = self._drawing.frames
         if panel == "confusion" and "confusion" in frames:
-            given, column = frames["confusion"]
-            items = cell_items(given, points, predicted=column)
-            where = "; ".join(f"given {p['label']}, model {p['predicted']}" for p in points)
+            cells = frames["confusion"]
+            items = cells.items(points)
+            where = "; ".join(cells.describe(p) for p in points)
         elif panel == "uncertainty" and "pool" in frames:
             items = bin_items(frames["pool"], points)
             where = "; ".join(

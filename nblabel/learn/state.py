@@ -112,13 +112,15 @@ class LearnerState:
     def offer(self, pos: int) -> dict[str, Any] | None:
         """Return what a view suggests for row ``pos``: ``{"value", "confidence", "source"}``.
 
-        The value is an answer the task accepts; None without a model.
+        The value is an answer the task accepts; ``version`` is the model's; None without a
+        model.
         """
         if self.proba is None:
             return None
         row = self.proba[pos]
         best = int(row.argmax())
-        return {"value": self.classes[best], "confidence": float(row[best]), "source": "model"}
+        return {"value": self.classes[best], "confidence": float(row[best]), "source": "model",
+                "version": self.version}
 
     def _position(self, item: Any) -> int:
         try:

@@ -32,8 +32,9 @@ class SuggestionReport:
     ----------
     acceptance : pandas.DataFrame
         ``scope`` (overall, annotator, label, confidence, suggested_by), ``key``, ``answers``
-        (answers given with a suggestion shown; suggested spans for span tasks), ``agree``
-        (accepted), ``rate`` with ``low``/``high``; ``1 - rate`` is the correction rate.
+        (answers given with a suggestion shown; suggested spans for span tasks, each counted
+        once under its label and source), ``agree`` (accepted), ``rate`` with ``low``/``high``;
+        ``1 - rate`` is the correction rate.
     prelabelers : pandas.DataFrame
         Per pre-labeler: ``items`` suggested, ``answers`` (items with a settled label),
         ``agree`` (suggestion equal to it), ``rate``, ``low``, ``high``, ``cost``, ``tokens``.
@@ -77,7 +78,8 @@ def suggestion_report(
     """
     suggestions = events[events["event"] == "suggest"]
     answers = _current_human_answers(events)
-    shown = answers[answers["meta"].map(lambda m: isinstance(m, dict) and "suggestion" in m)]
+    shown = answers[answers["meta"].map(lambda m: isinstance(m, dict) and "suggestion" in m)
+                    .astype(bool)]  # a mask even with no answers (not a list of columns)
     acceptance = _acceptance(shown, answers, suggestions, bins, ci)
     return SuggestionReport(
         acceptance,
@@ -96,12 +98,7 @@ def _current_human_answers(events: pd.DataFrame) -> pd.DataFrame:
 def _acceptance(
     shown: pd.DataFrame, answers: pd.DataFrame, suggestions: pd.DataFrame, bins: int, ci: float
 ) -> pd.DataFrame:
-    rows: list[list[Any]] = []
-    spans = [_span_counts(meta) for meta in answers["meta"]]
-    span_answers = [counts for counts in spans if counts is not None]
-    if span_answers:
-        offered, kept = sum(c[0] for c in span_answers), sum(c[1] for c in span_answers)
-        rows.append(["overall", "suggested spans", *rate_row(kept, offered, ci)])
+    rows = _span_rows(answers, ci)
     if shown.empty:
         return pd.DataFrame(rows, columns=["scope", "key", *RATE_COLUMNS])
     accepted = shown["meta"].map(lambda m: bool(m.get("accepted")))
@@ -121,12 +118,26 @@ def _acceptance(
     return pd.DataFrame(rows, columns=["scope", "key", *RATE_COLUMNS])
 
 
-def _span_counts(meta: Any) -> tuple[int, int] | None:
-    """Return (suggested spans, accepted ones) of a span answer's details, or None."""
-    if not isinstance(meta, dict) or not isinstance(meta.get("suggestions"), dict):
-        return None
-    report = meta["suggestions"]
-    return len(report.get("spans", [])), len(report.get("accepted", []))
+def _span_rows(answers: pd.DataFrame, ci: float) -> list[list[Any]]:
+    """Return the acceptance of suggested spans: overall, per annotator, label and source."""
+    spans = []  # one row per suggested span: who answered, its label, whose it was, kept
+    for annotator, meta in zip(answers["annotator"], answers["meta"], strict=True):
+        if not isinstance(meta, dict) or not isinstance(meta.get("suggestions"), dict):
+            continue
+        report = meta["suggestions"]
+        kept = set(report.get("accepted", []))
+        source = str(report.get("source"))
+        by = source.split(":", 1)[1] if source.startswith("prelabel:") else source
+        spans.extend((annotator, span[2], by, index in kept)
+                     for index, span in enumerate(report.get("spans", [])))
+    if not spans:
+        return []
+    frame = pd.DataFrame(spans, columns=["annotator", "label", "suggested_by", "accepted"])
+    rows = [["overall", "suggested spans", *rate_row(frame["accepted"].sum(), len(frame), ci)]]
+    for scope in ("annotator", "label", "suggested_by"):
+        for key, group in frame.groupby(scope, sort=True):
+            rows.append([scope, str(key), *rate_row(group["accepted"].sum(), len(group), ci)])
+    return rows
 
 
 def _origin(answer: Any, suggestions: pd.DataFrame) -> tuple[str, float | None]:
@@ -188,7 +199,8 @@ def _anchoring(answers: pd.DataFrame, settled: pd.Series, ci: float) -> pd.DataF
 
     groups = {}
     for condition, key in (("shown", "suggestion"), ("hidden", "hidden_suggestion")):
-        picked = answers[answers["meta"].map(lambda m, k=key: suggestion_of(m, k) is not None)]
+        picked = answers[answers["meta"].map(lambda m, k=key: suggestion_of(m, k) is not None)
+                         .astype(bool)]
         suggested = [value_key(suggestion_of(m, key)) for m in picked["meta"]]
         given = [value_key(v) for v in picked["value"]]
         truth = settled.reindex(picked["item"]).to_numpy()

@@ -53,9 +53,14 @@ class Suggesting(ProjectBase):
 
     @check_kwargs
     def suggestion_report(self, *, bins: int = 5, ci: float = 0.95) -> SuggestionReport:
-        """Return acceptance, pre-labelers' accuracy and anchoring (``prelabel.report``)."""
+        """Return acceptance, pre-labelers' accuracy and anchoring (``prelabel.report``).
+
+        Settled labels are the majority of single-label answers, and the latest answer for
+        label sets and spans (a majority of sets or spans is not defined).
+        """
         from ..prelabel import suggestion_report
 
-        settled = self.labels(how="majority") if self.task.kind == "classify" else self.labels()
+        single = self.task.kind == "classify" and not self.task.multi
+        settled = self.labels(how="majority") if single else self.labels()
         return suggestion_report(self.annotations, settled, bins=check("bins", bins),
                                  ci=check("ci", ci))

@@ -14,6 +14,7 @@ from .lab import (
     wait_until,
     write_notebook,
 )
+from .test_model_suggestions import CORPUS
 
 pytestmark = pytest.mark.browser
 
@@ -187,3 +188,53 @@ def test_notebook7_dashboard_updates_and_a_click_lists_items(notebook_server, pa
     wait_until(lambda: table.locator("tbody tr").count() == count, 20, "the table of chosen items")
     assert table.locator("tbody th").all_inner_texts() == kernel.eval("dash.selected.tolist()")[:100]
     kernel.close()
+
+
+SPANS_SETUP = CORPUS + """
+from nblabel.dashboard import dashboard
+proj = nl.Project(people, nl.Spans(["PER", "LOC", "ORG"], text="text"), store="dash_spans.db", name="ner")
+for item in range(24):
+    proj.add(item, gold[item], "ben")
+proj.learn(retrain_every=1000, seed=0, cv=3)
+proj.learner.request()
+assert proj.learner.wait(120)
+dash = dashboard(proj, annotator="cy", min_interval=0.5, agreement_resamples=20)
+dash
+"""
+
+
+def test_a_span_models_dashboard_is_drawn_per_label_and_a_click_lists_documents(lab_server, page):
+    path = write_notebook(lab_server, "dash_spans.ipynb", [SPANS_SETUP])
+    open_notebook(page, lab_server, path)
+    run_all_cells(page)
+    wait_for_widget(page, ".nbl-dashboard")
+    with kernel_for(lab_server, path) as kernel:
+        kernel.execute("f = proj.learner.state.predictions(); given = f[f['label'].notna()]")
+        counts = kernel.eval("nl.charts.per_label(given, ['PER', 'LOC', 'ORG']).data"
+                             "[['label', 'outcome', 'count']].values.tolist()")
+        drawn = lambda: sorted([field(m, "label"), field(m, "outcome"), int(field(m, "count"))]  # noqa: E731
+                               for m in marks(page, "confusion", "rect mark"))
+        wait_until(lambda: drawn() == sorted(counts), 60, lambda: f"the per-label chart: {drawn()} vs {counts}")
+        wait_until(lambda: marks(page, "calibration", "circle"), 30, "the calibration of the spans' confidences")
+        assert "held-out spans" in page.locator(SLOT.format("calibration")).inner_text()
+        spans = sum(count for label, outcome, count in counts if outcome == "agreed")
+        wait_until(lambda: answers_drawn(page, "ben") == kernel.eval("sum(len(g) for g in gold[:24])"), 30,
+                   "ben's spans counted per label")
+        assert spans > 0
+
+        cells = page.locator(f"{SLOT.format('confusion')} svg path[aria-roledescription='rect mark']")
+        labels = cells.evaluate_all("nodes => nodes.map(n => n.getAttribute('aria-label'))")
+        chosen = next(i for i, m in enumerate(labels) if field(m, "label") == "PER" and field(m, "outcome") == "agreed")
+        cells.nth(chosen).scroll_into_view_if_needed()
+        box = cells.nth(chosen).bounding_box()
+        page.mouse.click(box["x"] + 4, box["y"] + 4)  # off the centred count text
+        expected = kernel.eval("nl.charts.outcome_items(given, [{'label': 'PER', 'outcome': 'agreed'}]).tolist()")
+        wait_until(lambda: kernel.eval("dash.selected.tolist()") == expected, 20, "the click in the kernel")
+        caption = page.locator(".nbl-dashboard .nbl-dash-caption")
+        wait_until(lambda: caption.count() and caption.inner_text().startswith(f"{len(expected)} item"), 20, "the caption")
+        assert "PER: given and predicted" in caption.inner_text()
+        first = page.locator(f"{TABLE} tbody tr").first
+        wait_until(first.is_visible, 20, "the table of chosen documents")
+        text = kernel.eval(f"people.at[{expected[0]}, 'text']")
+        shown = "; ".join(f"{text[s['start']:s['end']]} ({s['label']})" for s in kernel.eval(f"gold[{expected[0]}]"))
+        assert first.locator("td").nth(1).inner_text() == shown, "spans as their text and label"

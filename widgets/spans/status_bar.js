@@ -34,6 +34,7 @@ export function createStatusBar({ labels, keys, edit, submit, signal }) {
       setText(notice, now.notice);
       show(notice, Boolean(now.notice));
       setText(counts, now.counts);
+      counts.title = now.provenance;
       show(acceptAll, now.acceptAll);
       show(accept, now.accept);
       show(remove, now.remove);

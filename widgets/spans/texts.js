@@ -11,9 +11,11 @@ import { offeredSuggestion } from "./drafts.js";
  * @param {object} slot  the item (its stored answer and status)
  * @param {string[]} labels  the task's labels
  * @param {Array<string|null>} keys  their keys
- * @returns {{context: string, notice: string, counts: string, acceptAll: boolean, accept: boolean,
- *   remove: boolean, removeText: string}}  `acceptAll`, `accept`, `remove`: whether those
- *   buttons apply; `removeText`: what the remove button does
+ * @returns {{context: string, notice: string, counts: string, provenance: string, acceptAll: boolean,
+ *   accept: boolean, remove: boolean, removeText: string}}  `provenance`: whose suggestions these
+ *   are, with the pre-labeler's or model's version and its confidence (empty without one);
+ *   `acceptAll`, `accept`, `remove`: whether those buttons apply; `removeText`: what the remove
+ *   button does
  */
 export function spanStatus(doc, slot, labels, keys) {
   const focused = doc.focus ? doc.focus.kind : null;
@@ -22,7 +24,8 @@ export function spanStatus(doc, slot, labels, keys) {
   if (focused === "span") {
     context = `Span ${doc.describe(doc.focus.item)} — a label key relabels it · Delete removes it · Esc deselects`;
   } else if (focused) {
-    context = `${offered ? suggestedBy(offered) : "Suggestion"} ${doc.describe(doc.focus.item)} — Space accepts · a label key accepts it as that label · Delete rejects`;
+    const sure = offered ? spanConfidence(offered, doc.focus.item.index) : "";
+    context = `${offered ? suggestedBy(offered) : "Suggestion"} ${doc.describe(doc.focus.item)}${sure} — Space accepts · a label key accepts it as that label · Delete rejects`;
   } else if (doc.selection()) {
     const [start, end] = doc.selection();
     const described = labels.slice(0, 4).map((label, index) => (keys[index] ? `${label} (${keys[index]})` : label));
@@ -39,11 +42,29 @@ export function spanStatus(doc, slot, labels, keys) {
     context,
     notice: doc.notice || "",
     counts: `${count}${doc.changed() && slot.answer ? " (edited)" : ""} · ${next}`,
+    provenance: offered ? provenance(offered) : "",
     acceptAll: pending > 0 && !unchanged,
     accept: focused === "suggestion",
     remove: Boolean(focused),
     removeText: focused === "suggestion" ? " reject" : " delete",
   };
+}
+
+/**
+ * Whose suggestion it is, for a tooltip: "rules, version v2 · 90% sure", "model, version 3".
+ * @param {{source: string, by?: string|null, version?: string|number|null, confidence?: number|null}} offered
+ */
+export function provenance(offered) {
+  let text = offered.by || offered.source;
+  if (offered.version !== null && offered.version !== undefined) text += `, version ${offered.version}`;
+  if (typeof offered.confidence === "number") text += ` · ${Math.round(100 * offered.confidence)}% sure of this item`;
+  return text;
+}
+
+/** " at 91%": the confidence of suggestion `index` when the suggestion gives one per span. */
+function spanConfidence(offered, index) {
+  const value = Array.isArray(offered.confidences) ? offered.confidences[index] : undefined;
+  return typeof value === "number" ? ` at ${Math.round(100 * value)}%` : "";
 }
 
 /** An answer's spans in short: "3 spans (PER ×2, LOC)", "no spans". */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SpanDoc } from "./span_doc.js";
-import { describeSpans, spanStatus } from "./texts.js";
+import { describeSpans, provenance, spanStatus } from "./texts.js";
 
 const TEXT = "Ana lives in Paris.";
 const LABELS = ["PER", "LOC", "ORG", "DATE", "MISC"];
@@ -65,4 +65,18 @@ test("a pre-labeler's or the model's spans say whose they are", () => {
   assert.match(spanStatus(doc, slot, LABELS, KEYS).context, /^rules suggests .* — Space accepts/);
   const model = { ...slot, suggestion: { value: [], source: "model" } };
   assert.match(spanStatus(doc, model, LABELS, KEYS).context, /^model suggests /);
+});
+
+test("whose suggestions, in which version and how sure: the model's per span", () => {
+  const doc = new SpanDoc({ text: TEXT, suggestions: [[0, 3, "PER"], [13, 18, "LOC"]], source: "model" });
+  const offered = { value: [], source: "model", version: 3, confidence: 0.5, confidences: [0.914, 0.62] };
+  const slot = { answer: null, status: null, view: { text: TEXT }, suggestion: offered };
+  assert.equal(spanStatus(doc, slot, LABELS, KEYS).provenance, "model, version 3 · 50% sure of this item");
+  doc.focusNext(1);
+  assert.match(spanStatus(doc, slot, LABELS, KEYS).context, /^model suggests “Ana” \(PER\) at 91% — Space accepts/);
+  doc.focusNext(1);
+  assert.match(spanStatus(doc, slot, LABELS, KEYS).context, /^model suggests “Paris” \(LOC\) at 62% — /);
+  assert.equal(provenance({ source: "prelabel", by: "gazetteer", version: "v2", confidence: null }), "gazetteer, version v2");
+  const column = new SpanDoc({ text: TEXT, suggestions: [[0, 3, "PER"]], source: "column:guess" });
+  assert.equal(spanStatus(column, { answer: null, status: null, view: { text: TEXT, suggestions: [[0, 3, "PER"]] } }, LABELS, KEYS).provenance, "");
 });

@@ -55,7 +55,10 @@ class MultiLabelState(LearnerState):
         return label_sets(row, self.classes)[0], float(set_confidence(row)[0])
 
     def offer(self, pos: int) -> dict[str, Any] | None:
-        """Return the suggested label set for row ``pos`` as a view shows it (Enter accepts)."""
+        """Return the suggested label set for row ``pos`` as a view shows it (Enter accepts).
+
+        ``{"value", "confidence", "source": "model", "version"}`` (the model's version).
+        """
         if self.proba is None:
             return None
         row = self.proba[pos][None, :]
@@ -63,6 +66,7 @@ class MultiLabelState(LearnerState):
             "value": label_sets(row, self.classes)[0],
             "confidence": float(set_confidence(row)[0]),
             "source": "model",
+            "version": self.version,
         }
 
     def predictions(self) -> pd.DataFrame:

@@ -55,7 +55,8 @@ class SpanState(LearnerState):
         """Return the suggested spans for row ``pos`` as a view shows them.
 
         ``value`` is an answer the task accepts (spans without confidences), ``confidence``
-        is ``1 - uncertainty`` of the document and ``confidences`` those of each span.
+        is ``1 - uncertainty`` of the document, ``confidences`` those of each span and
+        ``version`` the model's.
         """
         if self.predicted is None:
             return None
@@ -65,6 +66,7 @@ class SpanState(LearnerState):
             "confidence": float(1.0 - self.uncertainty[pos]),
             "confidences": [s["confidence"] for s in spans],
             "source": "model",
+            "version": self.version,
         }
 
     def predictions(self) -> pd.DataFrame:
