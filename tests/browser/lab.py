@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
+    "TEXT_RANGE_JS",
     "launch_chromium",
     "notebook_url",
     "Kernel",
@@ -787,6 +788,24 @@ def restart_kernel(
 #:   * ``raf``: a backup that needs no observer: the first animation frame in which the
 #:     container's text/structure signature differs from the one at keydown.
 #: All three are stored as milliseconds after the keydown (``null`` if not seen within 5 s).
+#: A JavaScript function declaration, ``textRange(element, start, end)``: a DOM Range over the
+#: UTF-16 offsets [start, end) of the element's text, which may be spread over many text nodes
+#: (the span view cuts a long text into blocks and pieces). Paste it into a page script.
+TEXT_RANGE_JS = r"""
+function textRange(element, start, end) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let seen = 0, node, started = false;
+  while ((node = walker.nextNode())) {
+    const length = node.data.length;
+    if (!started && start < seen + length) { range.setStart(node, start - seen); started = true; }
+    if (started && end <= seen + length) { range.setEnd(node, end - seen); return range; }
+    seen += length;
+  }
+  throw new Error(`textRange: [${start}, ${end}) is outside the text (${seen} units)`);
+}
+"""
+
 PAINT_LATENCY_PROBE_JS = r"""
 (selector) => {
   const container = document.querySelector(selector);
@@ -801,7 +820,7 @@ PAINT_LATENCY_PROBE_JS = r"""
   const signature = () => container.textContent + '|' + container.getElementsByTagName('*').length;
   const probe = {records: [], pending: []};
   probe.onKey = (event) => {
-    const rec = {key: event.key || event.type, t0: event.timeStamp, mutation: null, frame: null, raf: null};
+    const rec = {key: event.key || event.type, t0: event.timeStamp, mutation: null, frame: null, shown: null, raf: null};
     probe.records.push(rec);
     probe.pending.push(rec);
     const before = signature();
@@ -821,6 +840,15 @@ PAINT_LATENCY_PROBE_JS = r"""
     requestAnimationFrame(() => {
       const painted = performance.now();
       for (const rec of hit) rec.frame = painted - rec.t0;
+      // A task queued from the frame's callbacks runs once the frame's style, layout and paint
+      // are done: the change is on screen (as far as the page's main thread goes).
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const shown = performance.now();
+        for (const rec of hit) rec.shown = shown - rec.t0;
+        channel.port1.close();
+      };
+      channel.port2.postMessage(null);
     });
   });
   probe.observer.observe(container, {
@@ -845,16 +873,18 @@ def install_paint_latency_probe(page: Page, container_selector: str) -> None:
 def read_paint_latencies(
     page: Page, *, clear: bool = True, wait: float = 2.0
 ) -> list[dict[str, Any]]:
-    """Return the probe's records: ``{"key", "t0", "mutation", "frame", "raf"}`` (ms).
+    """Return the probe's records: ``{"key", "t0", "mutation", "frame", "shown", "raf"}`` (ms).
 
-    Waits up to ``wait`` seconds for every recorded keydown to have been painted (``frame``
-    and ``raf`` set, or ``mutation`` missing for good); ``clear`` empties the record list.
+    ``frame`` is the next animation frame after the first DOM change, ``shown`` the end of that
+    frame's work on the main thread (style, layout, paint). Waits up to ``wait`` seconds for
+    every recorded keydown to have been shown (``shown`` set, or, when no mutation was seen,
+    ``raf``); ``clear`` empties the record list.
     """
 
     def settled() -> bool:
         return page.evaluate(
             r"""() => (window.__nblabelProbe ? window.__nblabelProbe.records : [])
-                 .every(r => r.raf !== null && (r.mutation === null || r.frame !== null))"""
+                 .every(r => (r.mutation === null ? r.raf !== null : r.shown !== null))"""
         )
 
     try:
@@ -866,7 +896,7 @@ def read_paint_latencies(
       const p = window.__nblabelProbe;
       if (!p) throw new Error('paint latency probe not installed');
       const out = p.records.map(r => ({key: r.key, t0: r.t0, mutation: r.mutation,
-                                       frame: r.frame, raf: r.raf}));
+                                       frame: r.frame, shown: r.shown, raf: r.raf}));
       if (clear) { p.records = []; p.pending = []; }
       return out;
     }""",
