@@ -87,7 +87,10 @@ function rankView(task) {
       shownSlot = slot;
     }
     const { session } = ctx;
-    if (pairwise) parts.differences.prepare(session.slots[session.cursor + 1]);
+    if (pairwise) {
+      const next = session.slots[session.cursor + 1];
+      parts.differences.prepare(next, (segments) => parts.pair.prepare(next, segments));
+    }
     const st = draftRanking(slot, draft);
     const shown = shownKeys(slot);
     if (pairwise) {
