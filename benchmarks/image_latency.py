@@ -110,6 +110,7 @@ async ({ count, base, token }) => {
   const box = document.createElement('div');
   box.className = 'naive-images';
   box.tabIndex = 0;
+  box.dataset.lmSuppressShortcuts = 'true'; // keep JupyterLab's command-mode keys away, as nblabel does
   box.style.cssText = 'border: 1px solid #ccc; padding: 8px;';
   const img = document.createElement('img');
   img.setAttribute('elementtiming', 'naive');
@@ -120,6 +121,7 @@ async ({ count, base, token }) => {
   box.addEventListener('keydown', (event) => {
     if (!'1234'.includes(event.key)) return;
     event.preventDefault();
+    event.stopPropagation();
     at = Math.min(at + 1, urls.length - 1);
     img.src = urls[at];
   });

@@ -1,6 +1,6 @@
 // The differences between the A/B texts as shown: compared once per item (diff.js does the
-// comparing), the next pair compared ahead while the browser is idle (and handed to the panes to
-// lay out ahead), and painted into a pane as marked runs of text.
+// comparing), the next pair compared ahead while the browser is idle, and painted into a pane as
+// marked runs of text.
 
 import { h } from "../../js/dom.js";
 import { diffTexts } from "./diff.js";
@@ -25,17 +25,15 @@ export function createDifferences(signal, wanted) {
   }
 
   /**
-   * When the browser is idle, compare `next` (the next pair) if highlighting is on, then hand
-   * its differences (or null) to `ready`, so the keypress that brings it on screen only has to
-   * show what was prepared.
-   * @param {object|null} next  the next item
-   * @param {(segments: object|null) => void} ready  called with what `next` shows
+   * While highlighting is on, compare `next` (the next pair) when the browser is idle, so the
+   * keypress that brings it on screen only has to paint it.
    */
-  function prepare(next, ready) {
-    if (ahead || signal.aborted || !next || !next.view) return;
+  function prepare(next) {
+    if (!wanted() || ahead || signal.aborted) return;
+    if (!next || !next.view || diffs.has(next)) return;
     const run = () => {
       ahead = null;
-      if (!signal.aborted) ready(wanted() ? of(next) : null);
+      if (wanted() && !signal.aborted) of(next);
     };
     if (typeof requestIdleCallback === "function") {
       const handle = requestIdleCallback(run, { timeout: 1000 });

@@ -87,10 +87,7 @@ function rankView(task) {
       shownSlot = slot;
     }
     const { session } = ctx;
-    if (pairwise) {
-      const next = session.slots[session.cursor + 1];
-      parts.differences.prepare(next, (segments) => parts.pair.prepare(next, segments));
-    }
+    if (pairwise) parts.differences.prepare(session.slots[session.cursor + 1]);
     const st = draftRanking(slot, draft);
     const shown = shownKeys(slot);
     if (pairwise) {

@@ -1,8 +1,5 @@
 // Two options side by side (A/B): their texts, scrolled together, with their differences
 // highlighted on demand; each pane's rating chips; the stored verdict shown on the winner.
-// Each pane has two text elements: the one shown, and one where the next pair is laid out ahead
-// while the browser is idle (hidden, not painted), so the keypress that brings the next pair on
-// screen swaps the two instead of laying out 10,000 characters.
 
 import { h, setText } from "../../js/dom.js";
 import { ratingChips } from "./chips.js";
@@ -23,23 +20,13 @@ export function createPair({ levels, session, rate, signal }) {
   const panes = [0, 1].map((side) => {
     const chips = ratingChips(levels, (level) => rate(shownKeys(session.current())[side], level), signal);
     const text = h("div", { class: "nbl-rank-text nbl-text", attrs: { tabindex: "-1" } });
-    const next = h("div", { class: "nbl-rank-next nbl-text", attrs: { tabindex: "-1", "aria-hidden": "true" } });
     const head = h("div", { class: "nbl-rank-head" }, h("span", { class: "nbl-rank-name", text: optionName(side, true) }), chips.element);
-    const pane = h("section", { class: "nbl-rank-pane", attrs: { "aria-label": `option ${optionName(side, true)}` } }, head, text, next);
+    const pane = h("section", { class: "nbl-rank-pane", attrs: { "aria-label": `option ${optionName(side, true)}` } }, head, text);
     element.append(pane);
-    return { element: pane, text, next, chips };
+    return { element: pane, text, chips };
   });
   let scrolled = false; // whether a pane was scrolled since its item was drawn
-  let prepared = null; // what the hidden elements hold: {slot, segments}
-  followScrolling(panes, () => (scrolled = true), signal);
-
-  /** Fill a pane's element with one side of `slot`, its differences marked when `segments`. */
-  function fill(element, slot, segments, side) {
-    const text = slot.view.options[side][1];
-    element.classList.toggle("nbl-missing", text === null);
-    if (segments && text !== null) paintDifferences(element, side === 0 ? segments.left : segments.right, side);
-    else setText(element, text === null ? "(missing)" : text);
-  }
+  followScrolling(panes[0].text, panes[1].text, () => (scrolled = true), signal);
 
   return {
     element,
@@ -47,37 +34,19 @@ export function createPair({ levels, session, rate, signal }) {
 
     /** Draw an item's two texts, with their differences (`segments`) marked or plain (null). */
     show(slot, segments) {
-      const ready = prepared && prepared.slot === slot && prepared.segments === segments;
-      prepared = null;
-      for (const [side, pane] of panes.entries()) {
-        if (ready) {
-          // The next pair is laid out already: swap the shown and the hidden element.
-          [pane.text, pane.next] = [pane.next, pane.text];
-          pane.text.classList.replace("nbl-rank-next", "nbl-rank-text");
-          pane.next.classList.replace("nbl-rank-text", "nbl-rank-next");
-          pane.text.removeAttribute("aria-hidden");
-          pane.next.setAttribute("aria-hidden", "true");
-        } else fill(pane.text, slot, segments, side);
-      }
-      if (scrolled && !ready) {
+      const [[, a], [, b]] = slot.view.options;
+      panes.forEach((pane, side) => {
+        const text = side === 0 ? a : b;
+        pane.text.classList.toggle("nbl-missing", text === null);
+        if (segments && text !== null) paintDifferences(pane.text, side === 0 ? segments.left : segments.right, side);
+        else setText(pane.text, text === null ? "(missing)" : text);
+      });
+      if (scrolled) {
         // Reading or writing scrollTop forces a layout: only reset panes that were scrolled.
         for (const pane of panes) pane.text.scrollTop = 0;
+        scrolled = false;
       }
-      scrolled = false;
       setText(note, differencesNote(segments));
-    },
-
-    /**
-     * Lay out `slot` (the next pair) in the hidden elements, with its differences marked when
-     * `segments`, so that showing it is a swap.
-     */
-    prepare(slot, segments) {
-      if (prepared && prepared.slot === slot && prepared.segments === segments) return;
-      for (const [side, pane] of panes.entries()) {
-        fill(pane.next, slot, segments, side);
-        pane.next.scrollTop = 0;
-      }
-      prepared = { slot, segments };
     },
 
     /**
@@ -103,17 +72,10 @@ export function createPair({ levels, session, rate, signal }) {
   };
 }
 
-/**
- * Keep the two shown texts at the same relative height; `onScroll` is told of every scroll.
- * @param {Array<{text: HTMLElement, next: HTMLElement}>} panes  the shown element of each pane
- *   changes when the next pair is swapped in
- */
-function followScrolling(panes, onScroll, signal) {
-  let echo = null; // the element whose next scroll event we caused
-  const follow = (side, event) => {
-    const from = panes[side].text;
-    const to = panes[1 - side].text;
-    if (event.target !== from) return; // the hidden element, being prepared
+/** Keep two scrolled texts at the same relative height; `onScroll` is told of every scroll. */
+function followScrolling(left, right, onScroll, signal) {
+  let echo = null; // the pane whose next scroll event we caused
+  const follow = (from, to) => {
     onScroll();
     if (echo === from) {
       echo = null;
@@ -125,7 +87,6 @@ function followScrolling(panes, onScroll, signal) {
     echo = to;
     to.scrollTop = target;
   };
-  for (const [side, pane] of panes.entries()) {
-    for (const element of [pane.text, pane.next]) element.addEventListener("scroll", (event) => follow(side, event), { signal, passive: true });
-  }
+  left.addEventListener("scroll", () => follow(left, right), { signal, passive: true });
+  right.addEventListener("scroll", () => follow(right, left), { signal, passive: true });
 }
