@@ -109,8 +109,6 @@ async ({ count, base, token }) => {
   }
   const box = document.createElement('div');
   box.className = 'naive-images';
-  box.tabIndex = 0;
-  box.dataset.lmSuppressShortcuts = 'true'; // keep JupyterLab's command-mode keys away, as nblabel does
   box.style.cssText = 'border: 1px solid #ccc; padding: 8px;';
   const img = document.createElement('img');
   img.setAttribute('elementtiming', 'naive');
@@ -118,13 +116,15 @@ async ({ count, base, token }) => {
   img.src = urls[0];
   box.append(img);
   let at = 0;
-  box.addEventListener('keydown', (event) => {
-    if (!'1234'.includes(event.key)) return;
+  // While it is being measured (window.__naiveActive), it takes the label keys before JupyterLab
+  // does (a click on it would focus the notebook cell around it).
+  window.addEventListener('keydown', (event) => {
+    if (!window.__naiveActive || !'1234'.includes(event.key)) return;
     event.preventDefault();
-    event.stopPropagation();
+    event.stopImmediatePropagation();
     at = Math.min(at + 1, urls.length - 1);
     img.src = urls[at];
-  });
+  }, true);
   document.querySelector('.jp-OutputArea-output .nbl-root').closest('.jp-Cell').after(box);
   await img.decode();
   return true;
@@ -196,6 +196,7 @@ def main() -> None:
         runs.append(("<img> src set on each key (no decoding ahead)", page.locator(".naive-images"), "naive"))
         for name, target, ident in runs:
             target.scroll_into_view_if_needed()
+            page.evaluate("(on) => { window.__naiveActive = on; }", ident == "naive")
             line(name, run_keys(page, target, ident, args.keys, args.pause))
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
         browser.close()
