@@ -2,7 +2,9 @@
 
 Measured inside the page with tests/browser/lab.py's probe, from the key's input event to the
 next animation frame after the first DOM change in the widget ("frame") and to the end of that
-frame's style, layout and paint on the page's main thread ("shown"):
+frame's style, layout and paint on the page's main thread ("shown"); and, from a trace, the CPU
+time the page's main thread spent on each key ("main-thread CPU", which unlike the latencies
+hardly grows when other processes load the machine):
 
 * first paint: PageUp from a short item to the long one (its text, 2,000 spans, tags in view);
 * keypress → update on the long document: caret by character, by word and by line, Shift
@@ -150,33 +152,42 @@ def press(page, keys: list[str], pause: float = 0.05) -> list[dict]:
     return [r for r in records if r["key"] not in ("Control", "Shift", "Alt", "Meta")]
 
 
-def measure(page, widget, n: int) -> dict[str, list[dict]]:
-    """Every row's records for one widget (its first item short, its second the long document)."""
+class Rows(dict):
+    """Row name → {"records": probe records, "cpu": main-thread CPU ms per key}."""
+
+    def add(self, name: str, page, keys: list[str], pause: float = 0.05) -> None:
+        with lab.main_thread_cpu(page) as cpu:
+            records = press(page, keys, pause)
+        row = self.setdefault(name, {"records": [], "cpu": []})
+        row["records"] += records
+        row["cpu"] += cpu
+
+
+def measure(page, widget, n: int) -> Rows:
+    """Every row's figures for one widget (its first item short, its second the long document)."""
     widget.click(position={"x": 5, "y": 5})
     lab.install_paint_latency_probe(page, f".jp-OutputArea-output .nbl-root[data-bench='{widget.get_attribute('data-bench')}']")
-    rows: dict[str, list[dict]] = {"first paint of the long document (PageUp)": [], "  showing it again (PageUp)": []}
+    rows = Rows()
     for k in range(6):
-        rows["first paint of the long document (PageUp)" if k == 0 else "  showing it again (PageUp)"] += press(page, ["PageUp"], pause=0.6)
+        rows.add("first paint of the long document (PageUp)" if k == 0 else "  showing it again (PageUp)", page, ["PageUp"], pause=0.6)
         assert "item 1" in widget.locator(".nbl-position").inner_text()
         press(page, ["PageDown"], pause=0.3)
     press(page, ["PageUp"], pause=0.6)
     spans_shown = widget.locator(".nbl-spans-counts").inner_text()
     assert spans_shown.startswith("2000 spans"), spans_shown
-    rows["caret by character (→)"] = press(page, ["ArrowRight"] * n)
-    rows["caret by word (Ctrl+→)"] = press(page, ["Control+ArrowRight"] * n)
-    rows["caret by line (↓)"] = press(page, ["ArrowDown"] * n)
-    rows["extend the selection (Shift+Ctrl+→)"] = press(page, ["Shift+Control+ArrowRight"] * n)
-    rows["apply a label by key (2)"] = []
+    rows.add("caret by character (→)", page, ["ArrowRight"] * n)
+    rows.add("caret by word (Ctrl+→)", page, ["Control+ArrowRight"] * n)
+    rows.add("caret by line (↓)", page, ["ArrowDown"] * n)
+    rows.add("extend the selection (Shift+Ctrl+→)", page, ["Shift+Control+ArrowRight"] * n)
     for _ in range(n):
         press(page, ["Control+ArrowRight", "Control+ArrowRight"], pause=0.02)
         press(page, ["Shift+Control+ArrowRight"], pause=0.02)
-        rows["apply a label by key (2)"] += press(page, ["2"])
-    rows["focus the next span (])"] = press(page, ["]"] * n)
-    rows["delete the focused span (Delete)"] = []
+        rows.add("apply a label by key (2)", page, ["2"])
+    rows.add("focus the next span (])", page, ["]"] * n)
     for _ in range(min(n, 20)):
         press(page, ["]"], pause=0.02)
-        rows["delete the focused span (Delete)"] += press(page, ["Delete"])
-    rows["undo an edit (Ctrl+Z)"] = press(page, ["Control+z"] * min(n, 20))
+        rows.add("delete the focused span (Delete)", page, ["Delete"])
+    rows.add("undo an edit (Ctrl+Z)", page, ["Control+z"] * min(n, 20))
     return rows
 
 
@@ -218,13 +229,12 @@ def main() -> None:
             results.append(measure(page, w, n))
             press(page, ["PageDown"], pause=0.5)  # a short item again, while the other view is measured
         names = ["this view"] + (["previous view"] if args.previous else [])
-        head = "".join(f"  {name + ': frame p50 / p95':>27}  {'shown p50 / p95':>21}" for name in names)
-        print(f"{'':<38}{head}")
-        for row in results[0]:
-            parts = "".join(
-                f"  {cell([r['frame'] for r in rows[row]]):>27}  {cell([r['shown'] for r in rows[row]]):>21}" for rows in results
-            )
-            print(f"{row:<38}{parts}")
+        for name, rows in zip(names, results, strict=True):
+            print(f"{name}: {'frame p50 / p95':>59}  {'shown p50 / p95':>21}  {'main-thread CPU p50 / p95':>27}")
+            for row, got in rows.items():
+                frame = cell([r["frame"] for r in got["records"]])
+                shown = cell([r["shown"] for r in got["records"]])
+                print(f"  {row:<42}{frame:>23}  {shown:>21}  {cell(got['cpu']):>27}")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
         print("keys to label one entity by keyboard: 2–4 (Ctrl+→ to its start, Shift+Ctrl+→ per word, "
               "then the label key); by mouse: a double click (or a drag) and the label key")

@@ -18,6 +18,7 @@ Typical use::
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import re
@@ -26,7 +27,7 @@ import signal
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -45,6 +46,7 @@ __all__ = [
     "KernelError",
     "copy_into_root",
     "install_paint_latency_probe",
+    "main_thread_cpu",
     "kernel_for",
     "kill_kernel",
     "open_notebook",
@@ -827,6 +829,10 @@ PAINT_LATENCY_PROBE_JS = r"""
     const poll = (now) => {
       if (rec.raf !== null) return;
       if (signature() !== before) { rec.raf = performance.now() - rec.t0; return; }
+      // A change that was shown without changing the text or the elements (an attribute, e.g. a
+      // caret moved) leaves raf null; polling on would only load the page (a long text's
+      // textContent every frame).
+      if (rec.shown !== null) return;
       if (performance.now() - rec.t0 < 5000) requestAnimationFrame(poll);
     };
     requestAnimationFrame(poll);
@@ -902,3 +908,46 @@ def read_paint_latencies(
     }""",
         clear,
     )
+
+
+@contextlib.contextmanager
+def main_thread_cpu(page: Page, *, window: float = 0.25) -> Iterator[list[float]]:
+    """Trace the page's main thread; on exit, fill the yielded list with each key's CPU time (ms).
+
+    A key's CPU time is the thread time of the main thread's tasks from its keydown until the
+    next key or ``window`` seconds later, whichever comes first (work it scheduled for idle time
+    or the next frame included). Keydowns less than 10 ms apart (a modifier and its key) count
+    as one key. Unlike latency, thread time hardly grows when other processes load the machine,
+    so two implementations can be compared on a busy one.
+    """
+    cdp = page.context.new_cdp_session(page)
+    events: list[dict[str, Any]] = []
+    done: list[bool] = []
+    cdp.on("Tracing.dataCollected", lambda params: events.extend(params["value"]))
+    cdp.on("Tracing.tracingComplete", lambda params: done.append(True))
+    cdp.send("Tracing.start", {"categories": "toplevel,devtools.timeline", "transferMode": "ReportEvents"})
+    found: list[float] = []
+    try:
+        yield found
+    finally:
+        cdp.send("Tracing.end")
+        deadline = time.monotonic() + 60
+        while not done and time.monotonic() < deadline:
+            page.wait_for_timeout(50)  # lets Playwright deliver the trace events
+        cdp.detach()
+    threads = {(e["pid"], e["tid"]) for e in events if e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    on_main = [e for e in events if (e.get("pid"), e.get("tid")) in threads]
+    tasks = sorted(
+        (e["ts"], e.get("dur", 0), e["tdur"])
+        for e in on_main
+        if e.get("ph") == "X" and e.get("name") == "ThreadControllerImpl::RunTask" and "tdur" in e
+    )
+    keys: list[float] = []
+    for e in sorted(on_main, key=lambda e: e["ts"]):
+        if e.get("name") == "EventDispatch" and e.get("args", {}).get("data", {}).get("type") == "keydown":
+            if not keys or e["ts"] - keys[-1] > 10_000:
+                keys.append(e["ts"])
+    for k, start in enumerate(keys):
+        end = min(keys[k + 1] if k + 1 < len(keys) else float("inf"), start + window * 1e6)
+        # Tasks running in the key's window, the one that dispatched the keydown included.
+        found.append(sum(tdur for ts, dur, tdur in tasks if ts < end and ts + dur > start) / 1000)

@@ -123,7 +123,8 @@ function spansView(task) {
         },
         { signal, passive: true },
       );
-      const resized = new ResizeObserver(() => {
+      const resized = new ResizeObserver((entries) => {
+        parts.layer.width = entries[entries.length - 1].contentRect.width;
         if (!shownDoc) return;
         parts.caret.place(shownDoc);
         parts.tags.schedule(shownDoc);

@@ -25,6 +25,7 @@ export function createTextLayer(element, { makeRange = (init) => new StaticRange
   let firstPiece = Int32Array.of(0); // the first piece of each block
   let blocks = []; // the blocks' elements
   const indexOf = new Map(); // text node → its piece index
+  let width = 0; // the text's width (px), as last told; reading it here would force a layout
 
   /** The text offset where piece `k` ends. */
   const pieceEnd = (k) => (k + 1 < starts.length ? starts[k + 1] : data.length);
@@ -62,7 +63,7 @@ export function createTextLayer(element, { makeRange = (init) => new StaticRange
     nodes = Array.from(starts, (start, k) => document.createTextNode(text.slice(start, pieceEnd(k))));
     indexOf.clear();
     nodes.forEach((node, k) => indexOf.set(node, k));
-    const perLine = Math.max(20, Math.floor((element.clientWidth || 600) / (CHAR_EMS * FONT_PX)));
+    const perLine = Math.max(20, Math.floor((width || 600) / (CHAR_EMS * FONT_PX)));
     blocks = Array.from(firstPiece, (_, b) => blockElement(b, perLine));
     element.replaceChildren(...blocks);
   }
@@ -87,6 +88,11 @@ export function createTextLayer(element, { makeRange = (init) => new StaticRange
 
     /** Show `text`: the blocks and pieces are built anew (one DOM change). */
     show,
+
+    /** Tell the text's width (px), for the size estimate of blocks not shown yet. */
+    set width(px) {
+      width = px;
+    },
 
     /** The DOM position of an offset: see position() above. */
     position,
