@@ -42,10 +42,13 @@ function spansView(task) {
   let shownVersion = -1;
   let shownCursor = null;
 
-  // The caret, the scrolling to it and the tags are measured and placed in the next animation
-  // frame, every read before the writes, so a keypress lays the page out once.
+  // The caret, the scrolling to it, the spans near the view and the tags are measured and placed
+  // in the next animation frame, every read before the writes, so a keypress lays the page out
+  // once. Only the spans of the blocks within a screen of the view are painted (marks.js).
   let placing = null; // what the next frame places: {doc, reveal, tags}
   let placeFrame = null;
+  let markedVersion = -1; // the document version and band the marks were drawn for
+  let markedBand = "";
   function placeSoon(doc, reveal, tags) {
     placing = placing ? { doc, reveal: placing.reveal || reveal, tags: placing.tags || tags } : { doc, reveal, tags };
     if (placeFrame !== null) return;
@@ -55,6 +58,14 @@ function spansView(task) {
       placing = null;
       parts.caret.place(next.doc);
       if (next.reveal) parts.caret.reveal();
+      const box = parts.content.getBoundingClientRect();
+      const near = parts.layer.blocksBetween(box.top - box.height, box.bottom + box.height);
+      const band = near ? parts.layer.blockSpan(near[0], near[1]) : [0, 0];
+      if (next.doc.version !== markedVersion || String(band) !== markedBand) {
+        parts.marks.draw(next.doc, band);
+        markedVersion = next.doc.version;
+        markedBand = String(band);
+      }
       if (next.tags) parts.tags.draw(next.doc);
     });
   }
@@ -119,21 +130,19 @@ function spansView(task) {
         "scroll",
         () => {
           parts.scrolled = true;
-          if (shownDoc) parts.tags.schedule(shownDoc);
+          if (shownDoc) placeSoon(shownDoc, false, true);
         },
         { signal, passive: true },
       );
       const resized = new ResizeObserver((entries) => {
         parts.layer.width = entries[entries.length - 1].contentRect.width;
         if (!shownDoc) return;
-        parts.caret.place(shownDoc);
-        parts.tags.schedule(shownDoc);
+        placeSoon(shownDoc, false, true);
       });
       resized.observe(content);
       signal.addEventListener("abort", () => {
         resized.disconnect();
         if (placeFrame !== null) cancelAnimationFrame(placeFrame);
-        parts.tags.cancel();
         parts.marks.dispose();
       });
     },
@@ -146,10 +155,10 @@ function spansView(task) {
         shownDoc = doc;
         shownVersion = -1;
         shownCursor = null;
+        markedVersion = -1;
       }
       let tags = false;
       if (doc.version !== shownVersion) {
-        parts.marks.draw(doc);
         shownVersion = doc.version;
         tags = true;
       }

@@ -32,9 +32,14 @@ export function createMarks(prefix, layer, labelIndex) {
   }
 
   return {
-    /** Bring the painted spans and suggestions in line with the document: only what changed. */
-    draw(doc) {
+    /**
+     * Bring the painted spans and suggestions in line with the document: only what changed.
+     * With `band` ([from, to), UTF-16), only those meeting it are painted: the browser revisits
+     * every painted range whenever one changes, so a long document paints what is near the view.
+     */
+    draw(doc, band = null) {
       const wanted = markNames(doc, labelIndex);
+      if (band) for (const item of wanted.keys()) if (item.end <= band[0] || item.start >= band[1]) wanted.delete(item);
       for (const [item, entry] of drawn) {
         if (wanted.get(item) !== entry.name) {
           highlights.get(`${prefix}-${entry.name}`).delete(entry.range);

@@ -1,5 +1,5 @@
 // Label tags above the spans and suggestions in view (several starting together share one), drawn
-// in the next animation frame after a change or a scroll, from a pool of reused elements. Only the
+// in the animation frame after a change or a scroll, from a pool of reused elements. Only the
 // spans in the blocks in view are measured, so a long document costs no more than a short one.
 
 import { h } from "../../js/dom.js";
@@ -17,7 +17,6 @@ const MAX_TAGS = 400;
 export function createTags(element, content, layer, geometry, colourOf) {
   const pool = []; // {tag, key, transform}: tag elements reused, changed only where they differ
   let shown = 0; // how many of them are in the layer
-  let frame = null;
 
   function draw(doc) {
     const items = doc.items();
@@ -70,21 +69,7 @@ export function createTags(element, content, layer, geometry, colourOf) {
   }
 
   return {
-    /** Draw the document's tags now (in an animation frame, with the caret placed). */
+    /** Draw the document's tags (in an animation frame, with the caret placed). */
     draw,
-
-    /** Draw the document's tags in the next frame (once, however often asked before it). */
-    schedule(doc) {
-      if (frame !== null) return;
-      frame = requestAnimationFrame(() => {
-        frame = null;
-        draw(doc);
-      });
-    },
-
-    /** Cancel a frame still to come. */
-    cancel() {
-      if (frame !== null) cancelAnimationFrame(frame);
-    },
   };
 }

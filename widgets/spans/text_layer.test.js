@@ -202,3 +202,30 @@ test("a long document's offsets leave in code points after edits across borders"
   const points = Array.from(text);
   assert.equal(points.slice(span.start, span.end).join(""), text.slice(doc.spans[0].start, doc.spans[0].end));
 });
+
+test("with a band, only the spans meeting it are painted, and moving the band repaints only the difference", () => {
+  const element = document.createElement("div");
+  const layer = createTextLayer(element, { makeRange: (init) => init, sizes: { block: 600, piece: 150 } });
+  const text = hardText();
+  layer.show(text);
+  const doc = new SpanDoc({ text, answer: [], overlap: false });
+  for (let at = 0; at + 10 < text.length; at += 400) {
+    doc.selectRange(at, at + 8);
+    doc.applyLabel("PER");
+  }
+  const marks = createMarks("t", layer, new Map([["PER", 0]]));
+  const count = () => [...CSS.highlights.values()].reduce((sum, highlight) => sum + highlight.size, 0);
+  const inside = (band) => doc.spans.filter((span) => span.end > band[0] && span.start < band[1]).length;
+  const first = layer.blockSpan(0, 1);
+  marks.draw(doc, first);
+  assert.equal(count(), inside(first));
+  assert.ok(count() < doc.spans.length / 3, `${count()} of ${doc.spans.length} painted`);
+  const next = layer.blockSpan(1, 2);
+  log.length = 0;
+  marks.draw(doc, next);
+  assert.equal(count(), inside(next));
+  const changed = inside(first) + inside(next) - 2 * doc.spans.filter((s) => s.end > next[0] && s.start < first[1]).length;
+  assert.equal(log.length, changed, "only the spans leaving and entering the band are repainted");
+  marks.draw(doc);
+  assert.equal(count(), doc.spans.length);
+});
