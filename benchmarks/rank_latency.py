@@ -19,7 +19,10 @@ each run, divided by the answers given: for nblabel the answer message up, and t
 refill of the window (one new pair) and the progress update down; for ipywidgets the click up,
 and the two panes' new HTML and the kernel's status messages down.
 
-Run: .venv/bin/python benchmarks/rank_latency.py [--pairs 60]
+With ``--previous DIR``, the previous implementation of the view (``DIR/rank.js`` and ``rank.css``,
+e.g. bundles built from an older commit) is driven through the same keys in the same page.
+
+Run: .venv/bin/python benchmarks/rank_latency.py [--pairs 60] [--previous DIR]
 """
 
 from __future__ import annotations
@@ -102,6 +105,25 @@ W.VBox([W.HBox(buttons), W.HBox(panes, layout=W.Layout(align_items="flex-start")
 """
 
 
+#: The previous implementation, as a view class of its own registered for one widget.
+PREVIOUS = """
+from pathlib import Path
+from nblabel.widgets import register
+from nblabel.widgets.rank import RankWidget
+
+class PreviousRank(RankWidget):
+    _esm = Path(PREVIOUS_DIR) / "rank.js"
+    _css = Path(PREVIOUS_DIR) / "rank.css"
+
+register("rank")(PreviousRank)
+try:
+    previous = proj.label("previous")
+finally:
+    register("rank")(RankWidget)
+previous
+"""
+
+
 class Wire:
     """Counts the kernel WebSocket bytes the page sends and receives."""
 
@@ -144,8 +166,10 @@ def summary(name: str, records: list[dict], wire: tuple[int, int], answers: int)
     return row
 
 
-def judge_with_keys(page, wire: Wire, count: int, kernel, done_before: int, pause: float) -> tuple[list[dict], tuple[int, int]]:
-    lab.install_paint_latency_probe(page, ".jp-OutputArea-output .nbl-body")
+def judge_with_keys(
+    page, wire: Wire, count: int, kernel, done_before: int, pause: float, bench: str = "0"
+) -> tuple[list[dict], tuple[int, int]]:
+    lab.install_paint_latency_probe(page, f".jp-OutputArea-output .nbl-root[data-bench='{bench}'] .nbl-body")
     up, down = wire.mark()
     for i in range(count):
         page.keyboard.press("12"[i % 2])
@@ -178,6 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=60, help="answers per run")
     parser.add_argument("--pause", type=float, default=0.05, help="seconds between keypresses")
+    parser.add_argument("--previous", type=Path, help="folder with the previous implementation's rank.js and rank.css")
     args = parser.parse_args()
     n = args.pairs
     setup = SETUP.replace("PAIRS", str(2 * n + 21))  # each answer refills the window of 20
@@ -186,11 +211,19 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         wire = Wire()
         page.on("websocket", wire.attach)
-        path = lab.write_notebook(server, "rank_latency.ipynb", [setup, NAIVE])
+        cells = [setup, NAIVE]
+        if args.previous:
+            cells.append(PREVIOUS.replace("PREVIOUS_DIR", repr(str(args.previous.resolve()))))
+        path = lab.write_notebook(server, "rank_latency.ipynb", cells)
         lab.open_notebook(page, server, path)
         lab.run_all_cells(page, timeout=120)
         widget = lab.wait_for_widget(page, ".nbl-rank-pane").locator("xpath=ancestor::*[contains(@class, 'nbl-root')][1]")
         lab.wait_for_widget(page, ".naive-pane")
+        views = 2 if args.previous else 1
+        lab.wait_until(lambda: page.locator(".jp-OutputArea-output .nbl-rank-pane").count() == 2 * views, 60, "every view")
+        roots = page.locator(".jp-OutputArea-output .nbl-root").all()
+        for k, root in enumerate(roots):
+            root.evaluate("(el, k) => { el.dataset.bench = String(k); }", k)
         kernel = lab.kernel_for(server, path)
         lengths = kernel.eval("sorted({len(t) for t in df.a} | {len(t) for t in df.b})")
         print(
@@ -208,6 +241,17 @@ def main() -> None:
         records, moved = judge_with_keys(page, wire, n, kernel, n, args.pause)
         rows["nb_on"] = summary("nblabel, highlighting on", records, moved, n)
 
+        if args.previous:
+            previous = roots[1]
+            previous.scroll_into_view_if_needed()
+            previous.click(position={"x": 5, "y": 5})
+            records, moved = judge_with_keys(page, wire, n, kernel, 2 * n, args.pause, "1")
+            rows["prev_off"] = summary("previous view, highlighting off", records, moved, n)
+            page.keyboard.press("d")
+            lab.wait_until(lambda: previous.locator(".nbl-rank-changed").count() > 0, 10, "differences to be highlighted")
+            records, moved = judge_with_keys(page, wire, n, kernel, 3 * n, args.pause, "1")
+            rows["prev_on"] = summary("previous view, highlighting on", records, moved, n)
+
         page.locator("button.naive-a").first.scroll_into_view_if_needed()
         records, moved = judge_naive(page, wire, n, kernel)
         rows["naive_off"] = summary("ipywidgets round trip, no highlighting", records, moved, n)
@@ -220,6 +264,12 @@ def main() -> None:
 
     for mode in ("off", "on"):
         ours, theirs = rows[f"nb_{mode}"], rows[f"naive_{mode}"]
+        if f"prev_{mode}" in rows:
+            before = rows[f"prev_{mode}"]
+            print(
+                f"ratio previous view / nblabel, highlighting {mode}: p50 {before['p50'] / ours['p50']:.1f}x, "
+                f"p95 {before['p95'] / ours['p95']:.1f}x"
+            )
         print(
             f"ratio ipywidgets / nblabel, highlighting {mode}: p50 {theirs['p50'] / ours['p50']:.1f}x, "
             f"p95 {theirs['p95'] / ours['p95']:.1f}x; bytes down {theirs['down'] / ours['down']:.1f}x"

@@ -1,27 +1,36 @@
 """The span view on a 100,000-character document with 2,000 spans, in JupyterLab + Chromium.
 
-Measured inside the page with tests/browser/lab.py's probe (input event → first DOM change in the
-widget → next animation frame, i.e. the paint):
+Measured inside the page with tests/browser/lab.py's probe, from the key's input event to the
+next animation frame after the first DOM change in the widget ("frame") and to the end of that
+frame's style, layout and paint on the page's main thread ("shown"); and, from a trace, the CPU
+time the page's main thread spent on each key ("main-thread CPU", which unlike the latencies
+hardly grows when other processes load the machine):
 
 * first paint: PageUp from a short item to the long one (its text, 2,000 spans, tags in view);
-* keypress → update on the long document: caret by character and by word, Shift selection,
-  applying a label by key, focusing the next span, undoing an edit;
-* time to apply a label by keyboard: keys needed per entity, and the label key's latency.
+* keypress → update on the long document: caret by character, by word and by line, Shift
+  selection, applying a label by key, focusing the next span, deleting it, undoing an edit;
+* keys needed to label one entity by keyboard.
 
-Beside it, in the same page, the obvious alternative: a view that renders spans as <mark>
-elements and rebuilds the text's DOM on every change (timed from the start of the rebuild to the
-next animation frame, with the same text, spans and font).
+Beside it, in the same page and run:
+
+* with ``--previous DIR``, the previous implementation of the view (``DIR/spans.js`` and
+  ``spans.css``, e.g. bundles built from an older commit), driven through the same keys on the
+  same document, so both see the same load;
+* the obvious alternative: a view that renders spans as <mark> elements and rebuilds the text's
+  DOM on every change (timed from the start of the rebuild to the next animation frame, with the
+  same text, spans and font).
 
 Bytes per answer: the answer's comm message as the browser sent it over the kernel WebSocket
 (framing included), and the stored value + details, for a typical short item with suggestions
 and for the long document; beside them, the same spans in Label Studio's result format.
 
-Run: .venv/bin/python benchmarks/spans_latency.py [--keys 40]
+Run: .venv/bin/python benchmarks/spans_latency.py [--keys 40] [--previous DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -58,6 +67,25 @@ proj = nl.Project(df, task, store="spans_bench.db")
 proj.add(1, SPANS, annotator="bench")
 widget = proj.label("bench")
 widget
+'''
+
+#: The previous implementation, as a view class of its own registered for one widget.
+PREVIOUS = r'''
+from pathlib import Path
+from nblabel.widgets import register
+from nblabel.widgets.spans import SpansWidget
+
+class PreviousSpans(SpansWidget):
+    _esm = Path(PREVIOUS_DIR) / "spans.js"
+    _css = Path(PREVIOUS_DIR) / "spans.css"
+
+proj.add(1, SPANS, annotator="previous")
+register("spans")(PreviousSpans)
+try:
+    previous = proj.label("previous")
+finally:
+    register("spans")(SpansWidget)
+previous
 '''
 
 NAIVE_JS = r"""
@@ -107,28 +135,71 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def line(name: str, values: list[float]) -> None:
+def cell(values: list[float]) -> str:
     values = [v for v in values if v is not None]
     if not values:
-        print(f"{name:<46} (nothing painted)")
-        return
-    print(f"{name:<46} n={len(values):>3}  p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms  max {max(values):7.1f} ms")
+        return f"{'(nothing painted)':>23}"
+    return f"{statistics.median(values):7.1f} / {percentile(values, 0.95):7.1f} ms"
 
 
 def press(page, keys: list[str], pause: float = 0.05) -> list[dict]:
+    """Press ``keys`` one by one; return the probe's records of those that are not modifiers."""
     lab.read_paint_latencies(page, wait=0.1)  # clear
     for key in keys:
         page.keyboard.press(key)
         time.sleep(pause)
     records = lab.read_paint_latencies(page, wait=10)
-    return [r["frame"] for r in records]
+    return [r for r in records if r["key"] not in ("Control", "Shift", "Alt", "Meta")]
+
+
+class Rows(dict):
+    """Row name → {"records": probe records, "cpu": main-thread CPU ms per key}."""
+
+    def add(self, name: str, page, keys: list[str], pause: float = 0.05) -> None:
+        with lab.main_thread_cpu(page) as cpu:
+            records = press(page, keys, pause)
+        row = self.setdefault(name, {"records": [], "cpu": []})
+        row["records"] += records
+        row["cpu"] += cpu
+
+
+def measure(page, widget, n: int) -> Rows:
+    """Every row's figures for one widget (its first item short, its second the long document)."""
+    widget.click(position={"x": 5, "y": 5})
+    lab.install_paint_latency_probe(page, f".jp-OutputArea-output .nbl-root[data-bench='{widget.get_attribute('data-bench')}']")
+    rows = Rows()
+    for k in range(6):
+        rows.add("first paint of the long document (PageUp)" if k == 0 else "  showing it again (PageUp)", page, ["PageUp"], pause=0.6)
+        assert "item 1" in widget.locator(".nbl-position").inner_text()
+        press(page, ["PageDown"], pause=0.3)
+    press(page, ["PageUp"], pause=0.6)
+    spans_shown = widget.locator(".nbl-spans-counts").inner_text()
+    assert spans_shown.startswith("2000 spans"), spans_shown
+    rows.add("caret by character (→)", page, ["ArrowRight"] * n)
+    rows.add("caret by word (Ctrl+→)", page, ["Control+ArrowRight"] * n)
+    rows.add("caret by line (↓)", page, ["ArrowDown"] * n)
+    rows.add("extend the selection (Shift+Ctrl+→)", page, ["Shift+Control+ArrowRight"] * n)
+    for _ in range(n):
+        press(page, ["Control+ArrowRight", "Control+ArrowRight"], pause=0.02)
+        press(page, ["Shift+Control+ArrowRight"], pause=0.02)
+        rows.add("apply a label by key (2)", page, ["2"])
+    rows.add("focus the next span (])", page, ["]"] * n)
+    for _ in range(min(n, 20)):
+        press(page, ["]"], pause=0.02)
+        rows.add("delete the focused span (Delete)", page, ["Delete"])
+    rows.add("undo an edit (Ctrl+Z)", page, ["Control+z"] * min(n, 20))
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=40, help="keypresses per kind of key")
+    parser.add_argument("--previous", type=Path, help="folder with the previous implementation's spans.js and spans.css")
     args = parser.parse_args()
     n = args.keys
+    cells = [SETUP]
+    if args.previous:
+        cells.append(PREVIOUS.replace("PREVIOUS_DIR", repr(str(args.previous.resolve()))))
     with running_server("lab") as server, sync_playwright() as pw:
         browser = lab.launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -140,39 +211,31 @@ def main() -> None:
                 answers_sent.append(len(data))
 
         page.on("websocket", lambda ws: ws.on("framesent", on_frame))
-        path = lab.write_notebook(server, "spans_bench.ipynb", [SETUP])
+        path = lab.write_notebook(server, "spans_bench.ipynb", cells)
         lab.open_notebook(page, server, path)
         lab.run_all_cells(page, timeout=120)
-        widget = lab.wait_for_widget(page, ".nbl-root")
-        lab.wait_until(lambda: "item 0" in widget.locator(".nbl-position").inner_text(), 30, "the first item")
-        widget.click(position={"x": 5, "y": 5})
-        lab.install_paint_latency_probe(page, ".jp-OutputArea-output .nbl-root")
-        print("JupyterLab + Chromium (headless); a 100,000-character document with 2,000 spans "
-              f"({n} keypresses per row)")
-
-        opened = []
-        for _ in range(6):
-            opened += press(page, ["PageUp"], pause=0.6)
-            assert "item 1" in widget.locator(".nbl-position").inner_text()
-            press(page, ["PageDown"], pause=0.3)
-        line("first paint of the long document (PageUp)", opened[:1])
-        line("  showing it again (PageUp)", opened[1:])
-        press(page, ["PageUp"], pause=0.6)
-        spans_shown = widget.locator(".nbl-spans-counts").inner_text()
-        assert spans_shown.startswith("2000 spans"), spans_shown
-
-        line("caret by character (→)", press(page, ["ArrowRight"] * n))
-        line("caret by word (Ctrl+→)", press(page, ["Control+ArrowRight"] * n))
-        line("caret by line (↓)", press(page, ["ArrowDown"] * n))
-        line("extend the selection (Shift+Ctrl+→)", press(page, ["Shift+Control+ArrowRight"] * n))
-        label_keys = []
-        for _ in range(n):
-            press(page, ["Control+ArrowRight", "Control+ArrowRight"], pause=0.02)
-            press(page, ["Shift+Control+ArrowRight"], pause=0.02)
-            label_keys += press(page, ["2"])
-        line("apply a label by key (2)", label_keys)
-        line("focus the next span (])", press(page, ["]"] * n))
-        line("undo an edit (Ctrl+Z)", press(page, ["Control+z"] * min(n, 20)))
+        lab.wait_for_widget(page, ".nbl-root")
+        lab.wait_until(lambda: page.locator(".jp-OutputArea-output .nbl-root").count() == len(cells), 30, "every widget")
+        widgets = page.locator(".jp-OutputArea-output .nbl-root").all()
+        for k, w in enumerate(widgets):
+            w.evaluate("(el, k) => { el.dataset.bench = String(k); }", k)
+            lab.wait_until(lambda w=w: "item 0" in w.locator(".nbl-position").inner_text(), 30, "the first item")
+        widget = widgets[0]
+        print(f"JupyterLab + Chromium (headless); a 100,000-character document with 2,000 spans ({n} keypresses per row); "
+              f"load average {os.getloadavg()[0]:.1f} at the start")
+        results = []
+        for w in widgets:
+            w.scroll_into_view_if_needed()
+            results.append(measure(page, w, n))
+            press(page, ["PageDown"], pause=0.5)  # a short item again, while the other view is measured
+        names = ["this view"] + (["previous view"] if args.previous else [])
+        for name, rows in zip(names, results, strict=True):
+            print(f"{name}: {'frame p50 / p95':>59}  {'shown p50 / p95':>21}  {'main-thread CPU p50 / p95':>27}")
+            for row, got in rows.items():
+                frame = cell([r["frame"] for r in got["records"]])
+                shown = cell([r["shown"] for r in got["records"]])
+                print(f"  {row:<42}{frame:>23}  {shown:>21}  {cell(got['cpu']):>27}")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
         print("keys to label one entity by keyboard: 2–4 (Ctrl+→ to its start, Shift+Ctrl+→ per word, "
               "then the label key); by mouse: a double click (or a drag) and the label key")
 
@@ -180,10 +243,15 @@ def main() -> None:
             text = kernel.eval("LONG")
             spans = kernel.eval("SPANS")
         naive = page.evaluate(NAIVE_JS, {"text": text, "spans": spans, "updates": min(n, 15)})
-        line("naive <mark> rebuild: first paint", naive[:1])
-        line("naive <mark> rebuild: per change", naive[1:])
+        print(f"{'naive <mark> rebuild: first paint':<38}  {cell(naive[:1]):>27}")
+        print(f"{'naive <mark> rebuild: per change':<38}  {cell(naive[1:]):>27}")
 
         # Bytes per answer: submit the long document and a short item with suggestions.
+        widget.scroll_into_view_if_needed()
+        widget.click(position={"x": 5, "y": 5})
+        press(page, ["PageUp"], pause=0.5)
+        assert "item 1" in widget.locator(".nbl-position").inner_text()
+        press(page, ["Control+ArrowRight", "Shift+Control+ArrowRight", "1"], pause=0.1)  # surely edited
         answers_sent.clear()
         page.keyboard.press("Enter")  # the long document, edited: a new answer
         lab.wait_until(lambda: widget.locator(".nbl-save").inner_text() == "all saved ✓", 60, "the long answer to be saved")
@@ -194,12 +262,13 @@ def main() -> None:
             stored = kernel.eval(
                 "[len(__import__('json').dumps(v, ensure_ascii=False).encode()) + "
                 "(len(__import__('json').dumps(m, ensure_ascii=False).encode()) if m else 0) "
-                "for v, m in proj.annotations[['value', 'meta']].values[-2:]]"
+                "for v, m in proj.annotations[proj.annotations.annotator == 'bench'][['value', 'meta']].values[-2:]]"
             )
             studio = kernel.eval(
                 "[len(__import__('json').dumps([{'id': f'r{i:08d}', 'from_name': 'label', 'to_name': 'text', 'type': 'labels', "
                 "'origin': 'manual', 'value': {'start': s['start'], 'end': s['end'], 'text': df.text[p][s['start']:s['end']], 'labels': [s['label']]}} "
-                "for i, s in enumerate(v)], ensure_ascii=False).encode()) for p, v in proj.annotations[['item', 'value']].values[-2:]]"
+                "for i, s in enumerate(v)], ensure_ascii=False).encode()) "
+                "for p, v in proj.annotations[proj.annotations.annotator == 'bench'][['item', 'value']].values[-2:]]"
             )
         assert len(answers_sent) == 2, answers_sent
         print(f"bytes per answer on the wire (comm message):  long document {answers_sent[0]:,} · short item {answers_sent[1]:,}")

@@ -18,6 +18,7 @@ Typical use::
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import re
@@ -26,7 +27,7 @@ import signal
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,12 +39,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
+    "TEXT_RANGE_JS",
     "launch_chromium",
     "notebook_url",
     "Kernel",
     "KernelError",
     "copy_into_root",
     "install_paint_latency_probe",
+    "main_thread_cpu",
     "kernel_for",
     "kill_kernel",
     "open_notebook",
@@ -787,6 +790,24 @@ def restart_kernel(
 #:   * ``raf``: a backup that needs no observer: the first animation frame in which the
 #:     container's text/structure signature differs from the one at keydown.
 #: All three are stored as milliseconds after the keydown (``null`` if not seen within 5 s).
+#: A JavaScript function declaration, ``textRange(element, start, end)``: a DOM Range over the
+#: UTF-16 offsets [start, end) of the element's text, which may be spread over many text nodes
+#: (the span view cuts a long text into blocks and pieces). Paste it into a page script.
+TEXT_RANGE_JS = r"""
+function textRange(element, start, end) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let seen = 0, node, started = false;
+  while ((node = walker.nextNode())) {
+    const length = node.data.length;
+    if (!started && start < seen + length) { range.setStart(node, start - seen); started = true; }
+    if (started && end <= seen + length) { range.setEnd(node, end - seen); return range; }
+    seen += length;
+  }
+  throw new Error(`textRange: [${start}, ${end}) is outside the text (${seen} units)`);
+}
+"""
+
 PAINT_LATENCY_PROBE_JS = r"""
 (selector) => {
   const container = document.querySelector(selector);
@@ -801,13 +822,17 @@ PAINT_LATENCY_PROBE_JS = r"""
   const signature = () => container.textContent + '|' + container.getElementsByTagName('*').length;
   const probe = {records: [], pending: []};
   probe.onKey = (event) => {
-    const rec = {key: event.key || event.type, t0: event.timeStamp, mutation: null, frame: null, raf: null};
+    const rec = {key: event.key || event.type, t0: event.timeStamp, mutation: null, frame: null, shown: null, raf: null};
     probe.records.push(rec);
     probe.pending.push(rec);
     const before = signature();
     const poll = (now) => {
       if (rec.raf !== null) return;
       if (signature() !== before) { rec.raf = performance.now() - rec.t0; return; }
+      // A change that was shown without changing the text or the elements (an attribute, e.g. a
+      // caret moved) leaves raf null; polling on would only load the page (a long text's
+      // textContent every frame).
+      if (rec.shown !== null) return;
       if (performance.now() - rec.t0 < 5000) requestAnimationFrame(poll);
     };
     requestAnimationFrame(poll);
@@ -821,6 +846,15 @@ PAINT_LATENCY_PROBE_JS = r"""
     requestAnimationFrame(() => {
       const painted = performance.now();
       for (const rec of hit) rec.frame = painted - rec.t0;
+      // A task queued from the frame's callbacks runs once the frame's style, layout and paint
+      // are done: the change is on screen (as far as the page's main thread goes).
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const shown = performance.now();
+        for (const rec of hit) rec.shown = shown - rec.t0;
+        channel.port1.close();
+      };
+      channel.port2.postMessage(null);
     });
   });
   probe.observer.observe(container, {
@@ -845,16 +879,18 @@ def install_paint_latency_probe(page: Page, container_selector: str) -> None:
 def read_paint_latencies(
     page: Page, *, clear: bool = True, wait: float = 2.0
 ) -> list[dict[str, Any]]:
-    """Return the probe's records: ``{"key", "t0", "mutation", "frame", "raf"}`` (ms).
+    """Return the probe's records: ``{"key", "t0", "mutation", "frame", "shown", "raf"}`` (ms).
 
-    Waits up to ``wait`` seconds for every recorded keydown to have been painted (``frame``
-    and ``raf`` set, or ``mutation`` missing for good); ``clear`` empties the record list.
+    ``frame`` is the next animation frame after the first DOM change, ``shown`` the end of that
+    frame's work on the main thread (style, layout, paint). Waits up to ``wait`` seconds for
+    every recorded keydown to have been shown (``shown`` set, or, when no mutation was seen,
+    ``raf``); ``clear`` empties the record list.
     """
 
     def settled() -> bool:
         return page.evaluate(
             r"""() => (window.__nblabelProbe ? window.__nblabelProbe.records : [])
-                 .every(r => r.raf !== null && (r.mutation === null || r.frame !== null))"""
+                 .every(r => (r.mutation === null ? r.raf !== null : r.shown !== null))"""
         )
 
     try:
@@ -866,9 +902,52 @@ def read_paint_latencies(
       const p = window.__nblabelProbe;
       if (!p) throw new Error('paint latency probe not installed');
       const out = p.records.map(r => ({key: r.key, t0: r.t0, mutation: r.mutation,
-                                       frame: r.frame, raf: r.raf}));
+                                       frame: r.frame, shown: r.shown, raf: r.raf}));
       if (clear) { p.records = []; p.pending = []; }
       return out;
     }""",
         clear,
     )
+
+
+@contextlib.contextmanager
+def main_thread_cpu(page: Page, *, window: float = 0.25) -> Iterator[list[float]]:
+    """Trace the page's main thread; on exit, fill the yielded list with each key's CPU time (ms).
+
+    A key's CPU time is the thread time of the main thread's tasks from its keydown until the
+    next key or ``window`` seconds later, whichever comes first (work it scheduled for idle time
+    or the next frame included). Keydowns less than 10 ms apart (a modifier and its key) count
+    as one key. Unlike latency, thread time hardly grows when other processes load the machine,
+    so two implementations can be compared on a busy one.
+    """
+    cdp = page.context.new_cdp_session(page)
+    events: list[dict[str, Any]] = []
+    done: list[bool] = []
+    cdp.on("Tracing.dataCollected", lambda params: events.extend(params["value"]))
+    cdp.on("Tracing.tracingComplete", lambda params: done.append(True))
+    cdp.send("Tracing.start", {"categories": "toplevel,devtools.timeline", "transferMode": "ReportEvents"})
+    found: list[float] = []
+    try:
+        yield found
+    finally:
+        cdp.send("Tracing.end")
+        deadline = time.monotonic() + 60
+        while not done and time.monotonic() < deadline:
+            page.wait_for_timeout(50)  # lets Playwright deliver the trace events
+        cdp.detach()
+    threads = {(e["pid"], e["tid"]) for e in events if e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    on_main = [e for e in events if (e.get("pid"), e.get("tid")) in threads]
+    tasks = sorted(
+        (e["ts"], e.get("dur", 0), e["tdur"])
+        for e in on_main
+        if e.get("ph") == "X" and e.get("name") == "ThreadControllerImpl::RunTask" and "tdur" in e
+    )
+    keys: list[float] = []
+    for e in sorted(on_main, key=lambda e: e["ts"]):
+        if e.get("name") == "EventDispatch" and e.get("args", {}).get("data", {}).get("type") == "keydown":
+            if not keys or e["ts"] - keys[-1] > 10_000:
+                keys.append(e["ts"])
+    for k, start in enumerate(keys):
+        end = min(keys[k + 1] if k + 1 < len(keys) else float("inf"), start + window * 1e6)
+        # Tasks running in the key's window, the one that dispatched the keydown included.
+        found.append(sum(tdur for ts, dur, tdur in tasks if ts < end and ts + dur > start) / 1000)

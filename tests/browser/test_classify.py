@@ -318,6 +318,19 @@ def test_images_fields_focus_and_done_screen(lab_server, page, tmp_path):
     assert not image.is_visible()
     assert widget.locator(".nbl-fields dd").nth(1).inner_text() == "(missing)"
 
+    # Images decoded ahead are swapped in: going back and forth shows each item's own image.
+    def shown_size() -> tuple:
+        wait_until(lambda: image.evaluate("(img) => img.complete && img.naturalWidth > 0"), 10, "the image to load")
+        return tuple(image.evaluate("(img) => [img.naturalWidth, img.naturalHeight]"))
+
+    for key, expected in [("ArrowLeft", (3, 8)), ("ArrowLeft", (9, 4)), ("ArrowRight", (3, 8)), ("ArrowLeft", (9, 4)), ("ArrowLeft", (7, 5))]:
+        page.keyboard.press(key)
+        assert shown_size() == expected, key
+    assert widget.locator("img.nbl-image").count() == 1, "one image element on screen"
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert not image.is_visible()
+
     # Keys act only while the widget has focus: after Esc, "u" is the notebook's, not an undo.
     page.keyboard.press("Escape")
     page.keyboard.press("u")

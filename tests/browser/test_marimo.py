@@ -19,7 +19,7 @@ import nblabel as nl
 from nblabel._preference_data import load_answer_pairs
 
 from .conftest import serve_peer
-from .lab import wait_until
+from .lab import TEXT_RANGE_JS, wait_until
 from .peers import PeerServer
 
 pytestmark = pytest.mark.browser
@@ -161,9 +161,8 @@ def char_box(widget, start: int, end: int) -> dict:
     """The client rectangle of text[start:end] in the span view (inside marimo's shadow root)."""
     return widget.locator(".nbl-spans-text").evaluate(
         """(el, [start, end]) => {
-          const range = document.createRange();
-          range.setStart(el.firstChild, start);
-          range.setEnd(el.firstChild, end);
+          """ + TEXT_RANGE_JS + """
+          const range = textRange(el, start, end);
           const r = range.getClientRects()[0];
           return {x: r.left, y: r.top, width: r.width, height: r.height};
         }""",

@@ -10,7 +10,7 @@ import nblabel as nl
 from nblabel._payload import Buffers
 from nblabel.widgets.spans import SpansWidget
 
-from .lab import wait_until
+from .lab import TEXT_RANGE_JS, wait_until
 from .standalone import mount, sent
 
 pytestmark = pytest.mark.browser
@@ -32,9 +32,8 @@ def char_box(page, start: int, end: int) -> dict:
         """([start, end]) => {
           const host = document.querySelector('#host');
           const text = (host.shadowRoot || document).querySelector('.nbl-spans-text');
-          const range = document.createRange();
-          range.setStart(text.firstChild, start);
-          range.setEnd(text.firstChild, end);
+          """ + TEXT_RANGE_JS + """
+          const range = textRange(text, start, end);
           const r = range.getClientRects()[0];
           return {x: r.left, y: r.top, width: r.width, height: r.height};
         }""",

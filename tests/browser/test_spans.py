@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from .lab import (
+    TEXT_RANGE_JS,
     kernel_for,
     open_notebook,
     run_all_cells,
@@ -66,8 +67,8 @@ class Text:
         end = self.units(index + 1)
         box = self.widget.locator(".nbl-spans-text").evaluate(
             """(el, [start, end]) => {
-                const node = el.firstChild, range = document.createRange();
-                range.setStart(node, start); range.setEnd(node, end);
+                """ + TEXT_RANGE_JS + """
+                const range = textRange(el, start, end);
                 const r = range.getClientRects()[0];
                 return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
             }""",

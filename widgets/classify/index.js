@@ -1,5 +1,6 @@
 // Classification view: shows an item (text, labelled fields, image) and its labels with keys.
 // Single-label: a label key answers and moves on. Multi-label: keys toggle, Enter submits.
+// The next items' images are decoded ahead (images.js), so a keypress only swaps one in.
 
 import { sameAnswer } from "../../js/answers.js";
 import { h, setText, show } from "../../js/dom.js";
@@ -7,6 +8,7 @@ import { filterLabels, labelKeymap } from "../../js/keys.js";
 import { mountLabeler } from "../../js/shell.js";
 import { suggestedBy } from "../../js/status_text.js";
 import { actionButton } from "../../js/toolbar.js";
+import { createImages } from "./images.js";
 
 function classifyView(task) {
   const labels = task.labels;
@@ -115,14 +117,16 @@ function classifyView(task) {
       const labelBar = h("div", { class: `nbl-labels${task.multi ? " nbl-multi" : ""}`, attrs: { role: "group", "aria-label": "labels" } }, ...buttons, submitButton);
       const suggestion = h("div", { class: "nbl-suggestion", attrs: { "aria-live": "polite" } });
       body.append(content, suggestion, filterPane, labelBar);
-      parts = { suggestion, text, fields, image, imageError, content, buttons, filter, filterPane, scrolled: false };
+      parts = { suggestion, text, fields, images: createImages(image, { signal: ctx.signal }), imageError, content, buttons, filter, filterPane, scrolled: false };
     },
 
-    render(slot, draft) {
+    render(slot, draft, ctx) {
       if (slot !== shownSlot) {
         shownSlot = slot;
         showItem(parts, slot.view);
       }
+      const { session } = ctx;
+      parts.images.prepare(session.slots.slice(session.cursor + 1));
       const suggested = slot.suggestion && !slot.answer ? slot.suggestion : null;
       if (task.multi && suggested && !draft.seeded) {
         draft.selected = [...suggested.value]; // pre-selected: Enter accepts, keys edit
@@ -170,7 +174,7 @@ function classifyView(task) {
 }
 
 function showItem(parts, view) {
-  const { text, fields, image, imageError, content } = parts;
+  const { text, fields, images, imageError, content } = parts;
   show(text, "text" in view);
   if ("text" in view) {
     const missing = view.text === null;
@@ -185,10 +189,8 @@ function showItem(parts, view) {
     ]),
   );
   const img = view.image || null;
-  show(image, Boolean(img && img.url));
+  images.show(img && img.url ? img.url : null);
   show(imageError, Boolean(img && !img.url));
-  if (img && img.url) image.src = img.url;
-  else image.removeAttribute("src");
   setText(imageError, img && !img.url ? `Cannot show image: ${img.error || "unknown error"}` : "");
   // Reading or writing scrollTop forces a layout of the whole page: only reset it when the
   // annotator actually scrolled the previous item.

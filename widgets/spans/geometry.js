@@ -5,25 +5,26 @@
 /**
  * The geometry of one text area.
  * @param {object} parts
- * @param {Text} parts.textNode  the one text node holding the item's text
+ * @param {ReturnType<import("./text_layer.js").createTextLayer>} parts.layer  the item's text
  * @param {HTMLElement} parts.text  its element
  * @param {HTMLElement} parts.content  the scrolled element around it
  */
-export function createGeometry({ textNode, text, content }) {
+export function createGeometry({ layer, text, content }) {
   /** Client rectangle of the caret position `offset`, or null when not laid out. */
   function caretRect(offset) {
     const range = document.createRange();
-    const length = textNode.length;
+    const length = layer.length;
     if (!length) return null;
+    const [node, at] = layer.position(offset);
     // After a line break, a collapsed range may report the end of the line above: measure the
     // next character's left edge instead.
-    if (offset < length && (offset === 0 || textNode.data[offset - 1] === "\n")) {
-      range.setStart(textNode, offset);
-      range.setEnd(textNode, offset + 1);
+    if (offset < length && (offset === 0 || layer.text[offset - 1] === "\n")) {
+      range.setStart(node, at);
+      range.setEnd(node, at + 1);
       const rect = range.getClientRects()[0];
       return rect ? { left: rect.left, top: rect.top, bottom: rect.bottom, height: rect.height } : null;
     }
-    range.setStart(textNode, offset);
+    range.setStart(node, at);
     range.collapse(true);
     const rect = range.getBoundingClientRect();
     return rect && rect.height ? { left: rect.left, top: rect.top, bottom: rect.bottom, height: rect.height } : null;
@@ -31,37 +32,54 @@ export function createGeometry({ textNode, text, content }) {
 
   /**
    * The offset in the text under a client point, or null when the point is not over the text.
-   * Inside a shadow root (marimo renders widgets in one) the lookup is told to enter it.
+   * Inside a shadow root (marimo renders widgets in one) the lookup is told to enter it. A block
+   * the browser has not laid out yet (just scrolled into view) is laid out for the lookup.
    */
   function pointToOffset(x, y) {
+    let found = lookUp(x, y);
+    if (found === null || found.text) return found && found.offset;
+    const band = layer.blocksBetween(y, y);
+    if (!band) return null;
+    const block = layer.blocks[band[0]];
+    block.style.contentVisibility = "visible";
+    found = lookUp(x, y);
+    block.style.contentVisibility = "";
+    return found && found.text ? found.offset : null;
+  }
+
+  /** What is under a client point: {offset, text: whether it is in a piece of text}, or null. */
+  function lookUp(x, y) {
     let node = null;
     let offset = 0;
     if (document.caretPositionFromPoint) {
-      const root = textNode.getRootNode();
+      const root = text.getRootNode();
       const position = document.caretPositionFromPoint(x, y, { shadowRoots: root === document ? [] : [root] });
       if (position) ({ offsetNode: node, offset } = position);
     } else if (document.caretRangeFromPoint) {
       const range = document.caretRangeFromPoint(x, y);
       if (range) ({ startContainer: node, startOffset: offset } = range);
     }
-    return node === textNode ? offset : null;
+    const at = node ? layer.offsetOf(node, offset) : null;
+    return at === null ? null : { offset: at, text: node.nodeType === Node.TEXT_NODE };
   }
 
   /** A DOM position (from a selection) as an offset in the text; outside it, 0 or the end. */
   function offsetIn(node, offset) {
-    if (node === textNode) return offset;
-    if (node === text) return offset === 0 ? 0 : textNode.length;
-    if (node.contains && node.contains(textNode)) {
-      let child = textNode;
+    const at = layer.offsetOf(node, offset);
+    if (at !== null) return at;
+    if (node.contains && node.contains(text)) {
+      let child = text;
       while (child.parentNode !== node) child = child.parentNode;
-      return offset <= Array.prototype.indexOf.call(node.childNodes, child) ? 0 : textNode.length;
+      return offset <= Array.prototype.indexOf.call(node.childNodes, child) ? 0 : layer.length;
     }
-    return textNode.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING ? textNode.length : 0;
+    return text.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING ? layer.length : 0;
   }
 
-  /** Where a client rectangle sits inside the scrolled content (for absolutely placed marks). */
-  function inContent(rect) {
-    const box = content.getBoundingClientRect();
+  /**
+   * Where a client rectangle sits inside the scrolled content (for absolutely placed marks);
+   * `box`, the content's client rectangle, when the caller has it already.
+   */
+  function inContent(rect, box = content.getBoundingClientRect()) {
     return { box, x: rect.left - box.left - content.clientLeft + content.scrollLeft, y: rect.top - box.top - content.clientTop + content.scrollTop };
   }
 

@@ -1,18 +1,20 @@
 // The marks layer: spans, pending suggestions, the selection and the focused span painted as CSS
-// Custom Highlights (ranges over the one text node, no elements), so a keypress repaints a few
-// ranges instead of rebuilding the DOM. Highlight names start with the view's prefix; their look
-// is in palette.js's rules.
+// Custom Highlights (ranges over the text's pieces, no elements), so a keypress repaints a few
+// ranges instead of rebuilding the DOM: an edit adds and removes only the ranges of the spans it
+// changed, and the selection and focus ranges are replaced only when they moved. Highlight names
+// start with the view's prefix; their look is in palette.js's rules.
 
 import { markNames, markPriority } from "./palette.js";
 
 /**
  * @param {string} prefix  the view's unique prefix of highlight names
- * @param {Text} textNode  the text node the ranges cover
+ * @param {ReturnType<import("./text_layer.js").createTextLayer>} layer  the item's text
  * @param {Map<string, number>} labelIndex  label → index into the task's labels
  */
-export function createMarks(prefix, textNode, labelIndex) {
+export function createMarks(prefix, layer, labelIndex) {
   const highlights = new Map(); // name → Highlight
   const drawn = new Map(); // span or suggestion → {name, range}
+  let cursorKey = null; // the selection and focus last painted
 
   function highlight(name, priority) {
     let found = highlights.get(name);
@@ -26,13 +28,18 @@ export function createMarks(prefix, textNode, labelIndex) {
   }
 
   function rangeOf(start, end) {
-    return new StaticRange({ startContainer: textNode, startOffset: start, endContainer: textNode, endOffset: end });
+    return layer.range(start, end);
   }
 
   return {
-    /** Bring the painted spans and suggestions in line with the document: only what changed. */
-    draw(doc) {
+    /**
+     * Bring the painted spans and suggestions in line with the document: only what changed.
+     * With `band` ([from, to), UTF-16), only those meeting it are painted: the browser revisits
+     * every painted range whenever one changes, so a long document paints what is near the view.
+     */
+    draw(doc, band = null) {
       const wanted = markNames(doc, labelIndex);
+      if (band) for (const item of wanted.keys()) if (item.end <= band[0] || item.start >= band[1]) wanted.delete(item);
       for (const [item, entry] of drawn) {
         if (wanted.get(item) !== entry.name) {
           highlights.get(`${prefix}-${entry.name}`).delete(entry.range);
@@ -51,18 +58,22 @@ export function createMarks(prefix, textNode, labelIndex) {
     clear() {
       for (const found of highlights.values()) found.clear();
       drawn.clear();
+      cursorKey = null;
     },
 
     /** Paint the selection (or the range being selected) and the focused span or suggestion. */
     drawCursor(doc) {
+      const range = doc.selection() || (doc.hasSelection() ? [Math.min(doc.anchor, doc.caret), Math.max(doc.anchor, doc.caret)] : null);
+      const focus = doc.focus ? [doc.focus.item.start, doc.focus.item.end] : null;
+      const key = `${range}|${focus}`;
+      if (key === cursorKey) return;
+      cursorKey = key;
       const selection = highlight(`${prefix}-selection`, 10);
       const focused = highlight(`${prefix}-focus`, 11);
       selection.clear();
       focused.clear();
-      const range = doc.selection();
       if (range) selection.add(rangeOf(range[0], range[1]));
-      else if (doc.hasSelection()) selection.add(rangeOf(Math.min(doc.anchor, doc.caret), Math.max(doc.anchor, doc.caret)));
-      if (doc.focus) focused.add(rangeOf(doc.focus.item.start, doc.focus.item.end));
+      if (focus) focused.add(rangeOf(focus[0], focus[1]));
     },
 
     /** Unregister this view's highlights (cleanup). */

@@ -6,7 +6,7 @@
 /**
  * @param {HTMLElement} area  the view's item area (a drag may end outside the text)
  * @param {object} options
- * @param {Text} options.textNode  the text node
+ * @param {ReturnType<import("./text_layer.js").createTextLayer>} options.layer  the item's text
  * @param {HTMLElement} options.text  its element
  * @param {HTMLElement} options.content  the scrolled element around it
  * @param {ReturnType<import("./geometry.js").createGeometry>} options.geometry  the text's geometry
@@ -15,18 +15,18 @@
  * @param {() => void} options.render  redraws
  * @param {AbortSignal} options.signal  removes the listeners
  */
-export function listenForPointer(area, { textNode, text, content, geometry, currentDoc, focus, render, signal }) {
+export function listenForPointer(area, { layer, text, content, geometry, currentDoc, focus, render, signal }) {
   area.addEventListener(
     "mouseup",
     (event) => {
       if (event.button !== 0 || (!text.contains(event.target) && !content.contains(event.target))) return;
       const doc = currentDoc();
-      const selected = selectedRange(textNode);
+      const selected = selectedRange(text);
       if (!doc || doc.missing || !selected) return;
       const { range, selection } = selected;
       const start = geometry.offsetIn(range.startContainer, range.startOffset);
       const end = geometry.offsetIn(range.endContainer, range.endOffset);
-      if (start === end && range.startContainer !== textNode && range.startContainer !== text) return; // not on the text
+      if (start === end && layer.offsetOf(range.startContainer, range.startOffset) === null) return; // not on the text
       if (start === end) doc.clickAt(start);
       else doc.selectRange(start, end);
       selection.removeAllRanges();
@@ -42,7 +42,7 @@ export function listenForPointer(area, { textNode, text, content, geometry, curr
       const at = doc && !doc.missing ? geometry.pointToOffset(event.clientX, event.clientY) : null;
       if (at === null) return;
       doc.selectWord(Math.min(at, doc.text.length - 1));
-      const selected = selectedRange(textNode);
+      const selected = selectedRange(text);
       if (selected) selected.selection.removeAllRanges();
       render();
     },
@@ -56,8 +56,8 @@ export function listenForPointer(area, { textNode, text, content, geometry, curr
  * selection is retargeted to the root's host: read the root's own (Chromium), else ask for the
  * composed range across the root (the standard API), else the document's.
  */
-function selectedRange(textNode) {
-  const root = textNode.getRootNode();
+function selectedRange(text) {
+  const root = text.getRootNode();
   const inShadow = root !== document;
   const own = inShadow && typeof root.getSelection === "function" ? root.getSelection() : null;
   const selection = own || document.getSelection();

@@ -24,12 +24,20 @@ const MAX_BACK = 4096;
  */
 function safeStart(text, i) {
   const floor = Math.max(0, i - MAX_BACK);
-  for (let p = i; p > floor; p -= 1) {
-    const before = text.charCodeAt(p - 1);
-    if (before === 0x0a) return p;
-    if ((before === 0x20 || before === 0x09) && !ATTACHES.test(text.slice(p, p + 2))) return p;
-  }
+  for (let p = i; p > floor; p -= 1) if (isSafeBoundary(text, p)) return p;
   return floor === 0 ? 0 : Math.min(i, settle(text, floor));
+}
+
+/**
+ * True when UTF-16 offset `p` (0 < p ≤ length) is a grapheme boundary whatever came before it:
+ * just after a line feed, or after a space or tab that no mark or joiner follows.
+ * @param {string} text
+ * @param {number} p
+ */
+export function isSafeBoundary(text, p) {
+  const before = text.charCodeAt(p - 1);
+  if (before === 0x0a) return true;
+  return (before === 0x20 || before === 0x09) && !ATTACHES.test(text.slice(p, p + 2));
 }
 
 /** Move `p` forward past anything that cannot start a grapheme (rare: no space for 4096 units). */
@@ -164,7 +172,9 @@ export function wordAt(text, i, tokens = null) {
 export function normalizeRange(text, start, end, tokens = null) {
   let a = graphemeFloor(text, Math.min(start, end));
   let b = graphemeCeil(text, Math.max(start, end));
-  while (a < b && SPACE.test(text[a])) a += 1;
+  // Leading spaces go cluster by cluster (a space may carry a combining mark); a trailing space
+  // always ends its cluster.
+  while (a < b && SPACE.test(text[a])) a = Math.min(b, nextGrapheme(text, a));
   while (b > a && SPACE.test(text[b - 1])) b -= 1;
   if (a >= b) return null;
   if (!tokens) return [a, b];

@@ -123,3 +123,9 @@ test("a selection is snapped to graphemes, trimmed, then snapped to tokens", () 
   assert.deepEqual(normalizeRange(text, 4, 6, gaps), null);
   assert.deepEqual(normalizeRange(text, 3, 7, gaps), [2, 7]);
 });
+
+test("a selection starting on a space that carries a combining mark starts after the whole cluster", () => {
+  const text = "a \u0301bc d";
+  assert.deepEqual(normalizeRange(text, 1, 5), [3, 5]);
+  assert.deepEqual(normalizeRange("x\r\n\r\nyz", 1, 7), [5, 7]);
+});

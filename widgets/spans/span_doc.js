@@ -22,6 +22,7 @@ export class SpanDoc {
   #history = [];
   #nextId = 1;
   #changedAt = [-1, false];
+  #items = [-1, []];
 
   /**
    * @param {object} options
@@ -95,13 +96,19 @@ export class SpanDoc {
     return normalizeRange(this.text, this.anchor, this.caret, this.tokens);
   }
 
-  /** Spans and pending suggestions in reading order, as focus targets. @returns {Focus[]} */
+  /**
+   * Spans and pending suggestions in reading order, as focus targets (one array per version of
+   * the document: do not change it). @returns {Focus[]}
+   */
   items() {
+    if (this.#items[0] === this.version) return this.#items[1];
     const items = [
       ...this.spans.map((item) => ({ kind: "span", item })),
       ...this.pending().map((item) => ({ kind: "suggestion", item })),
     ];
-    return items.sort((a, b) => a.item.start - b.item.start || a.item.end - b.item.end);
+    items.sort((a, b) => a.item.start - b.item.start || a.item.end - b.item.end);
+    this.#items = [this.version, items];
+    return items;
   }
 
   /** Suggestions not yet accepted or rejected, in reading order. */
@@ -410,7 +417,25 @@ export class SpanDoc {
   }
 
   #insert(span) {
-    if (this.#find(span)) return;
+    const at = this.#lowerBound(span);
+    if (at < this.spans.length && compare(this.spans[at], span) === 0) return;
+    this.spans.splice(at, 0, span);
+  }
+
+  #remove(span) {
+    let at = this.#lowerBound(span);
+    while (at < this.spans.length && this.spans[at] !== span && compare(this.spans[at], span) === 0) at += 1;
+    if (this.spans[at] === span) this.spans.splice(at, 1);
+  }
+
+  /** The span with the same start, end and label, if any. */
+  #find(span) {
+    const at = this.#lowerBound(span);
+    return at < this.spans.length && compare(this.spans[at], span) === 0 ? this.spans[at] : null;
+  }
+
+  /** Where `span` goes in the sorted spans: the first index not before it. */
+  #lowerBound(span) {
     const spans = this.spans;
     let lo = 0;
     let hi = spans.length;
@@ -419,17 +444,7 @@ export class SpanDoc {
       if (compare(spans[mid], span) < 0) lo = mid + 1;
       else hi = mid;
     }
-    spans.splice(lo, 0, span);
-  }
-
-  #remove(span) {
-    const at = this.spans.indexOf(span);
-    if (at >= 0) this.spans.splice(at, 1);
-  }
-
-  /** The span with the same start, end and label, if any. */
-  #find({ start, end, label }) {
-    return this.spans.find((s) => s.start === start && s.end === end && s.label === label) || null;
+    return lo;
   }
 
   #conflicts(span) {
