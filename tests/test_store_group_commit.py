@@ -20,9 +20,18 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from test_admin_postgres import team  # noqa: F401  (the fixture: a team in a fresh schema)
 
 import nblabel as nl
-from nblabel.store import ItemFull, LogChanged, NewEvent, StaleAnswer, Store, StoreError
+from nblabel.store import (
+    AccessDenied,
+    ItemFull,
+    LogChanged,
+    NewEvent,
+    StaleAnswer,
+    Store,
+    StoreError,
+)
 from nblabel.store.commits import GroupCommit
 
 TASK = nl.Classify(["a", "b"], text="t")
@@ -318,4 +327,33 @@ def test_a_killed_kernel_loses_no_acknowledged_event(store_url):
     lost = [ack for ack in acknowledged if stored.get(ack[0]) != (ack[1], ack[2])]
     assert not lost, f"acknowledged but not in the store: {lost[:5]}"
     assert store.append(pid, [_event("after the crash")])  # the store is writable again
+    store.close()
+
+
+# -- row-level security: a refusal inside a group is that member's alone -----------------------
+def test_a_refusal_under_row_level_security_reaches_only_its_writer(team):  # noqa: F811 (fixture)
+    ana, ben = team.role("ana"), team.role("ben")
+    store = Store(team.url("ana"))
+    pid = store.open_project("demo", TASK)
+    held = _Held(team.url("owner"))
+    results: dict = {}
+    threads = [_in_thread(results, "lead", lambda: store.append(pid, [_event("0", ana)]))]
+    _wait_until(lambda: store.engine.pool.checkedout() == 1, "the leader's transaction")
+    writes = {
+        "mine": lambda: store.append(pid, [_event("1", ana)]),
+        "as ben": lambda: store.append(pid, [_event("2", ben)]),
+        "gold": lambda: store.append(pid, [NewEvent("3", ana, "label", "a", source="gold")]),
+        "mine again": lambda: store.append(pid, [_event("4", ana)]),
+    }
+    for waiting, (name, write) in enumerate(writes.items(), start=1):
+        threads.append(_in_thread(results, name, write))
+        _wait_until(lambda n=waiting: store._commits.waiting == n, f"{name} to wait")
+    held.release()
+    for thread in threads:
+        thread.join(120)
+    assert isinstance(results["as ben"], AccessDenied)
+    assert f"this event is by {ben!r}" in str(results["as ben"])
+    assert isinstance(results["gold"], AccessDenied) and "gold answers" in str(results["gold"])
+    assert results["lead"][0] < results["mine"][0] < results["mine again"][0]
+    assert [(e.item, e.annotator) for e in store.read(pid)] == [(item, ana) for item in "014"]
     store.close()
