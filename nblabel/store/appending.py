@@ -26,6 +26,15 @@ from .schema import events_table as _events
 from .slots import give_slot_back, hold_slot_for_good
 
 _BASED_ON = Integer(low=0, none=True, what="an event id (0: none)")
+#: Statements built once: values go in as parameters, so their compiled forms are reused.
+_INSERT = _events.insert()
+#: The id of an annotator's newest answer event on an item (None: none).
+_LATEST_ANSWER = sa.select(sa.func.max(_events.c.id)).where(
+    _events.c.project_id == sa.bindparam("project_id"),
+    _events.c.item == sa.bindparam("item"),
+    _events.c.annotator == sa.bindparam("annotator"),
+    _events.c.event.in_(ANSWER_EVENTS),
+)
 
 
 class Append(NamedTuple):
@@ -88,11 +97,11 @@ def append_rows(conn: sa.Connection, job: Append) -> list[int]:
                 give_slot_back(conn, project_id, *slot)
                 held.discard(slot)
     if len(rows) == 1:  # an answer from a view or from code: its id comes back at once
-        inserted = conn.execute(_events.insert().values(**rows[0]))
+        inserted = conn.execute(_INSERT, rows[0])
         return [int(inserted.inserted_primary_key[0])]
     if before is None:
         before = last_id(conn, project_id)
-    conn.execute(_events.insert(), rows)
+    conn.execute(_INSERT, rows)
     # Appends to one project commit one at a time (see lock_events), so the rows' ids are this
     # project's events after ``before``, in the order they were given.
     ids = conn.execute(
@@ -130,12 +139,8 @@ def last_id(conn: sa.Connection, project_id: int) -> int:
 def check_not_stale(conn: sa.Connection, row: dict[str, Any], based_on: int) -> None:
     """Raise :class:`StaleAnswer` if the annotator has an event on the item newer than based_on."""
     latest = conn.execute(
-        sa.select(sa.func.max(_events.c.id)).where(
-            _events.c.project_id == row["project_id"],
-            _events.c.item == row["item"],
-            _events.c.annotator == row["annotator"],
-            _events.c.event.in_(ANSWER_EVENTS),
-        )
+        _LATEST_ANSWER,
+        {"project_id": row["project_id"], "item": row["item"], "annotator": row["annotator"]},
     ).scalar()
     if latest is not None and latest > based_on:
         raise StaleAnswer(row["item"], row["annotator"], based_on, int(latest))

@@ -58,6 +58,12 @@ from .slots import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: A project's events after an id, oldest first: built once, its compiled form reused.
+_READ = (
+    sa.select(*[_events.c[name] for name in EVENT_COLUMNS])
+    .where(_events.c.project_id == sa.bindparam("project_id"), _events.c.id > sa.bindparam("after"))
+    .order_by(_events.c.id)
+)
 _OVERLAP = Integer(low=1, what="a positive number of annotators")
 _LEASE = Integer(low=1, what="a positive number of microseconds")
 
@@ -303,13 +309,8 @@ class Store:
     @_explained
     def read(self, project_id: int, after: int = 0) -> list[StoredEvent]:
         """Return the project's events with id > ``after``, oldest first."""
-        query = (
-            sa.select(*[_events.c[name] for name in EVENT_COLUMNS])
-            .where(_events.c.project_id == project_id, _events.c.id > after)
-            .order_by(_events.c.id)
-        )
         with self._reading() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(_READ, {"project_id": project_id, "after": after}).all()
         return stored_events(rows)
 
     # -- overlap: answer slots ----------------------------------------------------------------
