@@ -192,7 +192,14 @@ def engines(tmp: Path):
         with engine.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
         schemas.append(schema)
-        return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        fresh_url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        # The events lock is keyed by project id across the database: start this schema's ids
+        # where no other schema's tests (on a shared test server) hold it.
+        Store(fresh_url).close()
+        with engine.begin() as conn:
+            start = 1_000_000 + int(uuid.uuid4().int % 1_000_000_000)
+            conn.exec_driver_sql(f'ALTER SEQUENCE "{schema}".nblabel_projects_id_seq RESTART WITH {start}')
+        return fresh_url
 
     try:
         yield "PostgreSQL", fresh, None

@@ -4,9 +4,10 @@
 :class:`~nblabel.store.Store`: it takes the events lock of every project the group writes to
 (in id order, so two kernels' leaders never wait for each other in a circle), then writes each
 :class:`Append` with :func:`append_rows`: its ``if_last`` and ``based_on`` checks, its overlap
-slots, its rows. With more than one writer, each append runs in a savepoint of its own: one the
-store refuses (stale, item full, log changed, a refused or failing statement) is rolled back
-alone and its writer gets its own error, while the others commit.
+slots, its rows. A group is written straight through; if the store refuses one of its
+appends (stale, item full, log changed, a refused or failing statement), nothing is committed
+and the group is written again with a savepoint per append, so the refused one is rolled back
+alone and its writer gets its own error while the others commit.
 """
 
 from __future__ import annotations
@@ -52,24 +53,47 @@ def write_group(engine: Engine, writes: list[Write]) -> None:
     """Write the :class:`Append` of each of ``writes`` in one transaction, and commit it.
 
     Sets ``ids`` on each write stored and ``error`` on each refused. Raises (nothing
-    committed) when the transaction as a whole fails.
+    committed) when the transaction as a whole fails. A group is first written straight
+    through; only if one of its appends is refused is it written again (nothing of the first
+    attempt was committed) with a savepoint per append, so the refusal stays its writer's own.
     """
+    if len(writes) > 1:
+        try:
+            _write(engine, writes, alone=False)
+            return
+        except _Refused:
+            for write in writes:
+                write.ids = None
+    _write(engine, writes, alone=True)
+
+
+class _Refused(Exception):
+    """One append of a group written straight through was refused (the group rolled back)."""
+
+
+def _write(engine: Engine, writes: list[Write], alone: bool) -> None:
     projects = sorted({write.job.project_id for write in writes})
     with exclusive(engine, schema=False) as conn:
         for project_id in projects:
             lock_events(conn, project_id)
-        if len(writes) == 1:  # alone: its error rolls the transaction back and reaches it
+        if len(writes) == 1:  # its error rolls the transaction back and reaches its writer
             writes[0].ids = append_rows(conn, writes[0].job)
-            return
-        for write in writes:
-            savepoint = conn.begin_nested()
-            try:
-                write.ids = append_rows(conn, write.job)
-            except Exception as error:  # this writer's refusal, not the group's
-                savepoint.rollback()
-                write.error = error
-            else:
-                savepoint.commit()
+        elif not alone:
+            for write in writes:
+                try:
+                    write.ids = append_rows(conn, write.job)
+                except Exception as error:  # before the commit: the group is written again
+                    raise _Refused from error
+        else:
+            for write in writes:
+                savepoint = conn.begin_nested()
+                try:
+                    write.ids = append_rows(conn, write.job)
+                except Exception as error:  # this writer's refusal, not the group's
+                    savepoint.rollback()
+                    write.error = error
+                else:
+                    savepoint.commit()
 
 
 def append_rows(conn: sa.Connection, job: Append) -> list[int]:
