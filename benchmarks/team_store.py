@@ -36,6 +36,8 @@ from nblabel.store import NewEvent, Store
 
 WRITERS, ANSWERS = 8, 250
 TASK = nl.Classify(["a", "b"], text="text")
+#: CPU time of the kernel per answer (ms) in the last thread runs, by (url, shared store).
+CPU_MS: dict[tuple[str, bool], float] = {}
 
 
 def frame(n: int) -> pd.DataFrame:
@@ -121,7 +123,9 @@ def threads_per_second(url: str, overlap: int | None, shared: bool) -> float:
             projects[w].add(w * ANSWERS + i, "a", annotator=f"w{w}")
         spans[w] = (start, time.perf_counter())
 
+    cpu = time.process_time()
     _run_threads(annotate)
+    CPU_MS[(url, shared)] = (time.process_time() - cpu) / (WRITERS * ANSWERS) * 1000
     for proj in projects:
         proj.close()
     _check_all_stored(url)
@@ -224,15 +228,18 @@ def concurrent_writers() -> None:
                 None,  # a kernel with one annotator commits each answer alone: the same path
                 writers_per_second(_raw_writer, fresh(), None),
             )
+            shared_url, own_url = fresh(), fresh()
             threads = (
-                threads_per_second(fresh(), None, shared=True),
+                threads_per_second(shared_url, None, shared=True),
                 threads_per_second(fresh(), 2, shared=True),
-                threads_per_second(fresh(), None, shared=False),
+                threads_per_second(own_url, None, shared=False),
                 raw_threads_per_second(fresh()),
             )
             for label, figures in ((f"  {WRITERS} kernels, 1 annotator each", kernels),
                                    (f"  1 kernel, {WRITERS} annotators (threads)", threads)):
                 print(f"{label:34} " + " ".join(f"{'(same)' if f is None else f'{f:.0f}':>17}" for f in figures))
+            print(f"  CPU time of the kernel per answer (all {WRITERS} projects mirror every answer): "
+                  f"{CPU_MS[(shared_url, True)]:.2f} ms with group commit, {CPU_MS[(own_url, False)]:.2f} ms with a commit per answer")
     print(f"load average after: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
     print("Project.add in one kernel: the annotators' projects share one Store, so answers that arrive "
           "together share a commit (group commit); 'commit per answer' gives each project a Store of "
