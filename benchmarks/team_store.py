@@ -1,10 +1,14 @@
 """Team workflows at scale: concurrent writers on SQLite and PostgreSQL, and picking the next item.
 
-1. Answers per second with 8 kernels writing at once (each its own annotator), through
-   ``Project.add`` — one committed transaction per answer — with and without ``overlap=2``
-   (which also reserves a slot per answer), on a SQLite file and on PostgreSQL (set
-   ``NBLABEL_TEST_POSTGRES_URL``, as .ci/run does). Beside it: raw driver inserts with a commit
-   per row, the floor any store pays.
+1. Durable answers per second with 8 annotators writing at once through ``Project.add``, with and
+   without ``overlap=2`` (which also reserves a slot per answer), on a SQLite file (WAL,
+   synchronous=FULL) and on PostgreSQL (synchronous_commit as the server has it, printed; set
+   ``NBLABEL_TEST_POSTGRES_URL``, as .ci/run does). Two team shapes: 8 kernels with one
+   annotator each (processes), and one kernel serving 8 annotators (threads, each with its own
+   Project on one shared Store, so their answers share commits: group commit). Beside them, in
+   the same run: the same 8 threads with a Store each (a commit per answer, the path before
+   group commit), and raw driver inserts with a commit per row. Every figure is checked: all
+   acknowledged answers are in the store afterwards.
 2. Time to fill an annotator's window (pick their next 20 items) in a 1,000,000-item project
    where 10 annotators have already answered 20,000 items each, next to the obvious pandas
    approach (set difference of the index and the answered items, then take the first 20).
@@ -18,6 +22,7 @@ import multiprocessing
 import os
 import statistics
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -27,10 +32,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 import nblabel as nl
-from nblabel.store import NewEvent
+from nblabel.store import NewEvent, Store
 
 WRITERS, ANSWERS = 8, 250
 TASK = nl.Classify(["a", "b"], text="text")
+#: CPU time of the kernel per answer (ms) in the last thread runs, by (url, shared store).
+CPU_MS: dict[tuple[str, bool], float] = {}
 
 
 def frame(n: int) -> pd.DataFrame:
@@ -77,6 +84,7 @@ def _raw_writer(url, w, _overlap, barrier, results):
 
 
 def writers_per_second(target, url: str, overlap: int | None) -> float:
+    """Answers per second of WRITERS kernels (processes) running ``target`` at once."""
     if target is _writer:
         nl.Project(frame(WRITERS * ANSWERS), TASK, store=url, name="bench", overlap=overlap).close()
     ctx = multiprocessing.get_context("spawn")
@@ -90,7 +98,88 @@ def writers_per_second(target, url: str, overlap: int | None) -> float:
             p.join(900)
             assert p.exitcode == 0
         spans = list(results.values())
+    if target is _writer:
+        _check_all_stored(url)
     return WRITERS * ANSWERS / (max(end for _, end in spans) - min(start for start, _ in spans))
+
+
+def threads_per_second(url: str, overlap: int | None, shared: bool) -> float:
+    """Answers per second of WRITERS annotators in one kernel, each with its own Project.
+
+    ``shared``: the projects share one Store, so answers that arrive together share a commit
+    (group commit). Otherwise each project has a Store of its own, so every answer is a commit
+    of its own: the path every answer took before group commit, measured in the same run.
+    """
+    nl.Project(frame(WRITERS * ANSWERS), TASK, store=url, name="bench", overlap=overlap).close()
+    stores = [Store(url)] * WRITERS if shared else [Store(url) for _ in range(WRITERS)]
+    projects = [nl.Project(frame(WRITERS * ANSWERS), TASK, store=store, name="bench", overlap=overlap) for store in stores]
+    barrier = threading.Barrier(WRITERS)
+    spans: list[tuple[float, float]] = [(0.0, 0.0)] * WRITERS
+
+    def annotate(w: int) -> None:
+        barrier.wait()
+        start = time.perf_counter()
+        for i in range(ANSWERS):
+            projects[w].add(w * ANSWERS + i, "a", annotator=f"w{w}")
+        spans[w] = (start, time.perf_counter())
+
+    cpu = time.process_time()
+    _run_threads(annotate)
+    CPU_MS[(url, shared)] = (time.process_time() - cpu) / (WRITERS * ANSWERS) * 1000
+    for proj in projects:
+        proj.close()
+    _check_all_stored(url)
+    return WRITERS * ANSWERS / (max(end for _, end in spans) - min(start for start, _ in spans))
+
+
+def raw_threads_per_second(url: str) -> float:
+    """Raw driver inserts, a commit per row, from WRITERS threads of one process."""
+    engines = [_raw_engine(url) for _ in range(WRITERS)]
+    with engines[0].begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS raw_answers (item INTEGER, annotator TEXT, value TEXT)")
+    barrier = threading.Barrier(WRITERS)
+    spans: list[tuple[float, float]] = [(0.0, 0.0)] * WRITERS
+
+    def insert(w: int) -> None:
+        barrier.wait()
+        start = time.perf_counter()
+        for i in range(ANSWERS):
+            with engines[w].begin() as conn:
+                conn.execute(sa.text("INSERT INTO raw_answers VALUES (:i, :a, 'a')"), {"i": i, "a": f"w{w}"})
+        spans[w] = (start, time.perf_counter())
+
+    _run_threads(insert)
+    for engine in engines:
+        engine.dispose()
+    return WRITERS * ANSWERS / (max(end for _, end in spans) - min(start for start, _ in spans))
+
+
+def _run_threads(target) -> None:
+    threads = [threading.Thread(target=target, args=(w,)) for w in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _check_all_stored(url: str) -> None:
+    """Every acknowledged answer is in the store (the figure counts only durable answers)."""
+    with nl.Project(frame(WRITERS * ANSWERS), TASK, store=url, name="bench") as check:
+        assert len(check.annotations) == WRITERS * ANSWERS
+
+
+def durability(url: str) -> str:
+    """Say how the store makes a commit durable, as its own connection reports it."""
+    store = Store(url)
+    with store.engine.connect() as conn:
+        if store.engine.dialect.name == "sqlite":
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            sync = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[conn.exec_driver_sql("PRAGMA synchronous").scalar()]
+            said = f"journal_mode={mode}, synchronous={sync}"
+        else:
+            said = ", ".join(f"{name}={conn.exec_driver_sql(f'SHOW {name}').scalar()}" for name in ("synchronous_commit", "fsync", "wal_sync_method", "commit_delay"))
+    store.close()
+    return said
 
 
 def engines(tmp: Path):
@@ -107,7 +196,14 @@ def engines(tmp: Path):
         with engine.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
         schemas.append(schema)
-        return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        fresh_url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        # The events lock is keyed by project id across the database: start this schema's ids
+        # where no other schema's tests (on a shared test server) hold it.
+        Store(fresh_url).close()
+        with engine.begin() as conn:
+            start = 1_000_000 + int(uuid.uuid4().int % 1_000_000_000)
+            conn.exec_driver_sql(f'ALTER SEQUENCE "{schema}".nblabel_projects_id_seq RESTART WITH {start}')
+        return fresh_url
 
     try:
         yield "PostgreSQL", fresh, None
@@ -118,14 +214,36 @@ def engines(tmp: Path):
 
 
 def concurrent_writers() -> None:
-    print(f"answers per second, {WRITERS} kernels writing at once ({ANSWERS} answers each, a commit per answer)")
-    print(f"{'':14} {'Project.add':>12} {'+ overlap=2':>12} {'raw inserts':>12}")
+    print(f"answers per second, {WRITERS} annotators writing at once ({ANSWERS} answers each); every answer is "
+          "committed durably before Project.add returns (load average before: "
+          f"{', '.join(f'{load:.1f}' for load in os.getloadavg())})")
+    columns = ("Project.add", "+ overlap=2", "commit per answer", "raw inserts")
+    print(f"{'':34} " + " ".join(f"{name:>17}" for name in columns))
     with tempfile.TemporaryDirectory() as tmp:
         for name, fresh, _ in engines(Path(tmp)):
-            plain = writers_per_second(_writer, fresh(), None)
-            overlap = writers_per_second(_writer, fresh(), 2)
-            raw = writers_per_second(_raw_writer, fresh(), None)
-            print(f"{name:14} {plain:12.0f} {overlap:12.0f} {raw:12.0f}")
+            print(f"{name}: {durability(fresh())}")
+            kernels = (
+                writers_per_second(_writer, fresh(), None),
+                writers_per_second(_writer, fresh(), 2),
+                None,  # a kernel with one annotator commits each answer alone: the same path
+                writers_per_second(_raw_writer, fresh(), None),
+            )
+            shared_url, own_url = fresh(), fresh()
+            threads = (
+                threads_per_second(shared_url, None, shared=True),
+                threads_per_second(fresh(), 2, shared=True),
+                threads_per_second(own_url, None, shared=False),
+                raw_threads_per_second(fresh()),
+            )
+            for label, figures in ((f"  {WRITERS} kernels, 1 annotator each", kernels),
+                                   (f"  1 kernel, {WRITERS} annotators (threads)", threads)):
+                print(f"{label:34} " + " ".join(f"{'(same)' if f is None else f'{f:.0f}':>17}" for f in figures))
+            print(f"  CPU time of the kernel per answer (all {WRITERS} projects mirror every answer): "
+                  f"{CPU_MS[(shared_url, True)]:.2f} ms with group commit, {CPU_MS[(own_url, False)]:.2f} ms with a commit per answer")
+    print(f"load average after: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    print("Project.add in one kernel: the annotators' projects share one Store, so answers that arrive "
+          "together share a commit (group commit); 'commit per answer' gives each project a Store of "
+          "its own, the path before group commit. Kernels do not share commits (see docs/ARCHITECTURE.md).")
 
 
 def next_items() -> None:

@@ -1,9 +1,10 @@
 """The ledger: what a project knows in memory, and the one path by which events reach it.
 
-Every event takes the same path, in this order and under one lock: *record* (build the event),
-*store* (one committed transaction), *mirror* (the in-memory log and the current answers, in id
-order, with events other kernels wrote in between), *subscribers* (per event: the open sessions,
-the model, the write-back column; per batch: the project's listeners). An answer is therefore
+Every event takes the same path, in this order: *record* (build the event), *store* (committed,
+possibly in one transaction with other writers of the same store: group commit), then, under the
+ledger's lock, *mirror* (the in-memory log and the current answers, in id order, with events
+other kernels and threads wrote in between), *subscribers* (per event: the open sessions, the
+model, the write-back column; per batch: the project's listeners). An answer is therefore
 on disk before anything in memory or on screen shows it, and every reader sees events in the
 order of their ids, whichever kernel wrote them.
 """
@@ -141,13 +142,17 @@ class Ledger:
             meta=meta or None,
             created_us=now_us(),
         )
+        # Stored outside the lock, so that answers of other views and projects of this kernel
+        # share a commit with this one (group commit, see nblabel.store.commits).
+        leases = self.leases
+        [event_id] = self.store.append(
+            self.project_id, [new], overlap=leases.overlap, lease_us=leases.lease_us,
+            based_on=None if based_on is None else [based_on],
+        )
         with self.lock:
-            leases = self.leases
-            [event_id] = self.store.append(
-                self.project_id, [new], overlap=leases.overlap, lease_us=leases.lease_us,
-                based_on=None if based_on is None else [based_on],
-            )
-            if event_id == self.log.last_id + 1:
+            if event_id <= self.log.last_id:
+                pass  # another writer of this ledger read it back with its own, in id order
+            elif event_id == self.log.last_id + 1:
                 # Nothing was written in between: mirror the event without reading it back.
                 self._ingest([StoredEvent(id=event_id, **new._asdict())], known={item: pos})
             else:

@@ -25,6 +25,10 @@ from .errors import StoreError, hide_password
 DEFAULT_STORE = "nblabel.db"
 #: How long a SQLite writer waits for another kernel's lock before giving up.
 BUSY_TIMEOUT_S = 30.0
+#: Connections a store keeps open once it needed them: a committing group and the readers of
+#: the projects and views sharing the store (opened only when needed; more are opened, and
+#: closed after use, when more threads read at once).
+POOL_SIZE = 10
 #: PostgreSQL advisory lock key held while creating or migrating the tables.
 _SCHEMA_LOCK = 0x6E626C6162656C  # "nblabel"
 #: PostgreSQL advisory lock key (with the project's id) held while appending events.
@@ -57,6 +61,7 @@ def make_engine(location: str | os.PathLike[str] | Engine) -> Engine:
     engine = sa.create_engine(
         sa.engine.URL.create("sqlite", database=str(path)),
         connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        pool_size=POOL_SIZE,
     )
     _configure_sqlite(engine, wal=True)
     return engine
@@ -64,7 +69,7 @@ def make_engine(location: str | os.PathLike[str] | Engine) -> Engine:
 
 def _engine_from_url(url: str) -> Engine:
     try:
-        engine = sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE)
     except ValueError as error:  # e.g. a port that is not a number
         raise StoreError(
             f"{hide_password(url)!r} is not a valid database URL ({error}); the form is "

@@ -1,9 +1,11 @@
 """The Store: projects, guideline texts, the event log and overlap slots, behind one error policy.
 
-Every write is its own committed transaction, so an acknowledged answer is on disk before the
-widget hears about it. Every public method turns a driver's error into a :class:`StoreError`
-that says what happened and what to do (see :func:`_explained`); argument errors are raised
-before anything is written.
+Every write is committed before it returns, so an acknowledged answer is on disk before the
+widget hears about it. Appends from concurrent writers of one store share transactions (group
+commit, :mod:`~nblabel.store.commits`), each writer still getting its own ids or its own
+error. Every public method turns a driver's error into a :class:`StoreError` that says what
+happened and what to do (see :func:`_explained`); argument errors are raised before anything
+is written.
 """
 
 from __future__ import annotations
@@ -20,19 +22,19 @@ from sqlalchemy.engine import Engine
 from .._checks import Integer
 from ..tasks import Task, task_from_json
 from . import access
+from .appending import Append, check_based_on, check_if_last, write_group
+from .commits import GroupCommit
 from .engines import (
     BUSY_TIMEOUT_S,
     DEFAULT_STORE,
     connected_role,
     exclusive,
     insert_ignore,
-    lock_events,
     make_engine,
     may_update,
 )
-from .errors import DRIVER_ERRORS, AccessDenied, LogChanged, StaleAnswer, StoreError, explain
+from .errors import DRIVER_ERRORS, AccessDenied, StoreError, explain
 from .records import (
-    ANSWER_EVENTS,
     EVENT_COLUMNS,
     Claim,
     GuidelineVersion,
@@ -48,9 +50,7 @@ from .schema import guidelines_table as _guidelines
 from .schema import prepare
 from .schema import projects_table as _projects
 from .slots import (
-    give_slot_back,
     held_slots,
-    hold_slot_for_good,
     release_leases,
     renew_leases,
     take_slot,
@@ -58,9 +58,14 @@ from .slots import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: A project's events after an id, oldest first: built once, its compiled form reused.
+_READ = (
+    sa.select(*[_events.c[name] for name in EVENT_COLUMNS])
+    .where(_events.c.project_id == sa.bindparam("project_id"), _events.c.id > sa.bindparam("after"))
+    .order_by(_events.c.id)
+)
 _OVERLAP = Integer(low=1, what="a positive number of annotators")
 _LEASE = Integer(low=1, what="a positive number of microseconds")
-_BASED_ON = Integer(low=0, none=True, what="an event id (0: none)")
 
 
 def _explained(method: F) -> F:
@@ -114,6 +119,7 @@ class Store:
         self.engine = make_engine(DEFAULT_STORE if location is None else location)
         self.url = self.engine.url.render_as_string(hide_password=True)
         self.role: str | None = None
+        self._commits = GroupCommit(functools.partial(write_group, self.engine))
         try:
             self._prepare()
         except BaseException:  # a store that cannot be opened keeps no connection open
@@ -260,6 +266,10 @@ class Store:
     ) -> list[int]:
         """Write ``events`` in one committed transaction and return their ids, in order.
 
+        The transaction may also hold other threads' appends to this store that arrived at the
+        same time (group commit); each is checked and refused on its own, so another writer's
+        refused event never fails or loses these ``events``, and they are all written or none.
+
         ``value`` and ``meta`` are JSON-encoded here; a missing ``created_us`` is set to now.
         With ``overlap``, every human ``label`` event takes (or keeps) one of its item's
         ``overlap`` slots for good, in the same transaction; if none is left the whole
@@ -283,70 +293,24 @@ class Store:
         if isinstance(events, NewEvent):
             raise TypeError("events must be a list of NewEvent; put a single event in a list.")
         rows = [event_row(project_id, check_new_event(event)) for event in events]
-        conditions = _check_based_on(based_on, len(rows))
-        if_last = _BASED_ON("if_last", if_last)
+        conditions = check_based_on(based_on, len(rows))
+        if_last = check_if_last(if_last)
         if not rows:
             return []
         try:
-            return self._append(project_id, rows, conditions, overlap, lease_us, if_last)
+            return self._commits.submit(
+                Append(project_id, rows, conditions, overlap, lease_us, if_last)
+            )
         except DRIVER_ERRORS as error:
             writes = [(row["annotator"], row["event"], row["source"]) for row in rows]
             self._refuse_write(error, project_id, writes)
             raise
 
-    def _append(
-        self,
-        project_id: int,
-        rows: list[dict[str, Any]],
-        conditions: list[int | None],
-        overlap: int | None,
-        lease_us: int,
-        if_last: int | None,
-    ) -> list[int]:
-        with exclusive(self.engine, schema=False) as conn:
-            lock_events(conn, project_id)
-            before = None
-            if if_last is not None:
-                before = _last_id(conn, project_id)
-                if before != if_last:
-                    raise LogChanged(if_last, before)
-            held: set[tuple[str, str]] = set()  # slots this batch already holds for good
-            for row, condition in zip(rows, conditions, strict=True):
-                if condition is not None:
-                    _check_not_stale(conn, row, condition)
-                if overlap is not None and row["source"] == "human":
-                    slot = (row["item"], row["annotator"])
-                    if row["event"] == "label" and slot not in held:
-                        hold_slot_for_good(conn, project_id, *slot, overlap, now_us(), lease_us)
-                        held.add(slot)
-                    elif row["event"] == "skip":  # not an answer: the place goes to another
-                        give_slot_back(conn, project_id, *slot)
-                        held.discard(slot)
-            if len(rows) == 1:  # an answer from a view or from code: its id comes back at once
-                inserted = conn.execute(_events.insert().values(**rows[0]))
-                return [int(inserted.inserted_primary_key[0])]
-            if before is None:
-                before = _last_id(conn, project_id)
-            conn.execute(_events.insert(), rows)
-            # Appends to one project commit one at a time (see lock_events), so the batch's
-            # rows are this project's events after ``before``, in the order they were given.
-            ids = conn.execute(
-                sa.select(_events.c.id)
-                .where(_events.c.project_id == project_id, _events.c.id > before)
-                .order_by(_events.c.id)
-            ).scalars()
-            return [int(event_id) for event_id in ids]
-
     @_explained
     def read(self, project_id: int, after: int = 0) -> list[StoredEvent]:
         """Return the project's events with id > ``after``, oldest first."""
-        query = (
-            sa.select(*[_events.c[name] for name in EVENT_COLUMNS])
-            .where(_events.c.project_id == project_id, _events.c.id > after)
-            .order_by(_events.c.id)
-        )
         with self._reading() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(_READ, {"project_id": project_id, "after": after}).all()
         return stored_events(rows)
 
     # -- overlap: answer slots ----------------------------------------------------------------
@@ -442,35 +406,3 @@ class Store:
 
     def _reading(self) -> Any:
         return self.engine.connect()
-
-
-def _check_based_on(based_on: Sequence[int | None] | None, count: int) -> list[int | None]:
-    if based_on is None:
-        return [None] * count
-    if isinstance(based_on, str | bytes) or not isinstance(based_on, Sequence):
-        raise TypeError(f"based_on must be a list of event ids (or None), got {based_on!r}.")
-    if len(based_on) != count:
-        raise ValueError(f"based_on has {len(based_on)} entries for {count} events.")
-    return [_BASED_ON("based_on", value) for value in based_on]
-
-
-def _last_id(conn: sa.Connection, project_id: int) -> int:
-    """Return the id of the project's newest event (0 when it has none)."""
-    last = conn.execute(
-        sa.select(sa.func.max(_events.c.id)).where(_events.c.project_id == project_id)
-    ).scalar()
-    return int(last or 0)
-
-
-def _check_not_stale(conn: sa.Connection, row: dict[str, Any], based_on: int) -> None:
-    """Raise :class:`StaleAnswer` if the annotator has an event on the item newer than based_on."""
-    latest = conn.execute(
-        sa.select(sa.func.max(_events.c.id)).where(
-            _events.c.project_id == row["project_id"],
-            _events.c.item == row["item"],
-            _events.c.annotator == row["annotator"],
-            _events.c.event.in_(ANSWER_EVENTS),
-        )
-    ).scalar()
-    if latest is not None and latest > based_on:
-        raise StaleAnswer(row["item"], row["annotator"], based_on, int(latest))
