@@ -21,6 +21,7 @@ from ..store import StaleAnswer, StoreError
 from ..tasks import Task
 from . import protocol
 from .context import ProjectContext
+from .feedback import FeedbackView
 from .gold_stream import GoldStream
 from .protocol import Listener, RejectedAnswer
 from .suggestions import SuggestionPolicy
@@ -61,6 +62,8 @@ class AnnotatorSession:
         self.suggestions = SuggestionPolicy(context, annotator)  # what views offer, and hide
         self._changed: set[int] = set()
         self.gold_stream = GoldStream(context, annotator, counted=self.source == "human")
+        #: What their views show of answers overruled or gold missed (none for a reviewer).
+        self.feedback = FeedbackView(context, annotator) if self.source == "human" else None
         self._ranked_by: int | None = None  # model version that ordered the window
         current = context.ledger.current(annotator).sort_values("event_id")
         mine = current["source"] == "adjudicated"
