@@ -52,10 +52,12 @@ export function createFeedbackPanel({ model, session, signal }, key) {
   const seen = new Set();
   let items = [];
   // Opened by a click or by Enter on the summary: what it shows now counts as seen.
-  element.addEventListener("toggle", () => element.open && update(), { signal });
+  element.addEventListener("toggle", () => element.open && open(), { signal });
 
-  function markSeen() {
+  /** Entries are new until the panel is opened; those arriving while it is open stay new. */
+  function open() {
     for (const entry of items) seen.add(entry.key);
+    update();
   }
 
   function update() {
@@ -63,7 +65,6 @@ export function createFeedbackPanel({ model, session, signal }, key) {
     items = feedback.items || [];
     const total = feedback.count || 0;
     show(element, total > 0);
-    if (element.open) markSeen();
     const fresh = items.filter((entry) => !seen.has(entry.key)).length;
     setText(count, feedbackSummary(total, fresh));
     element.classList.toggle("nbl-fresh", fresh > 0);
@@ -90,7 +91,7 @@ export function createFeedbackPanel({ model, session, signal }, key) {
     toggle() {
       if (element.hidden) return session.say("No feedback yet: answers a reviewer overrules, and gold items you miss, will show here.");
       element.open = !element.open;
-      update();
+      if (element.open) open();
       return true;
     },
     close() {

@@ -76,7 +76,9 @@ test("the panel lists the entries newest first, marks them new until it is opene
   assert.equal(panel.element.classList.contains("nbl-fresh"), false, "seen once opened");
   assert.equal(panel.close(), true);
   assert.equal(panel.close(), false, "already folded");
-  // A reviewer decides meanwhile: the trait changes, the new entry alone is new.
+  // A reviewer decides while the panel is open: the new entry alone is new.
+  panel.toggle();
+  assert.equal(panel.element.open, true);
   const later = { ...overruled, key: "5|overruled|20", id: "5", pos: 5 };
   model.set("feedback", { count: 3, items: [later, overruled, missed] });
   panel.update();
@@ -84,6 +86,9 @@ test("the panel lists the entries newest first, marks them new until it is opene
   const marked = elements(panel.element).filter((el) => el.tagName === "LI" && el.classList.contains("nbl-new"));
   assert.deepEqual(marked.map((el) => el.dataset.kind), ["overruled"]);
   assert.match(marked[0].textContent, /item 5/);
+  panel.close();
+  panel.toggle();
+  assert.match(panel.element.textContent, /3 answers to look at(?! \()/, "seen when opened again");
 });
 
 test("entries beyond those sent are counted, not dropped silently", () => {
