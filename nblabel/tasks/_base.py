@@ -165,6 +165,10 @@ class Task(ABC):
         """
         return [str(v) for v in (value if isinstance(value, list) else [value])]
 
+    def tally_labels(self) -> list[str]:
+        """Return everything :meth:`tally` may count an answer toward, in order: the labels."""
+        return list(self.labels)
+
     def describe(self, value: Any, row: Any) -> str:
         """Return an answer in words, as feedback shows it (``row``: the item's row of the data).
 
