@@ -129,3 +129,17 @@ def test_span_and_ranking_annotators_are_sent_back_when_gold_accuracy_falls(tmp_
         assert round_["reason"] == "gold accuracy 0% over the last 2 gold items"
         assert proj.feedback("ana")["kind"].tolist() == ["missed gold", "missed gold"]
         proj.close()
+
+
+def test_a_multi_label_slice_audit_shares_each_label_among_those_given(tmp_path):
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(8)], "channel": ["chat", "mail"] * 4})
+    proj = nl.Project(df, nl.Classify(["bug", "billing", "praise"], text="text", multi=True),
+                      store=tmp_path / "m.db")
+    for who in ("ana", "ben"):
+        for i in range(8):
+            proj.add(i, ["bug", "billing"] if i % 2 else ["praise"], annotator=who)
+    shares = proj.slice_audit(by="channel", n=20)
+    shares = shares[shares["metric"] == "label_share"].set_index(["slice", "label"])
+    assert shares.loc[("mail", "bug"), "estimate"] == 0.5 and shares.loc[("mail", "bug"), "n"] == 16
+    assert shares.loc[("chat", "praise"), "estimate"] == 1.0
+    proj.close()
