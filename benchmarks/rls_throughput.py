@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import statistics
+import sys
 import time
 import uuid
 
@@ -124,6 +126,8 @@ def main() -> None:
         print("set NBLABEL_TEST_POSTGRES_URL (see .ci/run)")
         return
     engine = sa.create_engine(URL)
+    # Stopped early (a timeout, Ctrl+C): still drop the schemas and roles made so far.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         print(f"answers per second through Project.add, {ANSWERS} answers per writer, each on "
               "its own annotator's connection")
@@ -138,7 +142,8 @@ def main() -> None:
                 off, open_, blind = (statistics.median(runs[key]) for key in settings)
                 name = f"{writers} writer{'s' if writers > 1 else ''}" + (
                     f", overlap={overlap}" if overlap else "")
-                print(f"{name:22} {off:9.0f} {open_:9.0f} {blind:9.0f} {open_ / off:9.2f}")
+                print(f"{name:22} {off:9.0f} {open_:9.0f} {blind:9.0f} {open_ / off:9.2f}",
+                      flush=True)
         reads: dict[bool, list[float]] = {False: [], True: []}
         for round_ in range(ROUNDS):
             for rls in (round_ % 2 == 0, round_ % 2 == 1):

@@ -9,6 +9,7 @@ export const ACTION_KEYS = {
   flag: ["?"],
   comment: ["c"],
   guideline: ["g"],
+  feedback: ["!"],
 };
 
 /** The action keys with a view's overrides applied. */
@@ -75,11 +76,12 @@ export function keyOwner(event, claimsModifiedKey = null) {
 /**
  * The function that runs what a key does in a labeling view, first match wins: Shift+digit
  * decides with that answer under review; the task view's own keys; the shared actions; the
- * guideline key; Esc closes the guideline, else leaves the widget.
+ * guideline and feedback keys; Esc closes the guideline or the feedback, else leaves the widget.
  *
  * Keys act only on what the annotator sees: on the waiting and loading screens they do nothing
- * (but the guideline and Esc), and while a kernel message has changed the session without the
- * screen showing it yet (`session.inStep()`), a key is swallowed: it is drawn at once instead. An
+ * (but the guideline, the feedback and Esc), and while a kernel message has changed the session
+ * without the screen showing it yet (`session.inStep()`), a key is swallowed: it is drawn at once
+ * instead. An
  * item that cannot be shown (`problem`) takes the shared actions only; other keys get a note.
  * @param {object} options
  * @param {Record<string, string[]>} options.keys  keys of the shared actions (see actionKeys)
@@ -90,10 +92,12 @@ export function keyOwner(event, claimsModifiedKey = null) {
  * @param {(key: string, event: KeyboardEvent) => boolean} options.viewKey  the task view's keys
  * @param {(index: number) => boolean} options.pick  decide with the index-th answer under review
  * @param {{toggle(): boolean, close(): boolean}|null} options.guideline  the guideline panel
+ * @param {{toggle(): boolean, close(): boolean}|null} [options.feedback]  the feedback panel (none
+ *   when adjudicating)
  * @param {() => void} options.leave  hands the keyboard back to the notebook
  * @returns {(key: string, event: KeyboardEvent) => boolean}  true when the key did something
  */
-export function keyHandler({ keys, actions, session, viewKey, pick, guideline, leave }) {
+export function keyHandler({ keys, actions, session, viewKey, pick, guideline, feedback = null, leave }) {
   const unshowable = `This item cannot be labeled: ${keyLabel(keys.skip[0])} skips it, ${keyLabel(keys.back[0])} goes back.`;
 
   function act(key, event) {
@@ -103,7 +107,7 @@ export function keyHandler({ keys, actions, session, viewKey, pick, guideline, l
     // The view goes first: a span view, say, moves its caret with keys other views navigate by.
     if (slot && !slot.problem && viewKey(key, event)) return true;
     for (const [name, [, run]] of Object.entries(actions)) if (keys[name].includes(key)) return run();
-    if (slot && slot.problem && (key.length === 1 || key === "Enter") && !keys.guideline.includes(key)) return session.say(unshowable);
+    if (slot && slot.problem && (key.length === 1 || key === "Enter") && !keys.guideline.includes(key) && !keys.feedback.includes(key)) return session.say(unshowable);
     return false;
   }
 
@@ -113,8 +117,10 @@ export function keyHandler({ keys, actions, session, viewKey, pick, guideline, l
     const behind = !inert && !session.inStep();
     if (!inert && !behind && act(key, event)) return true;
     if (keys.guideline.includes(key)) return guideline ? guideline.toggle() : false;
+    if (keys.feedback.includes(key)) return feedback ? feedback.toggle() : false;
     if (key === "Escape") {
       if (guideline && guideline.close()) return true;
+      if (feedback && feedback.close()) return true;
       leave();
       return false;
     }
@@ -128,12 +134,14 @@ export function keyHandler({ keys, actions, session, viewKey, pick, guideline, l
  * @param {boolean} options.reviewing  answers under review are picked with Shift+digits
  * @param {string[][]} options.viewShortcuts  the task view's pairs
  * @param {string|null} options.guidelineKey  the guideline key, when there is a guideline
+ * @param {string|null} [options.feedbackKey]  the feedback key, when the view shows feedback
  */
-export function legendPairs({ reviewing, viewShortcuts, guidelineKey }) {
+export function legendPairs({ reviewing, viewShortcuts, guidelineKey, feedbackKey = null }) {
   return [
     ...(reviewing ? [["⇧1–⇧9", "decide with that answer"]] : []),
     ...viewShortcuts,
     ...(guidelineKey ? [[keyLabel(guidelineKey), "guidelines"]] : []),
+    ...(feedbackKey ? [[keyLabel(feedbackKey), "feedback on your answers"]] : []),
     ["Esc", "leave the widget"],
   ];
 }

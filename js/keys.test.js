@@ -45,7 +45,7 @@ test("Tab, unclaimed modified keys and typing are not the widget's", () => {
   assert.equal(keyOwner({ key: "a", shiftKey: true, target: div }), "widget");
 });
 
-function handlerFor({ review = null, viewKeys = [], guideline = null, upcoming = null } = {}) {
+function handlerFor({ review = null, viewKeys = [], guideline = null, feedback = null, upcoming = null } = {}) {
   const ran = [];
   const session = new LabelSession({ send: () => {} });
   session.receive({ kind: "snapshot", history: [], upcoming: upcoming || [{ pos: 0, id: "0", view: {}, review }], exhausted: false });
@@ -58,6 +58,7 @@ function handlerFor({ review = null, viewKeys = [], guideline = null, upcoming =
     viewKey: (key) => viewKeys.includes(key) && ran.push(`view ${key}`) > 0,
     pick: (index) => ran.push(`pick ${index}`) > 0,
     guideline,
+    feedback,
     leave: () => ran.push("leave"),
   });
   return { handle, ran, session };
@@ -138,4 +139,28 @@ test("an item that cannot be shown takes the shared actions; other keys get a no
   assert.equal(handle("ArrowLeft", {}), true);
   assert.deepEqual(ran, ["skip", "back"]);
   assert.equal(handle("Shift", {}), false, "a modifier alone says nothing");
+});
+
+test("! opens and folds the feedback on every screen; Esc folds it before leaving the widget", () => {
+  let open = false;
+  const feedback = { toggle: () => (open = !open) || true, close: () => open && !(open = false) };
+  for (const upcoming of [null, [], [{ pos: 0, id: "0", view: null, problem: "This item cannot be shown." }]]) {
+    open = false;
+    const { handle, ran, session } = handlerFor({ viewKeys: ["1"], feedback, upcoming });
+    assert.equal(handle("!", {}), true);
+    assert.equal(open, true, `open on the ${session.screen()} screen`);
+    assert.equal(session.notice, null, "no note about the item: the key is the panel's");
+    assert.equal(handle("Escape", {}), true);
+    assert.equal(open, false);
+    assert.deepEqual(ran, [], "Esc folded the panel and stayed in the widget");
+    assert.equal(handle("Escape", {}), false);
+    assert.deepEqual(ran, ["leave"]);
+  }
+  const { handle } = handlerFor({ feedback: null });
+  assert.equal(handle("!", {}), false, "a reviewer's view has no feedback panel");
+});
+
+test("the legend lists the feedback key only where the view shows feedback", () => {
+  assert.deepEqual(legendPairs({ reviewing: false, viewShortcuts: [], guidelineKey: null, feedbackKey: "!" }), [["!", "feedback on your answers"], ["Esc", "leave the widget"]]);
+  assert.deepEqual(legendPairs({ reviewing: true, viewShortcuts: [], guidelineKey: null }), [["⇧1–⇧9", "decide with that answer"], ["Esc", "leave the widget"]]);
 });

@@ -1,11 +1,12 @@
-// The frame every labeling view shares, put together from its parts: header, guideline, teaching
-// panel, item status, review panel, comment box, toolbar, legend, waiting and done screens, the
+// The frame every labeling view shares, put together from its parts: header, guideline, feedback,
+// teaching panel, item status, review panel, comment box, toolbar, legend, waiting and done screens, the
 // keyboard, the link to the kernel and the answers it did not save. A task view (classify, spans,
 // rank) plugs into it and only draws the item and its answers.
 
 import { createCommentBox } from "./comment.js";
 import { h, setText, show } from "./dom.js";
 import { createDoneScreen } from "./done.js";
+import { createFeedbackPanel } from "./feedback.js";
 import { createGuideline } from "./guideline.js";
 import { createHeader, createModelStatus } from "./header.js";
 import { holdHover, keepFocus, listenForButtons, listenForKeys } from "./input.js";
@@ -63,6 +64,8 @@ export function mountLabeler({ model, el, view }) {
   const header = createHeader(ctx, () => unsaved.lostCount());
   const modelStatus = createModelStatus(ctx);
   const guideline = createGuideline(model.get("guideline") || {});
+  // An annotator's answers overruled or gold missed; a reviewer's view has none.
+  const feedback = model.get("review") ? null : createFeedbackPanel(ctx, keys.feedback[0]);
   const notice = h("div", { class: "nbl-notice", attrs: { role: "alert" } });
   const lesson = createLessonPanel(view, ctx);
   const itemStatus = createItemStatus(view);
@@ -94,6 +97,7 @@ export function mountLabeler({ model, el, view }) {
     header.element,
     modelStatus.element,
     guideline ? guideline.element : null,
+    feedback ? feedback.element : null,
     notice,
     unsaved.element,
     lesson.element,
@@ -103,7 +107,14 @@ export function mountLabeler({ model, el, view }) {
     legend.element,
   );
   view.mount(body, ctx);
-  legend.list(legendPairs({ reviewing: Boolean(model.get("review")), viewShortcuts: view.shortcuts(), guidelineKey: guideline ? keys.guideline[0] : null }));
+  legend.list(
+    legendPairs({
+      reviewing: Boolean(model.get("review")),
+      viewShortcuts: view.shortcuts(),
+      guidelineKey: guideline ? keys.guideline[0] : null,
+      feedbackKey: feedback ? keys.feedback[0] : null,
+    }),
+  );
   el.append(root);
 
   // ---- drawing ---------------------------------------------------------------------------------
@@ -151,10 +162,13 @@ export function mountLabeler({ model, el, view }) {
     viewKey: (key, event) => view.onKey(key, event, ctx),
     pick: (index) => review.pick(index),
     guideline,
+    feedback,
     leave: () => root.blur(), // hand the keyboard back to the notebook
   });
   listenForKeys(root, {
     handle(key, event) {
+      // Inside the open feedback panel, arrows scroll it and Enter folds it, as on any page.
+      if (feedback && feedback.holds(event)) return false;
       if (unsaved.key(key)) return true;
       const before = session.current();
       const handled = runKey(key, event);
@@ -200,12 +214,19 @@ export function mountLabeler({ model, el, view }) {
     },
     lost: (reason) => unsaved.lost(session.lose(reason)),
   });
+  // Feedback changes when a reviewer decides (in any view or kernel): only its panel redraws.
+  const onFeedback = () => feedback.update();
+  if (feedback) {
+    feedback.update();
+    model.on("change:feedback", onFeedback);
+  }
   // Answers still waiting when the page goes away are kept for the next view.
   window.addEventListener("pagehide", () => unsaved.leave(), { signal });
   render();
 
   return () => {
     controller.abort();
+    if (feedback) model.off("change:feedback", onFeedback);
     stopFollowing();
     unsaved.leave();
     root.remove();

@@ -46,11 +46,17 @@ export function suggestedBy(suggestion) {
 }
 
 /**
- * Where the annotator stands in a qualification round; `failed` once the round is failed.
- * @param {{done: number, needed: number, correct: number, passed: boolean|null}} round
+ * Where the annotator stands in a qualification round; `failed` once the round is failed. A round
+ * after the first (`round`, with the `reason` it opened: a new guideline, gold accuracy falling)
+ * says so while it is open: the annotator's answers do not count meanwhile.
+ * @param {{done: number, needed: number, correct: number, passed: boolean|null, round?: number,
+ *   reason?: string}} round
  */
 export function qualificationStatus(round) {
   let text = `qualification ${round.done} / ${round.needed}`;
+  if (round.round > 1 && round.passed === null) {
+    text = `back to qualification (${round.reason}): ${round.done} / ${round.needed} · your answers count again once you pass`;
+  }
   if (round.passed === true) text = `qualified ✓ (${round.correct} / ${round.needed} right)`;
   if (round.passed === false) text = `not qualified (${round.correct} / ${round.needed} right): your answers are kept but not counted`;
   return { text, failed: round.passed === false };

@@ -27,6 +27,15 @@ test("a qualification round reads as progress, then as its result", () => {
   assert.equal(failed.failed, true);
 });
 
+test("a round after the first says why the annotator is back, and that answers wait to count", () => {
+  const again = { done: 1, needed: 2, correct: 1, passed: null, round: 2, reason: "new guideline 3f2a9c1d" };
+  assert.deepEqual(qualificationStatus(again), {
+    text: "back to qualification (new guideline 3f2a9c1d): 1 / 2 · your answers count again once you pass",
+    failed: false,
+  });
+  assert.equal(qualificationStatus({ ...again, done: 2, correct: 2, passed: true }).text, "qualified ✓ (2 / 2 right)");
+});
+
 test("the answer on screen: saved or not, skipped, undone, refused, and the draft's marks", () => {
   const describe = (slot) => String(slot.answer.value);
   const draft = { flag: false, comment: null };

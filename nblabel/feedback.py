@@ -2,13 +2,15 @@
 
 The quality loop closes when annotators see where they went wrong: an adjudication that settled
 an item otherwise than they answered (with the reviewer's comment — the place to quote the
-guideline passage), and gold items answered wrongly (with the gold explanation).
-:meth:`nblabel.Project.feedback` passes a project's data.
+guideline passage), and gold items answered wrongly (with the gold explanation). The rule is
+written once, per item (:func:`feedback_on`): :func:`feedback_table` applies it to every answer
+for :meth:`nblabel.Project.feedback`, and the labeling view applies it to the items that change
+(:mod:`nblabel.session.feedback`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -17,6 +19,46 @@ from .ledger import CurrentAnswers, decision, value_key
 
 #: Columns of :func:`feedback_table`.
 FEEDBACK_COLUMNS = ("item", "kind", "answer", "correct", "by", "comment", "at")
+
+
+class Miss(NamedTuple):
+    """One way an answer went wrong: overruled by a decision, or a gold item missed."""
+
+    kind: str
+    """``"overruled"`` or ``"missed gold"``."""
+    correct: Any
+    """The decision, or the gold answer."""
+    by: str
+    """The reviewer, or ``"gold"``."""
+    comment: str | None
+    """The reviewer's comment, or the gold explanation."""
+    event_id: int | None
+    """The decision's event id (None for gold)."""
+
+
+def feedback_on(
+    pos: int, annotator: str, answers: CurrentAnswers, gold: GoldSet | None
+) -> list[Miss]:
+    """Return how ``annotator``'s current answer to the item at ``pos`` went wrong (often none).
+
+    Only their own labels (``source="human"``) are judged: a skip, a retracted answer or a
+    reviewer's decision has no feedback.
+    """
+    item_answers = answers.of(pos)
+    mine = item_answers.get(annotator)
+    if mine is None or not mine.is_human_label:
+        return []
+    misses = []
+    decided = decision(item_answers)
+    if decided is not None and value_key(decided.value) != value_key(mine.value):
+        reviewer = next(name for name, a in item_answers.items() if a == decided)
+        misses.append(Miss("overruled", decided.value, reviewer, decided.comment,
+                           decided.event_id))
+    if gold is not None and pos in gold:
+        expected = gold.expected[pos]
+        if value_key(expected) != value_key(mine.value):
+            misses.append(Miss("missed gold", expected, "gold", gold.explanations.get(pos), None))
+    return misses
 
 
 def feedback_table(
@@ -56,17 +98,9 @@ def feedback_table(
         pos = int(row.position)
         if pos < 0:
             continue
-        item_answers = answers.of(pos)
-        decided = decision(item_answers)
-        if decided is not None and value_key(decided.value) != value_key(row.value):
-            reviewer = next(name for name, a in item_answers.items() if a == decided)
-            rows.append((row.item, "overruled", row.value, decided.value, reviewer,
-                         decided.comment, times.get(decided.event_id)))
-        if gold is not None and pos in gold:
-            expected = gold.expected[pos]
-            if value_key(expected) != value_key(row.value):
-                rows.append((row.item, "missed gold", row.value, expected, "gold",
-                             gold.explanations.get(pos), None))
+        for miss in feedback_on(pos, annotator, answers, gold):
+            at = None if miss.event_id is None else times.get(miss.event_id)
+            rows.append((row.item, miss.kind, row.value, miss.correct, miss.by, miss.comment, at))
     table = pd.DataFrame(rows, columns=list(FEEDBACK_COLUMNS))
     return table.sort_values("at", ascending=False, na_position="last", kind="stable").reset_index(
         drop=True

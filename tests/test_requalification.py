@@ -61,3 +61,33 @@ def test_gold_accuracy_falling_over_a_window_opens_a_round(tmp_path):
     assert history["reason"].iloc[-1] == "gold accuracy 50% over the last 4 gold items"
     assert proj.qualification_history("nobody").empty
     proj.close()
+
+
+def test_a_round_opening_mid_session_brings_its_gold_items_next(tmp_path):
+    df, truth = frame()
+    gold = nl.Gold("known", qualify=2, threshold=1.0, rate=0, requalify_on_guideline=True)
+    v1 = nl.Classify(LABELS, text="text", guidelines=nl.Guideline("Be careful.", name="v1"))
+    proj = nl.Project(df, v1, store=tmp_path / "m.db", gold=gold)
+    for item in (0, 1):
+        proj.add(item, truth[item], annotator="ana")
+    proj.close()
+    v2 = nl.Classify(LABELS, text="text", guidelines=nl.Guideline("New rule.", name="v2"))
+    proj = nl.Project(df, v2, store=tmp_path / "m.db", gold=gold)
+    view = Browser(proj.label("ana", window=4))
+    upcoming = [item["pos"] for item in view.hello()["upcoming"]]
+    assert upcoming == [12, 13, 14, 15], "qualified: regular items"
+    assert "qualification" in view.widget.progress and "round" not in view.widget.progress["qualification"]
+    [ack] = [m for m in view.answer(12, "bug") if m["kind"] == "ack"]  # the first answer under v2
+    assert ack["drop"] == [14, 15], "the regular items after the one on screen make way"
+    assert [item["pos"] for item in ack["append"]] == [2, 3, 16], "the round's gold items come next"
+    round_ = view.widget.progress["qualification"]
+    assert (round_["round"], round_["passed"]) == (2, None)
+    assert round_["reason"] == f"new guideline {v2.guideline_version}"
+    assert pd.isna(proj.labels()[12]), "their answers stop counting meanwhile"
+    view.answer(13, "billing", req="r13")
+    view.answer(2, truth[2], req="r2")
+    [ack] = [m for m in view.answer(3, truth[3], req="r3") if m["kind"] == "ack"]
+    assert "drop" not in ack, "passing a round drops nothing"
+    assert view.widget.progress["qualification"]["passed"] is True
+    assert proj.labels()[12] == "bug", "once passed, their answers count again"
+    proj.close()

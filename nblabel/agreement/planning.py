@@ -22,7 +22,8 @@ from . import api
 from .data import AgreementWarning, read_answers
 
 #: Metrics a pilot can be planned for (functions of :mod:`nblabel.agreement`).
-PLANNABLE = ("krippendorff_alpha", "fleiss_kappa", "percent_agreement")
+PLANNABLE = ("krippendorff_alpha", "fleiss_kappa", "percent_agreement", "span_agreement",
+             "kendall_w")
 _COUNT = Integer(low=2)
 
 
@@ -44,8 +45,10 @@ def plan_pilot(
     ----------
     df : pandas.DataFrame
         A pilot's answers, tidy or wide (a project's ``annotations`` work as they are).
-    metric : {"krippendorff_alpha", "fleiss_kappa", "percent_agreement"}
-        The agreement statistic.
+    metric : {"krippendorff_alpha", "fleiss_kappa", "percent_agreement", "span_agreement", \
+"kendall_w"}
+        The agreement statistic: one of labels, span F1 (exact matches) for spans, or
+        Kendall's W for rankings.
     annotators : sequence of int, optional
         Annotators per item to try (default: 2 up to how many answered the pilot). Rounds
         cannot have more annotators than the pilot had.
@@ -89,6 +92,7 @@ def plan_pilot(
                 "cannot draw annotators it has not seen."
             )
     sizes_m = [_COUNT("items", m) for m in items]
+    _check_fits(wide, metric)
     rng = np.random.default_rng(seed)
     rows = []
     for k in sizes_k:
@@ -99,6 +103,20 @@ def plan_pilot(
     table["width"] = table["high"] - table["low"]
     table["meets"] = table["width"] <= width
     return table
+
+
+def _check_fits(wide: pd.DataFrame, metric: str) -> None:
+    """Raise ValueError (the metric's own) if ``metric`` does not apply to the pilot's answers.
+
+    A drawn round whose statistic cannot be computed counts as undefined; a metric that fits
+    none of them (alpha on spans, say) must say so rather than plan from nothing.
+    """
+    complete = wide[wide.notna().all(axis=1)]
+    if len(complete) < 2:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AgreementWarning)
+        getattr(api, metric)(complete.set_axis(range(complete.shape[1]), axis=1))
 
 
 def _draws(wide: pd.DataFrame, k: int, m: int, n: int, rng: np.random.Generator,

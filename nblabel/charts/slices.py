@@ -33,7 +33,10 @@ def slices(audit: pd.DataFrame, metrics: list[str] | None = None) -> alt.FacetCh
     """
     needed = ["slice", "metric", "label", "estimate", "low", "high", "n"]
     table = columns(audit, needed, "slices", "proj.slice_audit(by=...)")
-    chosen = metrics or ["alpha", "percent_agreement", "gold_accuracy", "model_error"]
+    # By default the measures with intervals but label shares: agreement (whichever the task's
+    # is), gold accuracy, model error.
+    measured = table["low"].notna() & (table["metric"] != "label_share")
+    chosen = metrics or list(pd.unique(table.loc[measured, "metric"]))
     table = table[table["metric"].isin(chosen)]
     label = table["label"].astype(object).where(table["label"].notna(), "")
     table = table.assign(

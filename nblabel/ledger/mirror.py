@@ -89,7 +89,15 @@ class EventLog:
         return latest
 
     def meta_of(self, event_id: int) -> Any:
-        """Return the details (``meta``) stored with event ``event_id`` (None if none or unknown).
+        """Return the details (``meta``) stored with event ``event_id`` (None: none, unknown)."""
+        return self._field_of(event_id, "meta")
+
+    def created_us_of(self, event_id: int) -> int | None:
+        """Return when event ``event_id`` was stored, in µs since the epoch (None if unknown)."""
+        return self._field_of(event_id, "created_us")
+
+    def _field_of(self, event_id: int, name: str) -> Any:
+        """Return one field of event ``event_id`` (None if unknown).
 
         Events are held in increasing id order, so a binary search finds it.
         """
@@ -97,7 +105,7 @@ class EventLog:
         at = bisect.bisect_left(ids, event_id)
         if at == len(ids) or ids[at] != event_id:
             return None
-        return self._columns["meta"][at]
+        return self._columns[name][at]
 
     def select(self, keep: Sequence[bool] | np.ndarray) -> EventLog:
         """Return a new log holding the events where ``keep`` is true (one flag per event)."""

@@ -83,6 +83,7 @@ class ProjectBase:
             qualification=self._qualification, refresh=self.refresh,
         )
         self._ledger.subscribe(self._sessions.apply)
+        self._ledger.subscribe_batch(self._sessions.show_feedback)
         if into is not None:
             self._ledger.subscribe(WriteBack(df, into, self._ledger.answers))
         self._ledger.pull()

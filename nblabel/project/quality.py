@@ -18,6 +18,9 @@ from ..slices import slice_audit, slice_groups
 from ..store import NewEvent
 from .base import ProjectBase
 
+#: The agreement a pilot is planned for, by kind of task (labels: Krippendorff's alpha).
+_PLANNED = {"spans": "span_agreement", "rank": "kendall_w"}
+
 
 class Quality(ProjectBase):
     """The team-quality verbs of a project (see :class:`nblabel.Project`)."""
@@ -45,16 +48,17 @@ class Quality(ProjectBase):
     ) -> pd.DataFrame:
         """Return agreement, gold accuracy, label shares, model error and pace per slice.
 
-        ``by`` is a column of ``df`` (a numeric one is cut into ``bins`` quantile buckets),
-        a Series aligned to it, or a function of ``df``; see :func:`nblabel.slices.slice_audit`
-        and draw it with ``nl.charts.slices``.
+        Agreement is the task's: α and percent agreement for labels, span F1 for spans,
+        Kendall's W for rankings. ``by`` is a column of ``df`` (a numeric one is cut into
+        ``bins`` quantile buckets), a Series aligned to it, or a function of ``df``; see
+        :func:`nblabel.slices.slice_audit` and draw it with ``nl.charts.slices``.
         """
         groups = slice_groups(self.df, by, bins)
         events = self._counted()
         graded = None if self.gold is None else self.gold.graded(self._ledger.current())
-        labels = list(self.task.labels) if self.task.kind == "classify" else None
-        return slice_audit(events, groups, labels, graded=graded, model_errors=self._errors(),
-                           ci=ci, n=n, seed=seed)
+        return slice_audit(events, groups, self.task.tally_labels(), graded=graded,
+                           model_errors=self._errors(), kind=self.task.kind,
+                           tally=self.task.tally, ci=ci, n=n, seed=seed)
 
     @check_kwargs
     def plan_pilot(
@@ -63,11 +67,17 @@ class Quality(ProjectBase):
         width: float = 0.2,
         items: Sequence[int] = (25, 50, 100, 200, 400),
         annotators: Sequence[int] | None = None,
-        metric: str = "krippendorff_alpha",
+        metric: str | None = None,
         n: int = 200,
         seed: int | None = 0,
     ) -> pd.DataFrame:
-        """Return the interval width a round of each size would give (``agreement.plan_pilot``)."""
+        """Return the interval width a round of each size would give (``agreement.plan_pilot``).
+
+        ``metric`` defaults to the task's agreement: ``"krippendorff_alpha"`` for labels,
+        ``"span_agreement"`` (span F1) for spans, ``"kendall_w"`` for rankings.
+        """
+        if metric is None:
+            metric = _PLANNED.get(self.task.kind, "krippendorff_alpha")
         return plan_pilot(self._counted(), metric=metric, annotators=annotators, items=items,
                           width=width, n=n, seed=seed)
 

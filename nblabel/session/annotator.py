@@ -21,6 +21,7 @@ from ..store import StaleAnswer, StoreError
 from ..tasks import Task
 from . import protocol
 from .context import ProjectContext
+from .feedback import FeedbackView
 from .gold_stream import GoldStream
 from .protocol import Listener, RejectedAnswer
 from .suggestions import SuggestionPolicy
@@ -61,6 +62,8 @@ class AnnotatorSession:
         self.suggestions = SuggestionPolicy(context, annotator)  # what views offer, and hide
         self._changed: set[int] = set()
         self.gold_stream = GoldStream(context, annotator, counted=self.source == "human")
+        #: What their views show of answers overruled or gold missed (none for a reviewer).
+        self.feedback = FeedbackView(context, annotator) if self.source == "human" else None
         self._ranked_by: int | None = None  # model version that ordered the window
         current = context.ledger.current(annotator).sort_values("event_id")
         mine = current["source"] == "adjudicated"
@@ -422,20 +425,22 @@ class AnnotatorSession:
         return found
 
     def _rerank(self) -> list[int]:
-        """Drop the upcoming items an older model chose; return them (the window refills).
+        """Drop upcoming items chosen before a newer model or a new round; return them.
 
-        The first :data:`KEPT_ON_RERANK` upcoming items stay (one is on screen) and so do gold
-        items; the rest are picked again in the newest model's order.
+        After a retrain the first :data:`KEPT_ON_RERANK` upcoming items stay (one is on screen)
+        and the rest are picked again in the newest model's order; when a qualification round
+        opens (a new guideline, gold accuracy falling) only the item on screen stays, so its
+        gold items come next. Gold items always stay.
         """
+        keep = 1 if self.gold_stream.new_round() else None
         model = self.context.model
-        if model is None:
+        if model is not None and model.version != self._ranked_by:
+            self._ranked_by = model.version
+            keep = KEPT_ON_RERANK if keep is None else keep
+        if keep is None:
             return []
-        version = model.version
-        if version == self._ranked_by:
-            return []
-        self._ranked_by = version
         gold = self.context.gold
-        dropped = [pos for pos in self.sent[KEPT_ON_RERANK:] if gold is None or pos not in gold]
+        dropped = [pos for pos in self.sent[keep:] if gold is None or pos not in gold]
         if dropped:
             gone = set(dropped)
             self.sent = [pos for pos in self.sent if pos not in gone]

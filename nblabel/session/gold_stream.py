@@ -24,6 +24,7 @@ class GoldStream:
         self.annotator = annotator
         self.counted = counted  # whether this session's answers are subject to qualification
         self._round: dict[str, Any] | None = None
+        self._last_number: int | None = None  # the round last seen by new_round()
 
     def changed(self, pos: int) -> None:
         """Note an event of this annotator on ``pos``: the current round may have changed."""
@@ -39,6 +40,21 @@ class GoldStream:
         if self._round is None:
             self._round = self.context.qualification(self.annotator)
         return self._round
+
+    def new_round(self) -> bool:
+        """Whether a qualification round opened since the last call (never on the first).
+
+        The session then drops the regular items its window holds, so the round's gold items
+        come next rather than after them.
+        """
+        current = self.current_round()
+        number = None if current is None else current.get("round", 1)
+        opened = (
+            number is not None and self._last_number is not None
+            and number > self._last_number and current["passed"] is None
+        )
+        self._last_number = number
+        return opened
 
     def seen(self, answered: Collection[int], taken: Collection[int]) -> int:
         """Gold items of the open round answered or held in the window (its quota if none)."""

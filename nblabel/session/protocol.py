@@ -52,6 +52,9 @@ class Listener(Protocol):
     def show_model(self, status: dict[str, Any]) -> None:
         """Show the status of the model in the loop."""
 
+    def show_feedback(self, feedback: dict[str, Any]) -> None:
+        """Show the annotator's feedback (see :class:`nblabel.session.feedback.FeedbackView`)."""
+
 
 class RejectedAnswer(ValueError):
     """An answer from the browser that cannot be stored; the message is shown to the annotator."""

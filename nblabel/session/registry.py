@@ -95,10 +95,32 @@ class Sessions:
             return
         adjudicated = row.source == "adjudicated"
         for session in self.all():
-            if session.annotator == row.annotator:
+            own = session.annotator == row.annotator
+            if session.feedback is not None and (own or adjudicated):
+                session.feedback.touch(pos)  # their answer or a decision: feedback may change
+            if own:
                 session.saw(pos, row.id)
                 if (session.source == "adjudicated") == adjudicated:
                     session.apply(pos, row.event, row.value, row.flag, row.comment, row.meta)
+
+    def show_feedback(self) -> None:
+        """Show every annotator's views their feedback where it changed (after each batch).
+
+        Only the items touched since the last batch are looked at again, so an ordinary
+        answer costs nothing here; a decision reaches the views of the annotators it
+        overruled at once, whichever view or kernel made it.
+        """
+        for session in self.all():
+            if session.feedback is None or not session.listeners:
+                continue
+            shown = session.feedback.update()
+            if shown is None:
+                continue
+            for listener in list(session.listeners):
+                try:
+                    listener.show_feedback(shown)
+                except Exception:  # a closed comm must not stop the others
+                    log.exception("nblabel could not show feedback")
 
     def flush(self) -> None:
         """Update every view: answers changed elsewhere, refilled windows, progress."""

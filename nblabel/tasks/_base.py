@@ -19,6 +19,7 @@ RESERVED_KEYS: Mapping[str, str] = {
     "g": "guidelines",
     "?": "flag unsure",
     "/": "find a label",
+    "!": "feedback",
     " ": "space",
 }
 
@@ -163,6 +164,20 @@ class Task(ABC):
         with structured answers (rankings, spans) override this to say what to count.
         """
         return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+    def tally_labels(self) -> list[str]:
+        """Return everything :meth:`tally` may count an answer toward, in order: the labels."""
+        return list(self.labels)
+
+    def describe(self, value: Any, row: Any) -> str:
+        """Return an answer in words, as feedback shows it (``row``: the item's row of the data).
+
+        A label as itself, a multi-label answer as its labels joined by commas (``"none"`` for
+        an empty one); tasks with structured answers (spans, rankings) override this.
+        """
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) if value else "none"
+        return str(value)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the task as plain, JSON-serialisable data (``{"kind": ..., ...}``)."""

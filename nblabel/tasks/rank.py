@@ -352,6 +352,14 @@ class Rank(Task):
         best = value[0] if value else []
         return [best[0]] if len(best) == 1 else [TIE]
 
+    def tally_labels(self) -> list[str]:
+        """Return what :meth:`tally` counts toward: each option, then ``"(tie)"``."""
+        return [*super().tally_labels(), TIE]
+
+    def describe(self, value: Any, row: Any) -> str:
+        """Return a ranking in words, best first: ``"a > b = c"`` (``=`` joins a tie)."""
+        return " > ".join(" = ".join(group) for group in value)
+
     def check_compatible(self, stored: Task, used: Collection[str] | None = None) -> list[str]:
         """Raise :class:`TaskMismatchError` unless stored rankings still fit this task.
 

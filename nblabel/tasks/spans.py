@@ -264,6 +264,15 @@ class Spans(Task):
         """Return the label of each span of an answer: progress counts spans per label."""
         return [span["label"] for span in value]
 
+    def describe(self, value: Any, row: Any) -> str:
+        """Return spans in words: each span's text (from the item's row) and label, in order."""
+        if not value:
+            return "no spans"
+        text = row[self.text] if isinstance(row[self.text], str) else ""
+        return ", ".join(
+            f"“{text[span['start']:span['end']]}” {span['label']}" for span in value
+        )
+
     # -- per item: tokens and suggestions ------------------------------------------------------
     def tokenize(self, text: str) -> list[tuple[int, int]]:
         """Return the tokens of ``text`` as ``(start, end)`` code-point pairs (empty: no tokens).

@@ -62,6 +62,12 @@ class LabelerWidget(anywidget.AnyWidget):
     """The model in the loop (:meth:`nblabel.Project.learn`): ``status`` (cold, ready or
     failed), ``message`` (shown under the header), ``version`` and ``error``; empty without."""
 
+    feedback = traitlets.Dict().tag(sync=True)
+    """The annotator's answers a reviewer overruled or that missed a gold item: ``count`` and
+    the newest ``items`` (``kind``, ``answer``, ``correct``, ``by``, ``comment``, ``at``,
+    ``id``, ``snippet``), all plain text; empty in the adjudication view. It follows decisions
+    made in any view or kernel."""
+
     storage_key = traitlets.Unicode(read_only=True).tag(sync=True)
     """Names this annotator's views of this project in the browser's storage: the store (its
     password hidden), the project, the annotator and the session's kind. Answers a lost kernel
@@ -88,6 +94,8 @@ class LabelerWidget(anywidget.AnyWidget):
         self.project = project
         self._session = session
         self.model = session.model_status()
+        if session.feedback is not None:
+            self.feedback = session.feedback.summary()
         self.on_msg(self._on_message)
         session.attach(self)
 
@@ -103,6 +111,10 @@ class LabelerWidget(anywidget.AnyWidget):
     def show_model(self, status: dict[str, Any]) -> None:
         """Show the model's status (called from the learner's thread after each retrain)."""
         self.model = status
+
+    def show_feedback(self, feedback: dict[str, Any]) -> None:
+        """Show the annotator's feedback (it changed)."""
+        self.feedback = feedback
 
     # -- browser messages ----------------------------------------------------------------------
     def _on_message(self, widget: Any, content: Any, buffers: list[bytes]) -> None:
