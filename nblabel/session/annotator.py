@@ -138,45 +138,17 @@ class AnnotatorSession:
             log.warning("ignoring unknown message from the browser: %r", message)
 
     def _handle_answer(self, message: dict[str, Any]) -> None:
+        self._write(message, self._record_answer)
+
+    def _handle_retract(self, message: dict[str, Any]) -> None:
+        self._write(message, self._record_retract)
+
+    def _write(self, message: dict[str, Any], record: Callable[[dict[str, Any], int], int]) -> None:
+        """Check the item, ``record`` the event, then acknowledge it or say why it was refused."""
         req, pos = message.get("req"), message.get("pos")
         try:
             pos = self.check_item(message, self.check_pos(pos))
-            event = message.get("event")
-            if event not in ("label", "skip"):
-                raise RejectedAnswer(f"unknown answer type {event!r}")
-            value = None
-            if event == "label":
-                try:
-                    row = self.context.df.iloc[pos]
-                    value = self.context.task.validate_for(message.get("value"), row)
-                except ValueError as error:
-                    raise RejectedAnswer(str(error)) from error
-            try:
-                comment = check("comment", message.get("comment"))
-            except (TypeError, ValueError) as error:
-                raise RejectedAnswer(str(error)) from error
-            try:
-                task = self.context.task
-                meta = (
-                    task.validate_meta_for(message.get("meta"), value)
-                    if event == "label"
-                    else task.validate_meta(message.get("meta"))
-                )
-            except ValueError as error:
-                raise RejectedAnswer(str(error)) from error
-            meta = self._answer_meta(message, pos, meta)
-            event_id = self.context.ledger.record(
-                pos,
-                self.annotator,
-                event,
-                value,
-                flag="unsure" if message.get("flag") else None,
-                comment=comment,
-                duration_ms=protocol.duration_ms(message.get("duration_ms")),
-                meta=meta,
-                source=self.source,
-                based_on=self._based_on(message, pos),
-            )
+            event_id = record(message, pos)
         except StaleAnswer:
             self._refuse_stale(req, pos)
             return
@@ -186,23 +158,44 @@ class AnnotatorSession:
         self._written[pos] = event_id
         self._acknowledge(req, pos, event_id)
 
-    def _handle_retract(self, message: dict[str, Any]) -> None:
-        req, pos = message.get("req"), message.get("pos")
+    def _record_answer(self, message: dict[str, Any], pos: int) -> int:
+        """Validate an answer or a skip and record it; returns its event id."""
+        event = message.get("event")
+        if event not in ("label", "skip"):
+            raise RejectedAnswer(f"unknown answer type {event!r}")
+        task = self.context.task
         try:
-            pos = self.check_item(message, self.check_pos(pos))
-            if pos not in self.answers:
-                raise RejectedAnswer("there is no answer to undo for this item")
-            event_id = self.context.ledger.record(
-                pos, self.annotator, "retract", based_on=self._based_on(message, pos)
+            value = None
+            if event == "label":
+                value = task.validate_for(message.get("value"), self.context.df.iloc[pos])
+            comment = check("comment", message.get("comment"))
+            meta = (
+                task.validate_meta_for(message.get("meta"), value)
+                if event == "label"
+                else task.validate_meta(message.get("meta"))
             )
-        except StaleAnswer:
-            self._refuse_stale(req, pos)
-            return
-        except (RejectedAnswer, StoreError) as error:
-            self._broadcast(protocol.reject(req, pos, str(error)), [])
-            return
-        self._written[pos] = event_id
-        self._acknowledge(req, pos, event_id)
+        except (TypeError, ValueError) as error:
+            raise RejectedAnswer(str(error)) from error
+        return self.context.ledger.record(
+            pos,
+            self.annotator,
+            event,
+            value,
+            flag="unsure" if message.get("flag") else None,
+            comment=comment,
+            duration_ms=protocol.duration_ms(message.get("duration_ms")),
+            meta=self._answer_meta(message, pos, meta),
+            source=self.source,
+            based_on=self._based_on(message, pos),
+        )
+
+    def _record_retract(self, message: dict[str, Any], pos: int) -> int:
+        """Record the undoing of this annotator's answer to the item; returns its event id."""
+        if pos not in self.answers:
+            raise RejectedAnswer("there is no answer to undo for this item")
+        return self.context.ledger.record(
+            pos, self.annotator, "retract", based_on=self._based_on(message, pos)
+        )
 
     def _based_on(self, message: dict[str, Any], pos: int) -> int | None:
         """Return the newest event the answer replaces knowingly (None: the view did not say).
