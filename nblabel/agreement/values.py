@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data import CONTAINERS, Answers, plain, sort_key, sort_order
+from .coding import factorize_sorted, sort_codes, sort_key, sort_order
+from .data import CONTAINERS, Answers, plain
 
 
 @dataclass(frozen=True)
@@ -134,24 +135,20 @@ def code_values(
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
         uniques: list[Any] = list(values.cat.categories)
-        order, ordered = np.arange(len(uniques)), True
+        ordered = True
     else:
-        raw, found = factorized if factorized is not None else pd.factorize(values)
-        codes, uniques = raw.astype(np.int64, copy=False), list(found)
-        order, ordered = sort_order(uniques)
+        codes, found, ordered = (
+            factorize_sorted(values) if factorized is None else sort_codes(*factorized)
+        )
+        uniques = list(found)
         if labels is None:
             labels = _carried_order(answers, uniques)
-    if labels is not None:
-        label_list = _check_labels(labels)
-        _check_known(uniques, label_list)
-        at = pd.Index(label_list, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
-        return Coded(
-            answers, at[codes].astype(np.int64), label_list, "label", True, label_list, None
-        )
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    categories = [uniques[i] for i in order]
-    return Coded(answers, rank[codes], categories, "label", ordered, categories, None)
+    if labels is None:
+        return Coded(answers, codes, uniques, "label", ordered, uniques, None)
+    label_list = _check_labels(labels)
+    _check_known(uniques, label_list)
+    at = pd.Index(label_list, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
+    return Coded(answers, at[codes].astype(np.int64), label_list, "label", True, label_list, None)
 
 
 def _code_sets(answers: Answers, labels: Sequence[Any] | None) -> Coded:
