@@ -115,7 +115,9 @@ def _dense_offsets(column: pd.Series) -> tuple[np.ndarray, int, np.ndarray] | No
         offsets = x.view()
         offsets.flags.writeable = False
         return offsets, low, x
-    return (x - x.dtype.type(low)).astype(np.int64, copy=False), low, x
+    if x.dtype.kind == "u":  # low is the minimum: no wrap-around, and the range is narrow
+        return (x - x.dtype.type(low)).astype(np.int64), low, x
+    return x.astype(np.int64) - low, low, x
 
 
 def _arrow_strings(column: pd.Series) -> bool:
@@ -143,4 +145,6 @@ def _span(offsets: np.ndarray) -> int:
 
 def _values(offsets: np.ndarray, low: int, dtype: np.dtype) -> np.ndarray:
     """Return the values ``low + offsets`` in the column's dtype."""
-    return (offsets.astype(dtype) + dtype.type(low)).astype(dtype, copy=False)
+    if dtype.kind == "u":
+        return offsets.astype(dtype) + dtype.type(low)
+    return (offsets + low).astype(dtype)

@@ -146,7 +146,8 @@ def code_values(
     if labels is None:
         return Coded(answers, codes, uniques, "label", ordered, uniques, None)
     label_list = _check_labels(labels)
-    _check_known(uniques, label_list)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))
+    _check_known([uniques[i] for i in used], label_list)
     at = pd.Index(label_list, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
     return Coded(answers, at[codes].astype(np.int64), label_list, "label", True, label_list, None)
 
