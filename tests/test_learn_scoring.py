@@ -141,3 +141,23 @@ def test_scoring_memory_beyond_the_per_row_arrays_does_not_grow_with_the_pool(mo
         per_row = proba.nbytes + scores.nbytes + 8 * n  # and the positions of the pool
         peaks[n] = peak - per_row
     assert peaks[160_000] < peaks[40_000] + 256 * 1024, peaks
+
+
+def test_a_project_passes_progress_to_its_classifier_and_refuses_it_elsewhere(tmp_path):
+    import nblabel as nl
+
+    df = pd.DataFrame({"text": [f"{w} item {i}" for i, w in enumerate(["good", "bad"] * 20)]})
+    proj = nl.Project(df, nl.Classify(["pos", "neg"], text="text"), store=tmp_path / "a.db")
+    calls = []
+    learner = proj.learn(LogisticRegression(), progress=lambda done, total: calls.append(total),
+                         cv=0, retrain_every=1)
+    learner.set_labels(pd.Series(["pos", "neg"] * 3, index=df.index[:6]))
+    assert learner.wait(60) and learner.state.status == "ready"
+    assert calls and set(calls) == {len(df)}
+    with pytest.raises(TypeError, match="progress"):
+        learn.ActiveLearner(LogisticRegression(), df, "text", progress=None)
+    pairs = pd.DataFrame({"left": ["a", "b"] * 5, "right": ["c", "d"] * 5,
+                          "left_model": ["m1", "m2"] * 5, "right_model": ["m2", "m1"] * 5})
+    ranked = nl.Project(pairs, nl.Rank(["left", "right"]), store=tmp_path / "r.db")
+    with pytest.raises(TypeError, match="progress"):
+        ranked.learn(players={"left": "left_model", "right": "right_model"}, progress=True)
