@@ -109,12 +109,8 @@ def code_values(
     if values.dtype != object:
         kind = "label"
     else:
-        try:
-            factorized = pd.factorize(values)
-        except TypeError:
-            kind = _kind_of_all(values.to_numpy())
-        else:
-            kind = _kind_of_all(factorized[1])
+        factorized = _factorize_answers(values)
+        kind = _kind_of_all(values.to_numpy() if factorized is None else factorized[1])
     if kind == "spans":
         raise ValueError(
             f"{caller} works on labels, but the answers are spans; use span_agreement(df)."
@@ -131,7 +127,8 @@ def code_values(
             "distance (MASI by default)."
         )
     if kind == "set":
-        return _code_sets(answers, labels)
+        assert factorized is not None  # label sets are hashable once lists become tuples
+        return _code_sets(answers, labels, *factorized)
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
         uniques: list[Any] = list(values.cat.categories)
@@ -152,10 +149,32 @@ def code_values(
     return Coded(answers, at[codes].astype(np.int64), label_list, "label", True, label_list, None)
 
 
-def _code_sets(answers: Answers, labels: Sequence[Any] | None) -> Coded:
-    keys = np.empty(len(answers), dtype=object)
-    keys[:] = [frozenset(v) for v in answers.value]
-    codes, uniques = pd.factorize(keys)
+def _factorize_answers(values: pd.Series) -> tuple[np.ndarray, Any] | None:
+    """Factorize answers of an object column, lists read as tuples; None if unhashable still.
+
+    Each distinct answer is then looked at once, not each row (spans, lists of dicts, stay
+    unhashable).
+    """
+    try:
+        return pd.factorize(values)
+    except TypeError:
+        pass
+    keys = np.empty(len(values), dtype=object)
+    keys[:] = [tuple(v) if isinstance(v, (list, np.ndarray, set)) else v for v in values]
+    try:
+        return pd.factorize(keys)
+    except TypeError:
+        return None
+
+
+def _code_sets(
+    answers: Answers, labels: Sequence[Any] | None, codes: np.ndarray, answered: Any
+) -> Coded:
+    """Code label sets; ``codes`` index ``answered``, the distinct answers (any containers)."""
+    keys = np.empty(len(answered), dtype=object)
+    keys[:] = [frozenset(v) for v in answered]
+    same, uniques = pd.factorize(keys)
+    codes = same[codes]
     used = sorted(set().union(*uniques), key=sort_key)
     if labels is None:
         labels = _carried_order(answers, used)
