@@ -22,6 +22,17 @@ _SUPPORTED_INFERRED = {"integer", "string", "datetime64", "datetime", "floating"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+def _may_hold_surrogates(index: pd.Index) -> bool:
+    """Whether string ids may hold a lone surrogate: one pass in C over them all.
+
+    Strings held by pyarrow are valid UTF-8, so they cannot.
+    """
+    dtype = index.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return False
+    return _SURROGATE.search("\n".join(index)) is not None
+
+
 def check_frame(df: Any, what: str = "df") -> None:
     """Raise a clear error unless ``df`` is a non-empty DataFrame whose index can identify items."""
     if not isinstance(df, pd.DataFrame):
@@ -56,7 +67,7 @@ def check_frame(df: Any, what: str = "df") -> None:
             f"{what}'s index holds values of type {inferred!r}, which cannot serve as item ids; "
             "use ints, strings or timestamps, e.g. df.reset_index(drop=True)."
         )
-    if inferred in ("string", "mixed"):
+    if inferred == "string" and _may_hold_surrogates(index):
         bad = [value for value in index if isinstance(value, str) and _SURROGATE.search(value)]
         if bad:
             examples = ", ".join(ascii(value) for value in bad[:3])

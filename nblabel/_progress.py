@@ -16,6 +16,15 @@ from typing import Any
 ProgressCallback = Callable[[int, int], Any]
 
 
+def check_progress(progress: Any) -> bool | ProgressCallback:
+    """Return ``progress`` if it is True, False or a function ``f(done, total)``, else raise."""
+    if not (isinstance(progress, bool) or callable(progress)):
+        raise TypeError(
+            f"progress must be True, False or a function f(done, total), got {progress!r}."
+        )
+    return progress
+
+
 class ProgressBar:
     """Report the progress of ``total`` steps of ``unit`` (named ``what``); a context manager.
 
@@ -25,11 +34,7 @@ class ProgressBar:
     def __init__(
         self, progress: bool | ProgressCallback, total: int, what: str, unit: str
     ) -> None:
-        if not (isinstance(progress, bool) or callable(progress)):
-            raise TypeError(
-                f"progress must be True, False or a function f(done, total), got {progress!r}."
-            )
-        self.progress, self.total, self.done = progress, total, 0
+        self.progress, self.total, self.done = check_progress(progress), total, 0
         self.what, self.unit = what, unit
         self.bar: Any = None
         self.last = 0.0

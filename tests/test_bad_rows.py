@@ -80,3 +80,14 @@ def test_a_view_that_fails_to_build_is_reported_not_raised(tmp_path):
     upcoming = view.hello()["upcoming"]
     assert len(upcoming) == 2
     assert "error" in upcoming[1]["view"]["image"] or upcoming[1].get("problem")
+
+
+@pytest.mark.parametrize("dtype", [object, "string[python]"])
+def test_a_lone_surrogate_among_many_ids_is_found(tmp_path, dtype):
+    ids = [f"id{i}" for i in range(5_000)]
+    ids[3_210] = "x\udc80y"
+    df = pd.DataFrame({"text": ["t"] * len(ids)}, index=pd.Index(ids, dtype=dtype))
+    with pytest.raises(ValueError, match=r"1 id\(s\) with a lone UTF-16 surrogate.*x\\udc80y"):
+        nl.Project(df, nl.Classify(["a", "b"], text="text"), store=tmp_path / "m.db")
+    fine = df.set_axis([f"ok{i}" for i in range(len(ids))])
+    nl.Project(fine, nl.Classify(["a", "b"], text="text"), store=tmp_path / "f.db")

@@ -13,9 +13,14 @@ import pandas as pd
 
 from .._checks import check_kwargs
 from . import metrics
-from .data import read_answers
-from .stats import per_label_table
+from .data import Answers, read_answers
+from .per_label import per_label_table
 from .values import code_values
+
+
+def _read(df: pd.DataFrame, item: str | None, annotator: str | None, value: str | None) -> Answers:
+    """Read answers for a statistic that sums over items (their order does not matter)."""
+    return read_answers(df, item, annotator, value, first_seen=False)
 
 
 # -- categories ---------------------------------------------------------------------------------
@@ -52,7 +57,7 @@ def percent_agreement(
     >>> round(percent_agreement(df), 4)
     0.6667
     """
-    return metrics.evaluate(metrics.percent(read_answers(df, item, annotator, value)))
+    return metrics.evaluate(metrics.percent(_read(df, item, annotator, value)))
 
 
 @check_kwargs
@@ -97,7 +102,7 @@ def cohen_kappa(
     0.4...
     """
     return metrics.evaluate(
-        metrics.cohen(read_answers(df, item, annotator, value), weights=weights, labels=labels)
+        metrics.cohen(_read(df, item, annotator, value), weights=weights, labels=labels)
     )
 
 
@@ -134,7 +139,7 @@ def fleiss_kappa(
     >>> round(fleiss_kappa(wide), 4)
     0.7447
     """
-    return metrics.evaluate(metrics.fleiss(read_answers(df, item, annotator, value)))
+    return metrics.evaluate(metrics.fleiss(_read(df, item, annotator, value)))
 
 
 @check_kwargs
@@ -190,7 +195,7 @@ def krippendorff_alpha(
     """
     return metrics.evaluate(
         metrics.alpha(
-            read_answers(df, item, annotator, value),
+            _read(df, item, annotator, value),
             level=level,
             labels=labels,
             distance=distance,
@@ -244,7 +249,7 @@ def per_label(
     >>> per_label(df)["specific_agreement"].round(3).to_dict()
     {'neg': 0.667, 'pos': 0.667}
     """
-    answers = read_answers(df, item, annotator, value)
+    answers = _read(df, item, annotator, value)
     coded = code_values(answers, labels, sets=True, caller="per_label")
     metrics.need_two(answers, "per_label")
     return per_label_table(coded)

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .coding import factorize, factorize_any, factorize_sorted
+
 #: Above this many cells, count tables are built by sorting instead of a dense ``bincount``.
 _DENSE_CELLS = 1 << 25
 #: The nblabel package's folder: warnings point at the first caller outside it.
@@ -44,9 +46,11 @@ class AgreementWarning(UserWarning):
 class Answers:
     """One current answer per (item, annotator), as parallel arrays.
 
-    ``item`` and ``annotator`` are integer codes into ``items`` and ``annotators``; ``value``
-    holds the answers themselves (row order of the input is kept). ``label_order`` is the label
-    order the input frame carried (its ``attrs["labels"]``), if any.
+    ``item`` and ``annotator`` are integer codes into ``items`` and ``annotators`` (read-only:
+    they may share memory with the caller's frame); ``value`` holds the answers themselves (row
+    order of the input is kept). ``label_order`` is the label order the input frame carried (its
+    ``attrs["labels"]``), if any. ``every_annotator`` says that every one of ``annotators`` is
+    known to have answers (true when read from a frame).
     """
 
     item: np.ndarray
@@ -55,6 +59,7 @@ class Answers:
     items: pd.Index
     annotators: pd.Index
     label_order: tuple[Any, ...] | None = None
+    every_annotator: bool = False
 
     def __len__(self) -> int:
         return len(self.item)
@@ -72,6 +77,8 @@ class Answers:
 
     def present_annotators(self) -> np.ndarray:
         """Codes of the annotators that have at least one answer."""
+        if self.every_annotator:
+            return np.arange(len(self.annotators))
         return np.flatnonzero(np.bincount(self.annotator, minlength=len(self.annotators)))
 
     def to_frame(self) -> pd.DataFrame:
@@ -97,12 +104,16 @@ def read_answers(
     item: str | None = None,
     annotator: str | None = None,
     value: str | None = None,
+    *,
+    first_seen: bool = True,
 ) -> Answers:
     """Read a tidy table, an event log or a wide frame into :class:`Answers`.
 
     A frame with an ``event`` column is a project's event log: each annotator's current answer
     per item is their latest event there, kept only if it is a ``label`` event. The frame's
-    ``attrs["labels"]`` (:data:`LABELS_ATTR`), if any, is kept as the label order.
+    ``attrs["labels"]`` (:data:`LABELS_ATTR`), if any, is kept as the label order. Items are
+    numbered in order of first appearance (a wide frame's: its rows'), or with ``first_seen``
+    false, in whichever order is cheapest, for statistics that do not list items.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(
@@ -121,7 +132,7 @@ def read_answers(
     present = [name for name in columns.values() if name in df.columns]
     explicit = any(name is not None for name in names.values())
     if len(present) == 3:
-        return _with_label_order(_read_tidy(df, columns), df)
+        return _with_label_order(_read_tidy(df, columns, first_seen), df)
     if not present and not explicit:
         return _with_label_order(_read_wide(df), df)
     missing = [name for name in columns.values() if name not in df.columns]
@@ -146,7 +157,7 @@ def _with_label_order(answers: Answers, df: pd.DataFrame) -> Answers:
     return replace(answers, label_order=tuple(hint))
 
 
-def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
+def _read_tidy(df: pd.DataFrame, columns: dict[str, str], first_seen: bool) -> Answers:
     item, annotator, value = columns["item"], columns["annotator"], columns["value"]
     frame = df[[item, annotator, value]]
     if "event" in df.columns:
@@ -161,14 +172,15 @@ def _read_tidy(df: pd.DataFrame, columns: dict[str, str]) -> Answers:
         frame = frame[answered]
     if len(frame) == 0:
         raise ValueError("the answers table has no answers (every value is missing).")
-    item_code, items = pd.factorize(frame[item])
-    annotator_code, annotators = _factorize_sorted(frame[annotator])
+    item_code, items = (factorize if first_seen else factorize_any)(frame[item])
+    annotator_code, annotators, _ = factorize_sorted(frame[annotator])
     answers = Answers(
-        item_code.astype(np.int64, copy=False),
-        annotator_code.astype(np.int64, copy=False),
+        item_code,
+        annotator_code,
         frame[value].reset_index(drop=True),
         pd.Index(items, name=item),
         pd.Index(annotators, name=annotator),
+        every_annotator=True,
     )
     _check_unique_pairs(answers, item, annotator)
     return answers
@@ -210,6 +222,7 @@ def _read_wide(df: pd.DataFrame) -> Answers:
         pd.Series(values),
         pd.Index(df.index[has_item], name=df.index.name or "item"),
         pd.Index(df.columns[has_annotator], name=df.columns.name or "annotator"),
+        every_annotator=True,
     )
 
 
@@ -220,20 +233,14 @@ def _compact(positions: np.ndarray, kept: np.ndarray) -> np.ndarray:
     return (np.cumsum(kept) - 1)[positions]
 
 
-def _factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    codes, uniques = pd.factorize(column)
-    order = sort_order(list(uniques))[0]
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes], pd.Index(uniques).take(order)
-
-
 def _check_unique_pairs(answers: Answers, item: str, annotator: str) -> None:
     n_annotators = len(answers.annotators)
     key = answers.item * n_annotators + answers.annotator
     if fits_dense(len(answers.items) * n_annotators):
-        repeated = np.bincount(key, minlength=len(answers.items) * n_annotators) > 1
-        duplicated = np.flatnonzero(repeated)
+        pairs = np.bincount(key, minlength=len(answers.items) * n_annotators)
+        if np.count_nonzero(pairs) == len(key):
+            return
+        duplicated = np.flatnonzero(pairs > 1)
     else:
         uniq, counts = np.unique(key, return_counts=True)
         duplicated = uniq[counts > 1]
@@ -248,23 +255,9 @@ def _check_unique_pairs(answers: Answers, item: str, annotator: str) -> None:
         )
 
 
-def sort_order(uniques: list[Any]) -> tuple[np.ndarray, bool]:
-    """Return the order that sorts ``uniques``, and whether the sort is a natural one."""
-    try:
-        return np.asarray(sorted(range(len(uniques)), key=uniques.__getitem__), np.int64), True
-    except TypeError:
-        keyed = sorted(range(len(uniques)), key=lambda i: sort_key(uniques[i]))
-        return np.asarray(keyed, dtype=np.int64), False
-
-
 def plain(value: Any) -> Any:
     """Return numpy scalars as Python ones, for readable messages."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def sort_key(v: Any) -> tuple[str, str]:
-    """Key that sorts values of any types: by type name, then representation."""
-    return (type(v).__name__, repr(v))
 
 
 # -- counting --------------------------------------------------------------------------------

@@ -18,16 +18,9 @@ from .._checks import Boolean, OneOf
 from .data import Answers, warn_undefined
 from .rank import kendall_w_by_item, parse_rankings, preferences, tau_b_by_pair
 from .spans import SPAN_MODES, by_label_table, pair_f1, span_counts
-from .stats import (
-    NO_PAIRS,
-    ONE_VALUE,
-    Stat,
-    alpha_stat,
-    cohen_stat,
-    fleiss_stat,
-    percent_stat,
-)
-from .values import code_values
+from .stat import NO_PAIRS, ONE_VALUE, Stat
+from .stats import alpha_stat, cohen_stat, fleiss_stat, percent_stat
+from .values import Coded, code_values
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 WEIGHTS = (None, "linear", "quadratic")
@@ -66,6 +59,13 @@ def cohen(
     answers: Answers, weights: str | None = None, labels: Sequence[Any] | None = None
 ) -> Stat:
     """Cohen's kappa between two annotators, unweighted or with linear or quadratic weights."""
+    return cohen_stat(cohen_coded(answers, weights, labels), weights)
+
+
+def cohen_coded(
+    answers: Answers, weights: str | None = None, labels: Sequence[Any] | None = None
+) -> Coded:
+    """Check Cohen's kappa's options and code the answers for it."""
     OneOf(WEIGHTS)("weights", weights)
     coded = code_values(answers, labels, sets=False, caller="cohen_kappa")
     if weights is not None and not coded.ordered:
@@ -73,7 +73,7 @@ def cohen(
             f"weights={weights!r} needs an order of the labels, but {coded.categories[:6]} "
             "cannot be sorted; pass labels=[...] in order."
         )
-    return cohen_stat(coded, weights)
+    return coded
 
 
 def fleiss(answers: Answers) -> Stat:

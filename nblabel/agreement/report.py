@@ -12,8 +12,8 @@ import pandas as pd
 from .._checks import check, check_kwargs
 from .data import AgreementWarning, read_answers
 from .metrics import need_two
+from .per_label import per_label_stats, per_label_table
 from .resample import bootstrap, percentile_interval
-from .stats import per_label_stats, per_label_table
 from .values import code_values
 
 SUMMARY_COLUMNS = ("scope", "label", "metric", "estimate", "low", "high", "items", "answers")

@@ -21,8 +21,8 @@ from .data import (
     read_answers,
     warn_undefined,
 )
-from .metrics import METRICS, STATS, evaluate, need_two, options_of
-from .values import code_values
+from .metrics import METRICS, STATS, cohen_coded, evaluate, need_two, options_of
+from .stats import cohen_pairs
 
 
 def pairwise(
@@ -70,34 +70,22 @@ def pairwise(
     ben        1.0  NaN  0.5
     cy         0.5  0.5  NaN
     """
-    answers = read_answers(df, item, annotator, value)
     name, compute, options = _resolve(metric, options, "pairwise")
-    if name == "cohen_kappa" and "labels" not in options:
-        coded = code_values(answers, sets=False, caller="cohen_kappa")
-        if coded.ordered:
-            options["labels"] = coded.categories
+    answers = read_answers(df, item, annotator, value, first_seen=name not in STATS)
     present = answers.present_annotators()
     if len(present) < 2:
         need_two(answers, "pairwise")
+    if name == "cohen_kappa":
+        values = _cohen_pairs(answers, options)
+    else:
+        values = _pairs(answers, present, compute, options)
     n = len(answers.annotators)
     table = np.full((n, n), np.nan)
-    by_annotator = np.argsort(answers.annotator, kind="stable")
-    bounds = np.searchsorted(answers.annotator[by_annotator], np.arange(n + 1))
     undefined = []
-    for a_pos, a in enumerate(present):
-        for b in present[a_pos + 1 :]:
-            rows = np.sort(
-                np.r_[
-                    by_annotator[bounds[a] : bounds[a + 1]], by_annotator[bounds[b] : bounds[b + 1]]
-                ]
-            )
-            mask = np.zeros(len(answers), dtype=bool)
-            mask[rows] = True
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", AgreementWarning)
-                table[a, b] = table[b, a] = compute(answers.select(mask), options)
-            if np.isnan(table[a, b]):
-                undefined.append((plain(answers.annotators[a]), plain(answers.annotators[b])))
+    for (a, b), result in values.items():
+        table[a, b] = table[b, a] = result
+        if np.isnan(result):
+            undefined.append((plain(answers.annotators[a]), plain(answers.annotators[b])))
     if undefined:
         warn_undefined(
             f"{metric if isinstance(metric, str) else name} is undefined for "
@@ -105,6 +93,47 @@ def pairwise(
             "single value throughout)"
         )
     return pd.DataFrame(table, index=answers.annotators, columns=answers.annotators)
+
+
+def _quietly(stat: Callable[[], Any]) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AgreementWarning)
+        return float(stat())
+
+
+def _cohen_pairs(answers: Answers, options: dict[str, Any]) -> dict[tuple[int, int], float]:
+    """Return Cohen's kappa of every pair, the answers coded once (so on one label scale)."""
+    weights = options.get("weights")
+    coded = cohen_coded(answers, weights, options.get("labels"))
+    stats = cohen_pairs(coded, weights)
+    if stats is not None:
+        return {pair: _quietly(functools.partial(evaluate, stat)) for pair, stat in stats.items()}
+    if coded.ordered and "labels" not in options:
+        options = {**options, "labels": coded.categories}
+    compute = functools.partial(_call_metric, "cohen_kappa")
+    return _pairs(answers, answers.present_annotators(), compute, options)
+
+
+def _pairs(
+    answers: Answers,
+    present: np.ndarray,
+    compute: Callable[[Answers, dict[str, Any]], float],
+    options: dict[str, Any],
+) -> dict[tuple[int, int], float]:
+    """Compute the metric on the answers of each pair of annotators, pair by pair."""
+    n = len(answers.annotators)
+    by_annotator = np.argsort(answers.annotator, kind="stable")
+    bounds = np.searchsorted(answers.annotator[by_annotator], np.arange(n + 1))
+    values = {}
+    for a_pos, a in enumerate(present.tolist()):
+        for b in present[a_pos + 1 :].tolist():
+            rows = np.r_[
+                by_annotator[bounds[a] : bounds[a + 1]], by_annotator[bounds[b] : bounds[b + 1]]
+            ]
+            mask = np.zeros(len(answers), dtype=bool)
+            mask[rows] = True
+            values[a, b] = _quietly(functools.partial(compute, answers.select(mask), options))
+    return values
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .._checks import is_int
-from .data import Answers, group_pairs, sort_order
+from .coding import sort_order
+from .data import Answers, group_pairs
 from .values import value_kind
 
 SPAN_MODES = ("exact", "overlap")

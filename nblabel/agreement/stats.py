@@ -1,82 +1,26 @@
-"""Chance-corrected agreement on categories, as additive per-item statistics.
+"""Chance-corrected agreement on categories, as :class:`~nblabel.agreement.stat.Stat` objects.
 
-Each statistic is a :class:`Stat`: per-unit (usually per-item) contributions to a few totals,
-and a formula that turns the totals into the value. The estimate sums the contributions of every
-unit; the bootstrap sums them with resampling weights, so thousands of resamples cost a few
-matrix products instead of thousands of recomputations.
+Where a statistic's totals come more cheaply than its per-item contributions (from one items ×
+categories count table), the estimate uses them and the contributions are built only for a
+bootstrap.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .._checks import is_number
 from .data import fits_dense, group_pairs, value_counts
+from .stat import EMPTY_FLOAT, EMPTY_INT, Stat, build_stat
 from .values import Coded
 
-#: Entries (resamples × contributions) held in memory at once while bootstrapping.
-_CHUNK = 1 << 23
 #: Largest units × categories² product for which distances are applied as a dense matrix.
 _DENSE_PRODUCT = 1 << 26
 
-NO_PAIRS = "no item has answers from two or more annotators"
-ONE_VALUE = "every answer on items answered twice uses the same value, so chance agreement is total"
-
-_EMPTY_INT = np.zeros(0, dtype=np.int64)
-_EMPTY_FLOAT = np.zeros(0, dtype=np.float64)
-
-
-@dataclass(frozen=True)
-class Stat:
-    """An agreement statistic as per-unit contributions to ``n_features`` totals.
-
-    ``dense[u, j]`` is unit ``u``'s contribution to total ``j`` (the first ``dense.shape[1]``
-    totals); ``(unit, feature, weight)`` triplets add sparse contributions to any total.
-    """
-
-    n_units: int
-    n_features: int
-    formula: Callable[[np.ndarray], np.ndarray]
-    dense: np.ndarray
-    unit: np.ndarray = field(default_factory=lambda: _EMPTY_INT)
-    feature: np.ndarray = field(default_factory=lambda: _EMPTY_INT)
-    weight: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
-
-    def value(self) -> float:
-        """Return the statistic on all units (NaN when there are none or it is undefined)."""
-        if self.n_units == 0:
-            return float("nan")
-        totals = np.bincount(self.feature, self.weight, minlength=self.n_features).astype(float)
-        totals[: self.dense.shape[1]] += self.dense.sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return float(self.formula(totals[None, :])[0])
-
-    def resample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Return the statistic on ``n`` bootstrap resamples of the units."""
-        out = np.empty(n)
-        size = max(len(self.unit), self.n_units, self.n_features, 1)
-        chunk = max(1, _CHUNK // size)
-        width = self.dense.shape[1]
-        for start in range(0, n, chunk):
-            b = min(chunk, n - start)
-            rows = np.arange(b)[:, None]
-            draws = rng.integers(0, self.n_units, size=(b, self.n_units))
-            times = np.bincount((rows * self.n_units + draws).ravel(), minlength=b * self.n_units)
-            times = times.reshape(b, self.n_units).astype(np.float64)
-            at = (rows * self.n_features + self.feature).ravel()
-            weights = (times[:, self.unit] * self.weight).ravel()
-            totals = np.bincount(at, weights, minlength=b * self.n_features)
-            totals = totals.reshape(b, self.n_features).astype(np.float64)
-            totals[:, :width] += times @ self.dense
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out[start : start + b] = self.formula(totals)
-        return out
 
 
 @dataclass(frozen=True)
@@ -130,14 +74,19 @@ class _Counts:
         return {"unit": self.unit, "feature": offset + self.code, "weight": self.count}
 
 
-def _counts(item: np.ndarray, code: np.ndarray, n_items: int, k: int) -> _Counts:
-    m = np.bincount(item, minlength=n_items)
-    units = np.flatnonzero(m >= 2)
+def _counts(
+    item: np.ndarray, code: np.ndarray, n_items: int, k: int, m: np.ndarray | None = None
+) -> _Counts:
+    """Count answers per (unit, category); ``m``, if given, is the answers per item."""
+    m = np.bincount(item, minlength=n_items) if m is None else m
+    paired = m >= 2
+    every = bool(paired.all())
+    units = np.arange(n_items) if every else np.flatnonzero(paired)
     pairable = m[units].astype(np.float64)
     if fits_dense(n_items * k):
         table = np.bincount(item * k + code, minlength=n_items * k).reshape(n_items, k)
-        dense = table[units].astype(np.float64)
-        return _Counts(pairable, k, dense, _EMPTY_INT, _EMPTY_INT, _EMPTY_FLOAT)
+        dense = (table if every else table[units]).astype(np.float64)
+        return _Counts(pairable, k, dense, EMPTY_INT, EMPTY_INT, EMPTY_FLOAT)
     u, c, count = value_counts(item, code, n_items, k)
     unit_of = np.full(n_items, -1, dtype=np.int64)
     unit_of[units] = np.arange(len(units))
@@ -145,34 +94,49 @@ def _counts(item: np.ndarray, code: np.ndarray, n_items: int, k: int) -> _Counts
     return _Counts(pairable, k, None, unit_of[u[keep]], c[keep], count[keep])
 
 
-def _stat(
-    n_units: int,
-    n_features: int,
-    formula: Callable[[np.ndarray], np.ndarray],
-    columns: list[np.ndarray],
-    extra: dict[str, np.ndarray] | None = None,
-) -> Stat:
-    """Build a :class:`Stat` from per-unit columns (the first totals) and optional extras.
+def _item_sums(
+    item: np.ndarray, code: np.ndarray, n_items: int, k: int, m: np.ndarray, per_code: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """Return per-unit answers and sums of squared counts, and the answers per category.
 
-    ``extra`` is either ``{"block": matrix}`` (more dense columns) or sparse triplets
-    ``{"unit", "feature", "weight"}``.
+    Units are the items with two answers or more (``m``: answers per item); the answers per
+    category count those on units. None when the items × categories table is too big to build
+    densely. ``per_code=False`` leaves the answers per category out (None).
     """
-    extra = extra or {}
-    blocks = [np.asarray(column, dtype=np.float64)[:, None] for column in columns]
-    if "block" in extra:
-        blocks.append(extra["block"])
-    dense = np.concatenate(blocks, axis=1) if blocks else np.zeros((n_units, 0))
-    sparse = {key: extra[key] for key in ("unit", "feature", "weight") if key in extra}
-    return Stat(n_units, n_features, formula, dense, **sparse)
+    if not fits_dense(n_items * k):
+        return None
+    table = np.bincount(item * k + code, minlength=n_items * k).reshape(n_items, k)
+    squares = np.einsum("uk,uk->u", table, table)
+    paired = m >= 2
+    every = bool(paired.all())
+    if not per_code:
+        sums = None
+    elif every:
+        sums = np.bincount(code, minlength=k)
+    else:
+        sums = np.bincount(code, paired[item], minlength=k)
+    if every:
+        return m.astype(np.float64), squares.astype(np.float64), sums
+    return m[paired].astype(np.float64), squares[paired].astype(np.float64), sums
 
 
 # -- percent agreement -------------------------------------------------------------------------
 def percent_stat(item: np.ndarray, code: np.ndarray, n_items: int, n_codes: int) -> Stat:
     """Fleiss' P̄: mean over items with two or more answers of the share of agreeing pairs."""
-    counts = _counts(item, code, n_items, n_codes)
-    m = counts.pairable
-    share = (counts.squares() - m) / (m * (m - 1))
-    return _stat(counts.n_units, 2, _percent_formula, [np.ones_like(m), share])
+
+    def expand() -> Stat:
+        counts = _counts(item, code, n_items, n_codes)
+        m = counts.pairable
+        share = (counts.squares() - m) / (m * (m - 1))
+        return build_stat(counts.n_units, 2, _percent_formula, [np.ones_like(m), share])
+
+    m = np.bincount(item, minlength=n_items)
+    sums = _item_sums(item, code, n_items, n_codes, m, per_code=False)
+    if sums is None:
+        return expand()
+    m, squares, _ = sums
+    totals = np.array([len(m), ((squares - m) / (m * (m - 1))).sum()])
+    return Stat.deferred(len(m), 2, _percent_formula, totals, expand)
 
 
 def _percent_formula(totals: np.ndarray) -> np.ndarray:
@@ -194,8 +158,6 @@ def fleiss_stat(coded: Coded) -> Stat:
             "missing answers, or keep only complete items."
         )
     raters = float(high)
-    counts = _counts(answers.item, coded.code, n_items, k)
-    share = (counts.squares() - raters) / (raters * (raters - 1))
 
     def formula(totals: np.ndarray) -> np.ndarray:
         n = totals[:, 0]
@@ -204,8 +166,19 @@ def fleiss_stat(coded: Coded) -> Stat:
         chance = (p * p).sum(axis=1)
         return np.where(chance < 1, (p_bar - chance) / (1 - chance), np.nan)
 
-    columns = [np.ones(counts.n_units), share]
-    return _stat(counts.n_units, 2 + k, formula, columns, counts.features(2))
+    def expand() -> Stat:
+        counts = _counts(answers.item, coded.code, n_items, k, m)
+        share = (counts.squares() - raters) / (raters * (raters - 1))
+        columns = [np.ones(counts.n_units), share]
+        return build_stat(counts.n_units, 2 + k, formula, columns, counts.features(2))
+
+    if high < 2 or not fits_dense(n_items * k):
+        return expand()
+    counts = np.bincount(answers.item * k + coded.code, minlength=n_items * k)
+    n_units = len(answered)
+    share = (float(counts @ counts) - n_units * raters) / (raters * (raters - 1))
+    totals = np.concatenate([[n_units, share], np.bincount(coded.code, minlength=k)])
+    return Stat.deferred(n_units, 2 + k, formula, totals, expand)
 
 
 # -- Cohen's kappa -----------------------------------------------------------------------------
@@ -220,9 +193,34 @@ def cohen_stat(coded: Coded, weights: str | None) -> Stat:
             f" ({names}). Select two (e.g. df[df.annotator.isin(['ana', 'ben'])]), use "
             "pairwise(df) for every pair, or fleiss_kappa / krippendorff_alpha for more."
         )
-    grid = np.full((len(answers.items), 2), -1, dtype=np.int64)
-    grid[answers.item, (answers.annotator == present[1]).view(np.int8)] = coded.code
-    first, second = grid[:, 0], grid[:, 1]
+    grid = np.full(2 * len(answers.items), -1, dtype=np.int64)
+    grid[2 * answers.item + (answers.annotator == present[1])] = coded.code
+    return _cohen_columns(grid[0::2], grid[1::2], k, weights)
+
+
+def cohen_pairs(coded: Coded, weights: str | None) -> dict[tuple[int, int], Stat] | None:
+    """Cohen's kappa for every pair of annotators present, by their codes.
+
+    One items × annotators table of answers serves every pair; None when that table is too big
+    to build.
+    """
+    answers = coded.answers
+    n_items, n_annotators = len(answers.items), len(answers.annotators)
+    if not fits_dense(n_items * n_annotators):
+        return None
+    grid = np.full(n_items * n_annotators, -1, dtype=np.int64)
+    grid[answers.item * n_annotators + answers.annotator] = coded.code
+    grid = grid.reshape(n_items, n_annotators)
+    present = answers.present_annotators().tolist()
+    return {
+        (a, b): _cohen_columns(grid[:, a], grid[:, b], coded.n_categories, weights)
+        for i, a in enumerate(present)
+        for b in present[i + 1 :]
+    }
+
+
+def _cohen_columns(first: np.ndarray, second: np.ndarray, k: int, weights: str | None) -> Stat:
+    """Cohen's kappa between two columns of codes (-1: no answer), on the rows both answered."""
     both = (first >= 0) & (second >= 0)
     cell = first[both] * k + second[both]
     position = np.arange(k, dtype=np.float64)
@@ -236,8 +234,12 @@ def cohen_stat(coded: Coded, weights: str | None) -> Stat:
         expected = np.einsum("bi,ij,bj->b", rows, w, cols) / rows.sum(axis=1)
         return np.where(expected > 0, 1 - observed / expected, np.nan)
 
-    sparse = {"unit": np.arange(len(cell)), "feature": cell, "weight": np.ones(len(cell))}
-    return _stat(len(cell), k * k, formula, [], sparse)
+    def expand() -> Stat:
+        sparse = {"unit": np.arange(len(cell)), "feature": cell, "weight": np.ones(len(cell))}
+        return build_stat(len(cell), k * k, formula, [], sparse)
+
+    totals = np.bincount(cell, minlength=k * k).astype(np.float64)
+    return Stat.deferred(len(cell), k * k, formula, totals, expand)
 
 
 # -- Krippendorff's alpha ----------------------------------------------------------------------
@@ -247,13 +249,12 @@ def alpha_stat(coded: Coded, level: str, distance: str) -> Stat:
     ``distance`` is ``"masi"`` or ``"jaccard"`` for label sets and ignored otherwise.
     """
     answers, k = coded.answers, coded.n_categories
+    if level == "nominal" and coded.kind == "label":
+        return _nominal_stat(coded)
     counts = _counts(answers.item, coded.code, len(answers.items), k)
     m = counts.pairable
     if level == "ordinal":
         return _ordinal_stat(counts)
-    if level == "nominal" and coded.kind == "label":
-        observed = (m * m - counts.squares()) / (m - 1)
-        return _stat(counts.n_units, 1 + k, _nominal_formula, [observed], counts.features(1))
     delta = _distance(coded, level, distance)
     if counts.dense is not None and counts.n_units * k * k <= _DENSE_PRODUCT:
         every = np.arange(k)
@@ -272,9 +273,28 @@ def alpha_stat(coded: Coded, level: str, distance: str) -> Stat:
         if total.sum() > 0:  # no units: nothing to centre (the statistic is NaN anyway)
             x = x - (total @ x) / total.sum()  # centred, for numerical accuracy
         sums = [counts.per_unit(x), counts.per_unit(x * x)]
-        return _stat(counts.n_units, 4, _interval_formula, [observed, m, *sums])
+        return build_stat(counts.n_units, 4, _interval_formula, [observed, m, *sums])
     formula = functools.partial(_pairwise_formula, delta=delta, k=k)
-    return _stat(counts.n_units, 1 + k, formula, [observed], counts.features(1))
+    return build_stat(counts.n_units, 1 + k, formula, [observed], counts.features(1))
+
+
+def _nominal_stat(coded: Coded) -> Stat:
+    answers, k = coded.answers, coded.n_categories
+    n_items = len(answers.items)
+
+    def expand() -> Stat:
+        counts = _counts(answers.item, coded.code, n_items, k)
+        m = counts.pairable
+        observed = (m * m - counts.squares()) / (m - 1)
+        return build_stat(counts.n_units, 1 + k, _nominal_formula, [observed], counts.features(1))
+
+    m = np.bincount(answers.item, minlength=n_items)
+    sums = _item_sums(answers.item, coded.code, n_items, k, m)
+    if sums is None:
+        return expand()
+    m_units, squares, per_code = sums
+    observed = ((m_units * m_units - squares) / (m_units - 1)).sum()
+    return Stat.deferred(len(m_units), 1 + k, _nominal_formula, np.r_[observed, per_code], expand)
 
 
 def _nominal_formula(totals: np.ndarray) -> np.ndarray:
@@ -327,7 +347,7 @@ def _ordinal_stat(counts: _Counts) -> Stat:
         return _alpha(n_c.sum(axis=1), observed, expected)
 
     sparse = {"unit": unit[left], "feature": cell, "weight": o}
-    return _stat(counts.n_units, k * k, formula, [], sparse)
+    return build_stat(counts.n_units, k * k, formula, [], sparse)
 
 
 def _numeric(coded: Coded, level: str) -> np.ndarray:
@@ -391,106 +411,3 @@ def _set_distance(
     return delta
 
 
-# -- per-label agreement -----------------------------------------------------------------------
-def per_label_table(coded: Coded) -> pd.DataFrame:
-    """Specific (positive) agreement and one-vs-rest kappa for each label."""
-    answers = coded.answers
-    n_items, n_labels = len(answers.items), len(coded.labels)
-    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
-    u, label, count = value_counts(answers.item, coded.code, n_items, coded.n_categories)
-    if coded.members is not None:
-        u, label, count = _explode_sets(u, label, count, coded.members, n_labels)
-    answers_with = np.bincount(label, count, minlength=n_labels)
-    items_with = np.bincount(label, minlength=n_labels)
-    pair = m[u] >= 2
-    u, label, count, mu = u[pair], label[pair], count[pair], m[u[pair]]
-    agree = np.bincount(label, count * (count - 1), minlength=n_labels)
-    chances = np.bincount(label, count * (mu - 1), minlength=n_labels)
-    disagree = np.bincount(label, count * (mu - count) / (mu - 1), minlength=n_labels)
-    total = m[m >= 2].sum()
-    used = np.bincount(label, count, minlength=n_labels)
-    spread = used * (total - used) / total if total else np.zeros(n_labels)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        specific = np.where(chances > 0, agree / chances, np.nan)
-        kappa = np.where(spread > 0, 1 - disagree / spread, np.nan)
-    return pd.DataFrame(
-        {
-            "answers": answers_with.astype(np.int64),
-            "items": items_with.astype(np.int64),
-            "specific_agreement": specific,
-            "kappa": kappa,
-        },
-        index=pd.Index(coded.labels, name="label", dtype=object),
-    )
-
-
-def _explode_sets(
-    u: np.ndarray, code: np.ndarray, count: np.ndarray, members: np.ndarray, n_labels: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    set_of, label_of = np.nonzero(members)
-    size = members.sum(axis=1)
-    offset = np.cumsum(size) - size
-    times = size[code]
-    within = np.arange(times.sum()) - np.repeat(np.cumsum(times) - times, times)
-    labels = label_of[np.repeat(offset[code], times) + within]
-    items = np.repeat(u, times)
-    key = items * n_labels + labels
-    cells, inverse = np.unique(key, return_inverse=True)
-    summed = np.bincount(inverse, np.repeat(count, times), minlength=len(cells))
-    return cells // n_labels, cells % n_labels, summed
-
-
-def per_label_stats(coded: Coded) -> dict[Any, tuple[Stat, Stat]]:
-    """Per label, ``(specific agreement, one-vs-rest kappa)`` as resamplable statistics.
-
-    The same formulas as :func:`per_label_table`, written as per-item contributions (units are
-    the items with two or more answers) so :meth:`Stat.resample` gives bootstrap intervals.
-    """
-    answers = coded.answers
-    n_items, n_labels = len(answers.items), len(coded.labels)
-    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
-    item, label, count = value_counts(answers.item, coded.code, n_items, coded.n_categories)
-    if coded.members is not None:
-        item, label, count = _explode_sets(item, label, count, coded.members, n_labels)
-    pairable = m >= 2
-    unit_of = np.cumsum(pairable) - 1
-    keep = pairable[item]
-    unit, label, count = unit_of[item[keep]], label[keep], count[keep].astype(np.float64)
-    mu = m[item[keep]]
-    totals = m[pairable][:, None]
-    n_units = len(totals)
-    stats = {}
-    for index, name in enumerate(coded.labels):
-        at = label == index
-        u, c, mm = unit[at], count[at], mu[at]
-        specific = Stat(
-            n_units,
-            2,
-            _specific_formula,
-            np.zeros((n_units, 0)),
-            np.concatenate([u, u]),
-            np.repeat([0, 1], len(u)),
-            np.concatenate([c * (c - 1), c * (mm - 1)]),
-        )
-        kappa = Stat(
-            n_units,
-            3,
-            _kappa_formula,
-            totals,
-            np.concatenate([u, u]),
-            np.repeat([1, 2], len(u)),
-            np.concatenate([c * (mm - c) / (mm - 1), c]),
-        )
-        stats[name] = (specific, kappa)
-    return stats
-
-
-def _specific_formula(totals: np.ndarray) -> np.ndarray:
-    agree, chances = totals[:, 0], totals[:, 1]
-    return np.where(chances > 0, agree / np.where(chances > 0, chances, 1), np.nan)
-
-
-def _kappa_formula(totals: np.ndarray) -> np.ndarray:
-    total, disagree, used = totals[:, 0], totals[:, 1], totals[:, 2]
-    spread = np.where(total > 0, used * (total - used) / np.where(total > 0, total, 1), 0.0)
-    return np.where(spread > 0, 1 - disagree / np.where(spread > 0, spread, 1), np.nan)

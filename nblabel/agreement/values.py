@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data import CONTAINERS, Answers, plain, sort_key, sort_order
+from .coding import factorize_sorted, sort_codes, sort_key, sort_order
+from .data import CONTAINERS, Answers, plain
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,8 @@ def code_values(
     if values.dtype != object:
         kind = "label"
     else:
-        try:
-            factorized = pd.factorize(values)
-        except TypeError:
-            kind = _kind_of_all(values.to_numpy())
-        else:
-            kind = _kind_of_all(factorized[1])
+        factorized = _factorize_answers(values)
+        kind = _kind_of_all(values.to_numpy() if factorized is None else factorized[1])
     if kind == "spans":
         raise ValueError(
             f"{caller} works on labels, but the answers are spans; use span_agreement(df)."
@@ -130,34 +127,54 @@ def code_values(
             "distance (MASI by default)."
         )
     if kind == "set":
-        return _code_sets(answers, labels)
+        assert factorized is not None  # label sets are hashable once lists become tuples
+        return _code_sets(answers, labels, *factorized)
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
         uniques: list[Any] = list(values.cat.categories)
-        order, ordered = np.arange(len(uniques)), True
+        ordered = True
     else:
-        raw, found = factorized if factorized is not None else pd.factorize(values)
-        codes, uniques = raw.astype(np.int64, copy=False), list(found)
-        order, ordered = sort_order(uniques)
+        codes, found, ordered = (
+            factorize_sorted(values) if factorized is None else sort_codes(*factorized)
+        )
+        uniques = list(found)
         if labels is None:
             labels = _carried_order(answers, uniques)
-    if labels is not None:
-        label_list = _check_labels(labels)
-        _check_known(uniques, label_list)
-        at = pd.Index(label_list, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
-        return Coded(
-            answers, at[codes].astype(np.int64), label_list, "label", True, label_list, None
-        )
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    categories = [uniques[i] for i in order]
-    return Coded(answers, rank[codes], categories, "label", ordered, categories, None)
+    if labels is None:
+        return Coded(answers, codes, uniques, "label", ordered, uniques, None)
+    label_list = _check_labels(labels)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))
+    _check_known([uniques[i] for i in used], label_list)
+    at = pd.Index(label_list, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
+    return Coded(answers, at[codes].astype(np.int64), label_list, "label", True, label_list, None)
 
 
-def _code_sets(answers: Answers, labels: Sequence[Any] | None) -> Coded:
-    keys = np.empty(len(answers), dtype=object)
-    keys[:] = [frozenset(v) for v in answers.value]
-    codes, uniques = pd.factorize(keys)
+def _factorize_answers(values: pd.Series) -> tuple[np.ndarray, Any] | None:
+    """Factorize answers of an object column, lists read as tuples; None if unhashable still.
+
+    Each distinct answer is then looked at once, not each row (spans, lists of dicts, stay
+    unhashable).
+    """
+    try:
+        return pd.factorize(values)
+    except TypeError:
+        pass
+    keys = np.empty(len(values), dtype=object)
+    keys[:] = [tuple(v) if isinstance(v, (list, np.ndarray, set)) else v for v in values]
+    try:
+        return pd.factorize(keys)
+    except TypeError:
+        return None
+
+
+def _code_sets(
+    answers: Answers, labels: Sequence[Any] | None, codes: np.ndarray, answered: Any
+) -> Coded:
+    """Code label sets; ``codes`` index ``answered``, the distinct answers (any containers)."""
+    keys = np.empty(len(answered), dtype=object)
+    keys[:] = [frozenset(v) for v in answered]
+    same, uniques = pd.factorize(keys)
+    codes = same[codes]
     used = sorted(set().union(*uniques), key=sort_key)
     if labels is None:
         labels = _carried_order(answers, used)

@@ -80,7 +80,20 @@ def committee_proba(
     classes: tuple[Any, ...],
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Fit the committee on the labeled items; return its stacked pool probabilities.
+    """Fit the committee on the labeled items; return its stacked pool probabilities."""
+    members = fit_committee(strategy, template, features, labeled, y, rng)
+    return np.stack([predict_proba(member, features, pool, classes) for member in members])
+
+
+def fit_committee(
+    strategy: Committee,
+    template: Any,
+    features: Features,
+    labeled: np.ndarray,
+    y: np.ndarray,
+    rng: np.random.Generator,
+) -> list[Any]:
+    """Return the committee's members fitted on the labeled items.
 
     Bootstrap members resample each class with replacement to its own size (so every member
     sees every class); given estimators are wrapped like ``template`` and fitted on all labels.
@@ -93,10 +106,7 @@ def committee_proba(
         for _ in range(strategy.members):
             sample = np.concatenate([rng.choice(rows, size=len(rows)) for rows in by_class])
             members.append((template, labeled[sample], y[sample]))
-    return np.stack(
-        [predict_proba(fit(t, features, p, labels), features, pool, classes)
-         for t, p, labels in members]
-    )
+    return [fit(t, features, p, labels) for t, p, labels in members]
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,22 @@ def order_pool(
     if len(pool) == 0:
         return pool, np.zeros(0)
     scores = score_pool(check_proba(proba, committee=strategy.committee), strategy)
+    return rank_scored(strategy, scores, pool, batch_size, rng, model, features, labeled), scores
+
+
+def rank_scored(
+    strategy: Strategy,
+    scores: np.ndarray,
+    pool: np.ndarray,
+    batch_size: int,
+    rng: np.random.Generator,
+    model: Any,
+    features: Features,
+    labeled: np.ndarray,
+) -> np.ndarray:
+    """Return the pool's positions best first, given the strategy's score of each pool row."""
+    if len(pool) == 0:
+        return pool
     embedding = labeled_rows = None
     if isinstance(strategy, Diverse) and batch_size > 1:
         def embedding(rows: np.ndarray) -> Any:
@@ -187,4 +213,4 @@ def order_pool(
         scores, strategy, batch_size=batch_size, rng=rng, embedding=embedding,
         labeled=labeled_rows,
     )
-    return pool[order], scores
+    return pool[order]

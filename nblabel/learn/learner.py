@@ -11,8 +11,10 @@ import pandas as pd
 
 from .._checks import Integer, check, check_kwargs, is_int
 from .._items import check_frame
+from .._progress import ProgressCallback, check_progress
 from .features import check_estimator, resolve_features
-from .fit import class_counts, committee_proba, cross_validate, fit, order_pool, predict_proba
+from .fit import class_counts, cross_validate, fit, fit_committee, rank_scored
+from .scoring import score_rows
 from .state import (
     LearnerState,
     cold_state,
@@ -73,6 +75,11 @@ class ActiveLearner(BackgroundLearner):
         class has fewer labels; 0 turns it off). It fits the estimator ``cv`` more times.
     min_classes : int, optional
         Distinct labeled classes needed before the first fit (at least 2).
+    progress : bool or callable, default False
+        Follow the scoring of the pool after each retrain, which goes 65,536 rows at a time
+        (in memory that does not grow with the pool beyond the per-row probabilities and
+        scores): True shows a tqdm bar (else a line on stderr); a function ``f(done, total)``
+        is called, in the learner's thread, after each chunk.
 
     Examples
     --------
@@ -103,6 +110,7 @@ class ActiveLearner(BackgroundLearner):
         seed: int | None = None,
         cv: int = 5,
         min_classes: int | None = None,
+        progress: bool | ProgressCallback = False,
     ) -> None:
         check_estimator(estimator)
         check_frame(df)
@@ -114,6 +122,7 @@ class ActiveLearner(BackgroundLearner):
         self.batch_size = check("batch_size", batch_size)
         self.cv = check_cv(cv)
         self.min_classes = self._check_min_classes(min_classes)
+        self.progress = check_progress(progress)
         self._template = self.features.wrap(estimator)
         self._start(df, retrain_every, seed)
 
@@ -131,22 +140,21 @@ class ActiveLearner(BackgroundLearner):
         seen = class_counts(y)
         classes = self.classes or sorted_labels(seen)
         model = fit(self._template, self.features, positions, y)
-        proba = predict_proba(model, self.features, None, classes)
         labeled = np.zeros(len(self._items), dtype=bool)
         labeled[positions] = True
-        pool = np.flatnonzero(~labeled)
-        if isinstance(self.strategy, Committee) and len(pool):
-            pool_proba = committee_proba(
-                self.strategy, self._template, self.features, positions, y, pool, classes, rng
+        members = None
+        if isinstance(self.strategy, Committee) and not labeled.all():
+            members = fit_committee(
+                self.strategy, self._template, self.features, positions, y, rng
             )
-        else:
-            pool_proba = proba[pool]
-        order, pool_scores = order_pool(
-            self.strategy, pool_proba, pool, self.batch_size, rng, model, self.features,
+        proba, scores = score_rows(
+            model, members, self.features, classes, labeled, self.strategy, self.progress
+        )
+        pool = np.flatnonzero(~labeled)
+        order = rank_scored(
+            self.strategy, scores[pool], pool, self.batch_size, rng, model, self.features,
             positions,
         )
-        scores = np.full(len(self._items), np.nan)
-        scores[pool] = pool_scores
         scored = cross_validate(
             self._template, self.features, positions, y, classes, self.cv, self.seed
         )

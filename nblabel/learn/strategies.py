@@ -31,6 +31,10 @@ class Strategy:
     name: str = ""
     #: Whether :meth:`score` takes the stacked probabilities of a committee of models.
     committee: bool = False
+    #: Whether each row's score depends on that row alone. A large pool is then scored chunk by
+    #: chunk as the model predicts it, in memory that does not grow with the pool; otherwise
+    #: (the default for strategies of your own) the whole pool's probabilities are scored at once.
+    rowwise: bool = False
 
     def score(self, proba: np.ndarray) -> np.ndarray:
         """Return one score per row of ``proba`` (n_items × n_classes); higher = ask first."""
@@ -50,6 +54,7 @@ class Random(Strategy):
     """
 
     name = "random"
+    rowwise = True
 
     def score(self, proba: np.ndarray) -> np.ndarray:
         """Return zeros: no item is preferred."""
@@ -66,6 +71,7 @@ class LeastConfident(Strategy):
     """
 
     name = "least_confident"
+    rowwise = True
 
     def score(self, proba: np.ndarray) -> np.ndarray:
         """Return one minus the highest class probability."""
@@ -82,6 +88,7 @@ class Margin(Strategy):
     """
 
     name = "margin"
+    rowwise = True
 
     def score(self, proba: np.ndarray) -> np.ndarray:
         """Return one minus the difference of the two highest class probabilities."""
@@ -102,6 +109,7 @@ class Entropy(Strategy):
     """
 
     name = "entropy"
+    rowwise = True
 
     def score(self, proba: np.ndarray) -> np.ndarray:
         """Return the entropy of each row's class distribution."""
@@ -136,6 +144,7 @@ class Committee(Strategy):
 
     name = "committee"
     committee = True
+    rowwise = True
 
     def __init__(
         self,
@@ -218,6 +227,7 @@ class Diverse(Strategy):
         pool_factor = Integer(low=1)("pool_factor", pool_factor)
         self.base = base_strategy
         self.pool_factor = pool_factor
+        self.rowwise = base_strategy.rowwise
 
     def score(self, proba: np.ndarray) -> np.ndarray:
         """Return the base strategy's scores."""

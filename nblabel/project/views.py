@@ -10,6 +10,7 @@ import pandas as pd
 from .._checks import annotator_or_default as _annotator
 from .._checks import check, check_kwargs
 from .._items import row_positions
+from .._progress import ProgressCallback
 from ..session import DEFAULT_WINDOW, REASONS, needs_review
 from .base import ProjectBase
 
@@ -34,6 +35,7 @@ class Views(ProjectBase):
         seed: int | None = None,
         cv: int = 5,
         players: dict[str, str] | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> BackgroundLearner:
         """Put a model in the loop: it learns from the answers and picks what to label next.
 
@@ -53,14 +55,17 @@ class Views(ProjectBase):
           :class:`~nblabel.learn.PairLearner` picks the match-up whose Bradley–Terry
           comparison is least certain (``"information"``).
 
-        ``batch_size`` is for single-label diverse batches. The learner is returned and kept
-        as :attr:`learner`; calling ``learn`` again replaces it.
+        ``batch_size`` is for single-label diverse batches; ``progress`` (True, or a function
+        ``f(done, total)``) follows a single-label model scoring the pool after each retrain,
+        chunk by chunk. The learner is returned and kept as :attr:`learner`; calling ``learn``
+        again replaces it.
         """
         from ..learn.loop import ModelLoop, learner_for
 
         learner = learner_for(
             self.task, self.df, estimator, features, strategy=strategy,
             retrain_every=retrain_every, batch_size=batch_size, seed=seed, cv=cv, players=players,
+            progress=progress,
         )
         if self._loop is not None:  # outside the lock: its worker may be handing a status over
             self._loop.close()
