@@ -62,23 +62,6 @@ proj = nl.Project(df, nl.Classify(["cat", "dog", "bird", "other"], image="path")
 proj.label("bench")
 """
 
-PREVIOUS = r"""
-from pathlib import Path
-from nblabel.widgets import register
-from nblabel.widgets.classify import ClassifyWidget
-
-class PreviousClassify(ClassifyWidget):
-    _esm = Path(PREVIOUS_DIR) / "classify.js"
-    _css = Path(PREVIOUS_DIR) / "classify.css"
-
-register("classify")(PreviousClassify)
-try:
-    previous = proj.label("previous")
-finally:
-    register("classify")(ClassifyWidget)
-previous
-"""
-
 #: Names every image in each widget for the Element Timing API (also images swapped in later: the
 #: attribute is read when the image is painted) and records the entries and the keydowns.
 OBSERVER_JS = r"""
@@ -176,7 +159,7 @@ def main() -> None:
     count = args.keys + 30  # each answer refills the window of 20
     cells = [SETUP.replace("COUNT", str(count))]
     if args.previous:
-        cells.append(PREVIOUS.replace("PREVIOUS_DIR", repr(str(args.previous.resolve()))))
+        cells.append(lab.previous_view_cell("classify", "ClassifyWidget", args.previous.resolve()))
     with running_server("lab") as server, sync_playwright() as pw:
         browser = lab.launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})

@@ -105,24 +105,6 @@ W.VBox([W.HBox(buttons), W.HBox(panes, layout=W.Layout(align_items="flex-start")
 """
 
 
-#: The previous implementation, as a view class of its own registered for one widget.
-PREVIOUS = """
-from pathlib import Path
-from nblabel.widgets import register
-from nblabel.widgets.rank import RankWidget
-
-class PreviousRank(RankWidget):
-    _esm = Path(PREVIOUS_DIR) / "rank.js"
-    _css = Path(PREVIOUS_DIR) / "rank.css"
-
-register("rank")(PreviousRank)
-try:
-    previous = proj.label("previous")
-finally:
-    register("rank")(RankWidget)
-previous
-"""
-
 
 class Wire:
     """Counts the kernel WebSocket bytes the page sends and receives."""
@@ -213,7 +195,7 @@ def main() -> None:
         page.on("websocket", wire.attach)
         cells = [setup, NAIVE]
         if args.previous:
-            cells.append(PREVIOUS.replace("PREVIOUS_DIR", repr(str(args.previous.resolve()))))
+            cells.append(lab.previous_view_cell("rank", "RankWidget", args.previous.resolve()))
         path = lab.write_notebook(server, "rank_latency.ipynb", cells)
         lab.open_notebook(page, server, path)
         lab.run_all_cells(page, timeout=120)

@@ -69,25 +69,6 @@ widget = proj.label("bench")
 widget
 '''
 
-#: The previous implementation, as a view class of its own registered for one widget.
-PREVIOUS = r'''
-from pathlib import Path
-from nblabel.widgets import register
-from nblabel.widgets.spans import SpansWidget
-
-class PreviousSpans(SpansWidget):
-    _esm = Path(PREVIOUS_DIR) / "spans.js"
-    _css = Path(PREVIOUS_DIR) / "spans.css"
-
-proj.add(1, SPANS, annotator="previous")
-register("spans")(PreviousSpans)
-try:
-    previous = proj.label("previous")
-finally:
-    register("spans")(SpansWidget)
-previous
-'''
-
 NAIVE_JS = r"""
 async ({ text, spans, updates }) => {
   // The obvious view: the text as <mark> segments, rebuilt from scratch on every change.
@@ -199,7 +180,7 @@ def main() -> None:
     n = args.keys
     cells = [SETUP]
     if args.previous:
-        cells.append(PREVIOUS.replace("PREVIOUS_DIR", repr(str(args.previous.resolve()))))
+        cells.append(lab.previous_view_cell("spans", "SpansWidget", args.previous.resolve(), 'proj.add(1, SPANS, annotator="previous")'))
     with running_server("lab") as server, sync_playwright() as pw:
         browser = lab.launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})

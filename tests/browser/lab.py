@@ -793,6 +793,32 @@ def restart_kernel(
 #: A JavaScript function declaration, ``textRange(element, start, end)``: a DOM Range over the
 #: UTF-16 offsets [start, end) of the element's text, which may be spread over many text nodes
 #: (the span view cuts a long text into blocks and pieces). Paste it into a page script.
+def previous_view_cell(kind: str, widget_class: str, bundles: Path, before: str = "") -> str:
+    """Return notebook code that opens ``proj.label("previous")`` with the bundles in ``bundles``.
+
+    Benchmarks compare a view with its previous implementation in the same page: the view
+    class ``nblabel.widgets.<kind>.<widget_class>`` is subclassed with the older
+    ``<kind>.js``/``<kind>.css`` and registered for that one widget only. ``before`` runs first
+    (e.g. answers the previous view should start from).
+    """
+    return f"""
+from pathlib import Path
+from nblabel.widgets import register
+from nblabel.widgets.{kind} import {widget_class}
+
+class Previous({widget_class}):
+    _esm = Path({str(bundles)!r}) / "{kind}.js"
+    _css = Path({str(bundles)!r}) / "{kind}.css"
+{before}
+register("{kind}")(Previous)
+try:
+    previous = proj.label("previous")
+finally:
+    register("{kind}")({widget_class})
+previous
+"""
+
+
 TEXT_RANGE_JS = r"""
 function textRange(element, start, end) {
   const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
