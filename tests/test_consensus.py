@@ -83,7 +83,32 @@ def test_majority_vote_errors():
     with pytest.raises(TypeError, match=r"valid ones are \['df', 'ties', 'seed', 'item'"):
         consensus.majority_vote(df, tie="first")
     with pytest.raises(ValueError, match="single labels, but the answers are lists"):
-        consensus.majority_vote(df.assign(value=[["a"], ["a", "b"]]))
+        consensus.dawid_skene(df.assign(value=[["a"], ["a", "b"]]))
+
+
+def test_majority_vote_on_label_sets_keeps_each_label_more_than_half_gave():
+    df = pd.DataFrame({
+        "item": [1, 1, 1, 2, 2, 3, 3, 3, 3],
+        "annotator": ["ana", "ben", "cy", "ana", "ben", "ana", "ben", "cy", "dee"],
+        "value": [["x", "y"], ["x"], ["y", "x"], [], ["z"], ["x"], ["x"], ["y"], []],
+    })
+    table = consensus.majority_vote(df)
+    assert table["value"].tolist() == [["x", "y"], [], []]  # half (item 3's "x") is not enough
+    assert table["support"].tolist() == [[1.0, 2 / 3], [], []]
+    assert table["n"].tolist() == [3, 2, 4]
+
+
+def test_a_multi_label_project_settles_by_majority_and_decisions_win(tmp_path):
+    import nblabel as nl
+
+    df = pd.DataFrame({"text": ["a", "b"]})
+    proj = nl.Project(df, nl.Classify(["x", "y", "z"], text="text", multi=True), store=tmp_path / "m.db")
+    for who, first, second in [("ana", ["x", "y"], ["z"]), ("ben", ["x"], []), ("cy", ["y", "x"], ["z"])]:
+        proj.add(0, first, annotator=who)
+        proj.add(1, second, annotator=who)
+    assert proj.labels(how="majority").tolist() == [["x", "y"], ["z"]]
+    proj.add(1, ["y"], annotator="lead", source="adjudicated")
+    assert proj.labels(how="majority").tolist() == [["x", "y"], ["y"]]
 
 
 # -- Dawid–Skene ----------------------------------------------------------------------------------

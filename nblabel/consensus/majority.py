@@ -8,6 +8,7 @@ import pandas as pd
 from .._checks import OneOf, check_kwargs
 from ..agreement.data import read_answers
 from ..agreement.values import code_values, value_kind
+from .elements import labels_by_majority
 from .spans import spans_by_majority
 
 TIES = ("nan", "random", "first")
@@ -28,10 +29,10 @@ def majority_vote(
     Parameters
     ----------
     df : pandas.DataFrame
-        Answers (single labels), tidy or wide. Span answers are settled span by span instead
-        (:func:`span_vote`: the spans more than half of an item's annotators marked; ``ties``
-        does not apply, and the table has ``support`` per kept span instead of
-        ``confidence``).
+        Answers (single labels), tidy or wide. Label sets (multi-label) and span answers are
+        settled element by element instead: the labels, or the spans (:func:`span_vote`), more
+        than half of an item's annotators gave; ``ties`` does not apply, and the table has
+        ``support`` per kept element instead of ``confidence``.
     ties : {"nan", "random", "first"}
         When labels tie for the most votes: ``"nan"`` gives NaN, ``"random"`` picks one at
         random (see ``seed``), ``"first"`` the one answered first (earliest row; in a wide
@@ -60,8 +61,11 @@ def majority_vote(
     """
     OneOf(TIES)("ties", ties)
     answers = read_answers(df, item, annotator, value)
-    if value_kind(answers.value) == "spans":
+    kind = value_kind(answers.value)
+    if kind == "spans":
         return spans_by_majority(answers)
+    if kind == "set":
+        return labels_by_majority(answers)
     coded = code_values(answers, sets=False, caller="majority_vote")
     n_items, k = len(answers.items), coded.n_categories
     key = answers.item * k + coded.code

@@ -7,14 +7,13 @@ The one rule by which nblabel settles span answers: :meth:`nblabel.Project.label
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .._checks import check_kwargs
 from ..agreement.data import Answers, read_answers
+from .elements import by_majority
 
 
 @check_kwargs
@@ -62,32 +61,18 @@ def span_vote(
 
 def spans_by_majority(answers: Answers) -> pd.DataFrame:
     """Return :func:`span_vote`'s table for answers already read."""
-    n = np.bincount(answers.item, minlength=len(answers.items))
-    votes: list[Counter[tuple[int, int, str]]] = [Counter() for _ in range(len(answers.items))]
-    for at, (code, spans) in enumerate(zip(answers.item, answers.value, strict=True)):
-        if not isinstance(spans, list | tuple):
-            raise ValueError(
-                f"answer {at} ({spans!r}) is not a list of spans; span_vote settles span "
-                "answers (lists of {'start', 'end', 'label'})."
-            )
-        votes[code].update({_key(span, at) for span in spans})  # a span counts once per answer
-    values: list[Any] = []
-    support: list[Any] = []
-    for counts, total in zip(votes, n.tolist(), strict=True):
-        kept = sorted(key for key, count in counts.items() if 2 * count > total)
-        values.append([{"start": start, "end": end, "label": label} for start, end, label in kept])
-        support.append([counts[key] / total for key in kept])
-    return pd.DataFrame(
-        {"value": _objects(values), "support": _objects(support), "n": n.astype(np.int64)},
-        index=answers.items,
+    return by_majority(
+        answers, _spans, lambda key: {"start": key[0], "end": key[1], "label": key[2]}
     )
 
 
-def _objects(values: list[Any]) -> np.ndarray:
-    """Return ``values`` (lists) as a one-dimensional object array, one list per cell."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
+def _spans(spans: Any, at: int) -> list[tuple[int, int, str]]:
+    if not isinstance(spans, list | tuple):
+        raise ValueError(
+            f"answer {at} ({spans!r}) is not a list of spans; span_vote settles span "
+            "answers (lists of {'start', 'end', 'label'})."
+        )
+    return [_key(span, at) for span in spans]
 
 
 def _key(span: Any, at: int) -> tuple[int, int, str]:

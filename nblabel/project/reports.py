@@ -33,8 +33,9 @@ class Reports(ProjectBase):
 
         ``how``: the most recent current answer (of ``annotator`` if given), or a consensus,
         ``"majority"`` or ``"dawid_skene"`` (:mod:`nblabel.consensus`), where an adjudicated
-        answer settles its item (see :mod:`nblabel.settle`); span answers are settled span by
-        span with ``"majority"`` (:func:`nblabel.consensus.span_vote`). ``as_of``: the labels
+        answer settles its item (see :mod:`nblabel.settle`); label sets and span answers are
+        settled element by element with ``"majority"`` (each label, or span, more than half of
+        an item's annotators gave; :func:`nblabel.consensus.span_vote`). ``as_of``: the labels
         as they were at an event id or a time (see :meth:`snapshot`).
         """
         if how not in settle.HOW:
