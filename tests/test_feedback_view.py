@@ -58,18 +58,21 @@ def test_feedback_follows_a_changed_answer_a_retract_and_a_new_decision(tmp_path
     proj.close()
 
 
-def test_a_view_opened_later_shows_earlier_feedback_newest_first_with_missed_gold(tmp_path):
-    proj = tickets(tmp_path, gold=nl.Gold("known", explanation="why"),
+@pytest.mark.parametrize("teach", [True, False])
+def test_a_view_opened_later_shows_earlier_feedback_newest_first_and_gold_only_if_taught(tmp_path, teach):
+    proj = tickets(tmp_path, gold=nl.Gold("known", explanation="why", teach=teach),
                    known=[None, None, "praise", None], why=[None, None, "thanks are praise", None])
     proj.add(2, "bug", annotator="ana")
     proj.add(0, "billing", annotator="ana"), proj.add(0, "bug", annotator="lead", source="adjudicated")
     proj.add(1, "bug", annotator="ana"), proj.add(1, "billing", annotator="lead", source="adjudicated")
     widget = proj.label("ana")
+    missed_gold = ("missed gold", "2", "bug", "praise", "gold", "thanks are praise")
     assert shown(widget) == [
         ("overruled", "1", "bug", "billing", "lead", None),
         ("overruled", "0", "billing", "bug", "lead", None),
-        ("missed gold", "2", "bug", "praise", "gold", "thanks are praise"),
+        *([missed_gold] if teach else []),  # untaught gold stays unnamed to annotators
     ]
+    assert "missed gold" in proj.feedback("ana")["kind"].tolist()  # the lead sees every miss
     assert shown(proj.label("ben")) == []
     proj.close()
 

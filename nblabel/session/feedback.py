@@ -4,8 +4,10 @@
 or a gold item missed). :class:`FeedbackView` applies it only to the items whose events changed
 since the last look (the registry touches them as events arrive), so an ordinary answer costs
 one dictionary look-up, and a decision made in any view or kernel reaches the annotator's views
-as soon as it is mirrored. What the view gets is plain text: each answer worded by the task
-(:meth:`nblabel.tasks.Task.describe`), never HTML.
+as soon as it is mirrored. Missed gold items are shown only when the project teaches with its
+gold (``Gold(teach=True)``): otherwise the view would tell annotators which items are gold. What
+the view gets is plain text: each answer worded by the task (:meth:`nblabel.tasks.Task.describe`),
+never HTML.
 """
 
 from __future__ import annotations
@@ -59,9 +61,14 @@ class FeedbackView:
             touched = self._touched
         self._touched = set()
         changed = first
+        # Gold items stay unnamed in an annotator's own view unless the project teaches with
+        # them (Gold(teach=True)); the lead's proj.feedback() lists every miss.
+        gold = self.context.gold
+        if gold is not None and not gold.spec.teach:
+            gold = None
         for pos in touched:
             entries = [self._entry(pos, miss)
-                       for miss in feedback_on(pos, self.annotator, answers, self.context.gold)]
+                       for miss in feedback_on(pos, self.annotator, answers, gold)]
             if entries != self._entries.get(pos, []):
                 changed = True
                 if entries:
