@@ -1,6 +1,7 @@
 """A model in a project's loop: answers train it; it orders the queue and suggests labels."""
 
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -172,10 +173,16 @@ def test_items_a_rerank_drops_come_back_when_a_retrain_lands_during_a_refill(rev
     def retrain_after_rerank():
         session._rerank = rerank
         dropped = rerank()
-        learner.request()  # the next model arrives between the re-rank and the refill
-        assert learner.wait(60)
+        version = learner.state.version
+        GATE.set()  # the next model arrives between the re-rank and the refill (its
+        deadline = time.monotonic() + 60  # views are told once this answer is handled)
+        while learner.state.version == version and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert learner.state.version > version, "no newer model"
         return dropped
 
+    GATE.clear()
+    learner.request()  # a retrain starts before the answer and waits at the gate
     session._rerank = retrain_after_rerank
     ack, append = browser.answer(upcoming.pop(0), "pos")
     assert "drop" not in ack and len(ack["append"]) == 1, "filled from the newer model's order"
