@@ -9,6 +9,8 @@ import pandas as pd
 from .data import WIDTH, columns, safe
 from .display import Chart, layer, offline
 
+#: What the chart leaves out unless asked: label shares and pace are not quality measures.
+NOT_QUALITY = ("label_share", "answers_per_hour")
 
 def slices(audit: pd.DataFrame, metrics: list[str] | None = None) -> alt.FacetChart:
     """Each measure of a slice audit per slice, a point with its interval; one row per measure.
@@ -33,10 +35,9 @@ def slices(audit: pd.DataFrame, metrics: list[str] | None = None) -> alt.FacetCh
     """
     needed = ["slice", "metric", "label", "estimate", "low", "high", "n"]
     table = columns(audit, needed, "slices", "proj.slice_audit(by=...)")
-    # By default the measures with intervals but label shares: agreement (whichever the task's
-    # is), gold accuracy, model error.
-    measured = table["low"].notna() & (table["metric"] != "label_share")
-    chosen = metrics or list(pd.unique(table.loc[measured, "metric"]))
+    # By default the quality measures: agreement (whichever the task's is), gold accuracy,
+    # model error; not label shares or pace. A slice too small for an interval keeps its point.
+    chosen = metrics or [m for m in pd.unique(table["metric"]) if m not in NOT_QUALITY]
     table = table[table["metric"].isin(chosen)]
     label = table["label"].astype(object).where(table["label"].notna(), "")
     table = table.assign(
