@@ -281,12 +281,14 @@ def test_label_studio_web_app_counts_code_points(label_studio, page):
         page.goto(f"{label_studio.url}/projects/{shown_id}/data?task={stored['id']}")
         # The view renders the regions more than once while it settles, and now and then opens
         # the task without its annotation: then a second load shows it.
-        for _ in range(2):
+        for load in range(2):
+            if load:
+                page.reload()
             try:
                 page.wait_for_function(SHOWN_ARE, arg=expected, timeout=45_000)
                 break
             except PlaywrightTimeout:
-                page.reload()  # the assertion below shows what is drawn if this fails too
+                pass  # the assertion below shows what is drawn if the second load fails too
         shown = page.eval_on_selector_all(".htx-highlight", "els => els.map(e => e.textContent)")
         assert sorted(shown) == expected
     proj.close()
