@@ -29,7 +29,6 @@ from label_studio_server import (
     wait_for_word,
 )
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import nblabel as nl
 
@@ -207,6 +206,20 @@ def test_spans_keep_their_code_point_offsets(label_studio, tmp_path):
     proj.close()
 
 
+def drawn_regions(page, expected: list[str], seconds: float = 45.0) -> list[str]:
+    """The texts of the regions the web app draws, read until they are ``expected`` or time ends."""
+    shown: list[str] = []
+    for _ in range(int(seconds / 0.2)):
+        try:
+            shown = page.eval_on_selector_all(".htx-highlight", "els => els.map(e => e.textContent)")
+        except PlaywrightError:  # the page is still loading
+            shown = []
+        if sorted(shown) == expected:
+            break
+        page.wait_for_timeout(200)
+    return shown
+
+
 @pytest.fixture
 def page(label_studio, playwright):
     chromium = os.environ.get("NBLABEL_CHROMIUM", "/usr/bin/chromium")
@@ -232,13 +245,6 @@ DRAWN = [("👨‍👩‍👧 Ana visits Paris", "Paris"), ("🇫🇷 France et 
          ("café vs cafe\u0301 in Zürich", "Zürich"), ("東京で山田さんに会った", "山田"),
          ("שלום Dana, מה נשמע", "Dana"), ("Line one\r\nAna in Oslo\r\n", "Oslo"),
          ("👍🏽 Bob and 👨‍👩‍👧", "and")]
-
-
-#: Whether the regions drawn are exactly the texts given (in any order).
-SHOWN_ARE = """expected => {
-  const shown = [...document.querySelectorAll('.htx-highlight')].map(e => e.textContent);
-  return JSON.stringify(shown.sort()) === JSON.stringify([...expected].sort());
-}"""
 
 
 @pytest.mark.browser
@@ -279,16 +285,12 @@ def test_label_studio_web_app_counts_code_points(label_studio, page):
         text = stored["data"]["text"]
         expected = sorted(text[s:e] for s, e, _ in spans_of(text, SPAN_WORDS))
         page.goto(f"{label_studio.url}/projects/{shown_id}/data?task={stored['id']}")
-        # The view renders the regions more than once while it settles, and now and then opens
-        # the task without its annotation: then a second load shows it.
-        for load in range(2):
-            if load:
-                page.reload()
-            try:
-                page.wait_for_function(SHOWN_ARE, arg=expected, timeout=45_000)
-                break
-            except PlaywrightTimeout:
-                pass  # the assertion below shows what is drawn if the second load fails too
-        shown = page.eval_on_selector_all(".htx-highlight", "els => els.map(e => e.textContent)")
+        # The view renders the regions more than once while it settles (they may vanish for a
+        # moment), and now and then opens the task without its annotation: then a second load
+        # shows it. What is drawn is read until it is what was exported.
+        shown = drawn_regions(page, expected)
+        if sorted(shown) != expected:
+            page.reload()
+            shown = drawn_regions(page, expected)
         assert sorted(shown) == expected
     proj.close()
