@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from real_parts import unavailable
 
 import nblabel as nl
 
@@ -55,18 +56,11 @@ def project(texts, task, store_path) -> nl.Project:
 POSTGRES_URL = os.environ.get("NBLABEL_TEST_POSTGRES_URL")
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture
 def postgres_url() -> str:
     """A PostgreSQL URL whose default schema is fresh for this test (dropped afterwards)."""
     if not POSTGRES_URL:
-        message = "no PostgreSQL server configured: set NBLABEL_TEST_POSTGRES_URL (see .ci/run)"
-        if _in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("no PostgreSQL server configured: set NBLABEL_TEST_POSTGRES_URL (see .ci/run)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(POSTGRES_URL)
     with engine.begin() as conn:
@@ -97,10 +91,7 @@ def playwright() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        message = f"the playwright package is not importable: {exc}"
-        if _in_ci():
-            pytest.fail(message + " (CI is set, so this fails instead of skipping)")
-        pytest.skip(message)
+        unavailable(f"the playwright package is not importable: {exc}")
     driver = sync_playwright().start()
     try:
         yield driver

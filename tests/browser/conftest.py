@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from real_parts import unavailable
 
 from .jupyter_server import JupyterServer, ServerStartError, start_server
 from .lab import CHROMIUM, launch_chromium
@@ -31,18 +32,6 @@ from .peers import PeerServer, PeerStartError, start_peer
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = Path(os.environ.get("NBLABEL_BROWSER_ARTIFACTS", HERE / "artifacts"))
 VIEWPORT = {"width": 1280, "height": 900}
-
-
-def in_ci() -> bool:
-    """Whether the ``CI`` environment variable is set (to anything but empty/0/false)."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def unavailable(what: str) -> None:
-    """Fail (under CI) or skip (locally) because a piece of the browser stack is missing."""
-    if in_ci():
-        pytest.fail(f"{what} (CI is set, so this fails instead of skipping)", pytrace=False)
-    pytest.skip(f"{what} (set CI=1 to make this a failure)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
