@@ -348,3 +348,80 @@ def test_adjudicating_rankings(lab_server, page):
 def _brightness(css_color: str) -> float:
     inside = css_color[css_color.index("(") + 1 : css_color.index(")")]
     return sum(float(c) for c in inside.split(",")[:3]) / 3
+
+
+#: Long options with paragraphs (CRLF), right-to-left text, emoji and combining marks; B changes a
+#: few of A's words, so highlighting has runs to mark.
+LONG_SETUP = """
+import random
+import pandas as pd
+from nblabel import Project
+from nblabel.tasks import Rank
+WORDS = ["answer", "שלום", "مرحبا", "👩‍👩‍👧", "🇫🇷", "e\\u0301té", "日本語", "<b>bold</b>", "cache", "server"]
+def option(seed, changed):
+    rng = random.Random(seed)
+    words = [rng.choice(WORDS) + ("\\r\\n\\r\\n" if rng.random() < 0.03 else "") for _ in range(900)]
+    return " ".join(w if not changed or rng.random() > 0.05 else w.upper() + " extra words" for w in words)
+long_df = pd.DataFrame({"a": [option(i, False) for i in range(4)], "b": [option(i, True) for i in range(4)]},
+                       index=[f"L{i}" for i in range(4)])
+longs = Project(long_df, Rank(["a", "b"]), store="longs.db")
+longs.label("ana")
+"""
+
+#: Records, for each keypress, what the first frame after the panes changed showed: the drawn
+#: text's length and whether it overflowed its pane (the pane is full).
+FIRST_FRAME_JS = """
+(root) => {
+  const panes = [...root.querySelectorAll('.nbl-rank-pane .nbl-rank-text')];
+  window.__firstFrames = [];
+  let keyed = false;
+  window.addEventListener('keydown', () => { keyed = true; }, true);
+  new MutationObserver(() => {
+    if (!keyed) return;
+    keyed = false;
+    requestAnimationFrame(() => {
+      window.__firstFrames.push(panes.map((el) => ({
+        length: el.textContent.length, full: el.scrollHeight > el.clientHeight + 10,
+        hasMarks: el.querySelector('.nbl-rank-changed') !== null})));
+    });
+  }).observe(panes[0], {childList: true});
+}
+"""
+
+
+def test_long_options_are_drawn_screen_first_and_then_whole(lab_server, page):
+    path = write_notebook(lab_server, "rank_long.ipynb", [LONG_SETUP])
+    open_notebook(page, lab_server, path)
+    run_all_cells(page)
+    widget = wait_for_widget(page, ".nbl-rank-pane").locator("xpath=ancestor::*[contains(@class, 'nbl-root')][1]")
+    kernel = kernel_for(lab_server, path)
+    texts = kernel.eval("long_df.to_dict('index')")
+    panes = widget.locator(".nbl-rank-pane .nbl-rank-text")
+
+    def whole(item: str) -> bool:
+        order = AB_LONG.order_for(item, "ana")
+        return [panes.nth(i).evaluate("(el) => el.textContent") for i in (0, 1)] == [texts[item][k] for k in order]
+
+    widget.click(position={"x": 5, "y": 5})
+    wait_until(lambda: whole("L0"), 10, "the first pair drawn whole")
+    widget.evaluate(FIRST_FRAME_JS)
+    for i, key in enumerate(["1", "d", "2"]):  # the second pair, then the same with highlights, then the third
+        page.keyboard.press(key)
+        item = ["L1", "L1", "L2"][i]
+        wait_until(lambda item=item: whole(item), 10, f"{item}'s options drawn whole")
+    frames = widget.evaluate("() => window.__firstFrames")
+    assert len(frames) == 3, frames
+    order = {item: AB_LONG.order_for(item, "ana") for item in ("L1", "L2")}
+    for frame, item in zip(frames, ("L1", "L1", "L2")):
+        for side, drawn in enumerate(frame):
+            full_length = len(texts[item][order[item][side]].encode("utf-16-le")) // 2
+            assert drawn["full"], f"the first frame of {item} fills pane {side}: {frame}"
+            assert drawn["length"] < full_length, f"{item} pane {side} was drawn screen first: {frame}"
+    assert frames[1][0]["hasMarks"] and frames[2][1]["hasMarks"], "highlighted runs are drawn in the first frame"
+    # What was drawn first and what followed are one text: highlighted runs stay whole.
+    changed = widget.locator(".nbl-rank-changed").all_inner_texts()
+    assert changed and all(part.strip() for part in changed)
+    kernel.close()
+
+
+AB_LONG = Rank(["a", "b"])

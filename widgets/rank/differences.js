@@ -47,9 +47,9 @@ export function createDifferences(signal, wanted) {
   return { of, prepare };
 }
 
-/** Paint one side's runs into `element`: the differing ones marked (side 0 is A, 1 is B). */
-export function paintDifferences(element, runs, side) {
-  element.replaceChildren(...runs.map(([part, differs]) => (differs ? h("span", { class: `nbl-rank-changed nbl-rank-changed-${side ? "b" : "a"}`, text: part }) : part)));
+/** The element for a changed run of text on side `side` (0 is A, 1 is B). */
+export function changedRun(side) {
+  return (part) => h("span", { class: `nbl-rank-changed nbl-rank-changed-${side ? "b" : "a"}`, text: part });
 }
 
 /** The note under the panes when the texts were compared coarsely or not at all. */

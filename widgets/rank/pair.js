@@ -1,10 +1,12 @@
-// Two options side by side (A/B): their texts, scrolled together, with their differences
-// highlighted on demand; each pane's rating chips; the stored verdict shown on the winner.
+// Two options side by side (A/B): their texts, scrolled together and drawn screen first
+// (screenful.js), with their differences highlighted on demand; each pane's rating chips; the
+// stored verdict shown on the winner.
 
 import { h, setText } from "../../js/dom.js";
 import { ratingChips } from "./chips.js";
-import { differencesNote, paintDifferences } from "./differences.js";
+import { changedRun, differencesNote } from "./differences.js";
 import { optionName, shownKeys } from "./draft.js";
+import { createScreenfulPane } from "./screenful.js";
 
 /**
  * The A/B panes.
@@ -23,7 +25,7 @@ export function createPair({ levels, session, rate, signal }) {
     const head = h("div", { class: "nbl-rank-head" }, h("span", { class: "nbl-rank-name", text: optionName(side, true) }), chips.element);
     const pane = h("section", { class: "nbl-rank-pane", attrs: { "aria-label": `option ${optionName(side, true)}` } }, head, text);
     element.append(pane);
-    return { element: pane, text, chips };
+    return { element: pane, text, chips, screen: createScreenfulPane(text, changedRun(side), signal) };
   });
   let scrolled = false; // whether a pane was scrolled since its item was drawn
   followScrolling(panes[0].text, panes[1].text, () => (scrolled = true), signal);
@@ -38,8 +40,8 @@ export function createPair({ levels, session, rate, signal }) {
       panes.forEach((pane, side) => {
         const text = side === 0 ? a : b;
         pane.text.classList.toggle("nbl-missing", text === null);
-        if (segments && text !== null) paintDifferences(pane.text, side === 0 ? segments.left : segments.right, side);
-        else setText(pane.text, text === null ? "(missing)" : text);
+        if (text === null) pane.screen.draw([["(missing)", false]]);
+        else pane.screen.draw(segments ? (side === 0 ? segments.left : segments.right) : [[text, false]]);
       });
       if (scrolled) {
         // Reading or writing scrollTop forces a layout: only reset panes that were scrolled.
