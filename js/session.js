@@ -10,6 +10,8 @@
 // annotator on the item the view knows, from the item, then from acks and updates); the kernel
 // refuses one based on a state it has not shown ("stale"), and the current answer follows.
 
+import { answerOf, citedPassage, sameStored } from "./answers.js";
+
 /**
  * An answer; `meta` (present only when the view recorded details) is what it sent with it.
  * @typedef {{event: "label"|"skip", value: any, flag: string|null, comment: string|null, meta?: object}} Answer
@@ -473,25 +475,6 @@ function makeSlot(item) {
     stale: false,
     draft: null,
   };
-}
-
-/** The answer an answer message shows. */
-function answerOf(message) {
-  const answer = { event: message.event, value: message.value, flag: message.flag ? "unsure" : null, comment: message.comment || null };
-  if (message.meta) answer.meta = message.meta;
-  if (message.passage) answer.meta = { ...(answer.meta || {}), passage: { heading: message.passage } };
-  return answer;
-}
-
-/** The heading of the guideline passage an answer cites (a reviewer's decision), or null. */
-export function citedPassage(answer) {
-  const passage = answer && answer.meta && answer.meta.passage;
-  return passage && typeof passage.heading === "string" ? passage.heading : null;
-}
-
-/** Whether a stored answer is the one a message asked for (its value compared as JSON). */
-function sameStored(stored, asked) {
-  return stored.event === asked.event && Boolean(stored.flag) === Boolean(asked.flag) && (stored.comment || null) === (asked.comment || null) && citedPassage(stored) === citedPassage(asked) && JSON.stringify(stored.value) === JSON.stringify(asked.value);
 }
 
 /** Text shown for an item id as encoded by the kernel (JSON: a number, a string or {ts}). */
