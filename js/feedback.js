@@ -23,10 +23,15 @@ export function feedbackWords(entry) {
   const when = entry.at ? ` · ${entry.at.replace("T", " ").replace(/\+00:00$/, " UTC")}` : "";
   return {
     heading: `${gold ? "Missed a gold item" : `Overruled by ${entry.by}`} · item ${entry.id}${when}`,
-    answers: `You answered “${entry.answer}”; ${gold ? "the gold answer is" : "the decision is"} “${entry.correct}”.`,
+    answers: `You answered ${quoted(entry.answer)}; ${gold ? "the gold answer is" : "the decision is"} ${quoted(entry.correct)}.`,
     why: entry.comment ? `${gold ? "Why" : `${entry.by}’s comment`}: ${entry.comment}` : null,
     passage: entry.passage ? { heading: `Guideline · ${entry.passage.heading}`, text: entry.passage.text } : null,
   };
+}
+
+/** An answer's words in quotes, unless they quote their own parts already (spans: “Ana” PER). */
+function quoted(words) {
+  return /[“”]/.test(words) ? words : `“${words}”`;
 }
 
 /**

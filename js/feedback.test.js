@@ -55,6 +55,11 @@ test("an entry says what was answered, what was decided and why", () => {
   assert.equal(feedbackSummary(3, 2), "3 answers to look at (2 new)");
 });
 
+test("span answers, which quote their own texts, are not quoted twice", () => {
+  const spans = { ...overruled, answer: "“Ana” PER, “Acme” PER", correct: "no spans" };
+  assert.equal(feedbackWords(spans).answers, "You answered “Ana” PER, “Acme” PER; the decision is “no spans”.");
+});
+
 test("a cited passage is quoted apart from the comment, heading and text as cited", () => {
   const cited = { ...overruled, passage: { heading: "Sarcasm", text: "Irony that *praises* a failure is negative." } };
   assert.deepEqual(feedbackWords(cited).passage, { heading: "Guideline · Sarcasm", text: "Irony that *praises* a failure is negative." });
