@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from .lab import kernel_for, open_notebook, run_all_cells, wait_for_widget, wait_until, write_notebook
+from .lab import (
+    kernel_for,
+    open_notebook,
+    run_all_cells,
+    wait_for_widget,
+    wait_until,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.browser
 
