@@ -65,7 +65,8 @@ class LabelerWidget(anywidget.AnyWidget):
 
     feedback = traitlets.Dict().tag(sync=True)
     """The annotator's answers a reviewer overruled or that missed a gold item: ``count`` and
-    the newest ``items`` (``kind``, ``answer``, ``correct``, ``by``, ``comment``, ``at``,
+    the newest ``items`` (``kind``, ``answer``, ``correct``, ``by``, ``comment``, ``passage``
+    (``{"heading", "text"}`` of the guideline passage the decision cites, or None), ``at``,
     ``id``, ``snippet``), all plain text; empty in the adjudication view. It follows decisions
     made in any view or kernel."""
 
