@@ -1,5 +1,6 @@
 // The feedback panel: the annotator's answers a reviewer overruled or that missed a gold item,
-// with the decision, the reviewer's comment (or the gold explanation) and when. It follows the
+// with the decision, the reviewer's comment (or the gold explanation), the guideline passage the
+// decision cites, and when. It follows the
 // `feedback` trait, which the kernel updates when a decision is made in any view or kernel; the
 // labeling keys never redraw it. Everything in it is data, set as text, never as HTML.
 
@@ -11,18 +12,26 @@ const PANEL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home"
 
 /**
  * The words of one entry, DOM-free: a heading, what the annotator answered against what was
- * decided (or the gold answer), and why.
+ * decided (or the gold answer), why, and the guideline passage the decision cites (its heading
+ * and its text, as cited).
  * @param {{kind: string, id: string, answer: string, correct: string, by: string,
- *   comment: string|null, at: string|null}} entry  one item of the trait
+ *   comment: string|null, passage?: {heading: string, text: string}|null, at: string|null}} entry
+ *   one item of the trait
  */
 export function feedbackWords(entry) {
   const gold = entry.kind === "missed gold";
   const when = entry.at ? ` · ${entry.at.replace("T", " ").replace(/\+00:00$/, " UTC")}` : "";
   return {
     heading: `${gold ? "Missed a gold item" : `Overruled by ${entry.by}`} · item ${entry.id}${when}`,
-    answers: `You answered “${entry.answer}”; ${gold ? "the gold answer is" : "the decision is"} “${entry.correct}”.`,
+    answers: `You answered ${quoted(entry.answer)}; ${gold ? "the gold answer is" : "the decision is"} ${quoted(entry.correct)}.`,
     why: entry.comment ? `${gold ? "Why" : `${entry.by}’s comment`}: ${entry.comment}` : null,
+    passage: entry.passage ? { heading: `Guideline · ${entry.passage.heading}`, text: entry.passage.text } : null,
   };
+}
+
+/** An answer's words in quotes, unless they quote their own parts already (spans: “Ana” PER). */
+function quoted(words) {
+  return /[“”]/.test(words) ? words : `“${words}”`;
 }
 
 /**
@@ -79,6 +88,14 @@ export function createFeedbackPanel({ model, session, signal }, key) {
           entry.snippet ? h("div", { class: "nbl-feedback-snippet", text: entry.snippet }) : null,
           h("div", { class: "nbl-feedback-answers", text: words.answers }),
           words.why ? h("div", { class: "nbl-feedback-why", text: words.why }) : null,
+          words.passage
+            ? h(
+                "blockquote",
+                { class: "nbl-feedback-passage" },
+                h("div", { class: "nbl-feedback-passage-heading", text: words.passage.heading }),
+                words.passage.text ? h("div", { class: "nbl-feedback-passage-text", text: words.passage.text }) : null,
+              )
+            : null,
         );
       }),
       total > items.length ? h("li", { class: "nbl-feedback-more", text: `… and ${total - items.length} older (project.feedback() lists them all)` }) : null,

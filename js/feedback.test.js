@@ -43,14 +43,32 @@ test("an entry says what was answered, what was decided and why", () => {
     heading: "Overruled by rev · item 3 · 2026-12-06 13:00:05 UTC",
     answers: "You answered “pos”; the decision is “neg”.",
     why: "rev’s comment: sarcasm counts as negative (§2)",
+    passage: null,
   });
   assert.deepEqual(feedbackWords(missed), {
     heading: "Missed a gold item · item 7",
     answers: "You answered “neg”; the gold answer is “pos”.",
     why: null,
+    passage: null,
   });
   assert.equal(feedbackSummary(1, 0), "1 answer to look at");
   assert.equal(feedbackSummary(3, 2), "3 answers to look at (2 new)");
+});
+
+test("span answers, which quote their own texts, are not quoted twice", () => {
+  const spans = { ...overruled, answer: "“Ana” PER, “Acme” PER", correct: "no spans" };
+  assert.equal(feedbackWords(spans).answers, "You answered “Ana” PER, “Acme” PER; the decision is “no spans”.");
+});
+
+test("a cited passage is quoted apart from the comment, heading and text as cited", () => {
+  const cited = { ...overruled, passage: { heading: "Sarcasm", text: "Irony that *praises* a failure is negative." } };
+  assert.deepEqual(feedbackWords(cited).passage, { heading: "Guideline · Sarcasm", text: "Irony that *praises* a failure is negative." });
+  const { panel } = panelFor({ count: 1, items: [cited] });
+  const quote = elements(panel.element).find((el) => el.tagName === "BLOCKQUOTE");
+  assert.equal(quote.className, "nbl-feedback-passage");
+  assert.equal(quote.textContent, "Guideline · SarcasmIrony that *praises* a failure is negative.");
+  const why = elements(panel.element).find((el) => el.className === "nbl-feedback-why");
+  assert.equal(why.textContent, "rev’s comment: sarcasm counts as negative (§2)", "the comment stays apart");
 });
 
 test("the panel is hidden without feedback, and ! then says there is none", () => {
@@ -97,13 +115,14 @@ test("entries beyond those sent are counted, not dropped silently", () => {
 });
 
 test("text from data is shown as text, never parsed as HTML", () => {
-  const hostile = { ...overruled, comment: "<img src=x onerror=alert(1)>", answer: "<b>pos</b>", snippet: "<script>x()</script>", by: "<i>rev</i>" };
+  const hostile = { ...overruled, comment: "<img src=x onerror=alert(1)>", answer: "<b>pos</b>", snippet: "<script>x()</script>", by: "<i>rev</i>", passage: { heading: "<u>h</u>", text: "<em>t</em>" } };
   const { panel } = panelFor({ count: 1, items: [hostile] });
   const all = [panel.element, ...elements(panel.element)];
   assert.deepEqual(all.filter((el) => Object.hasOwn(el, "innerHTML")), [], "no element had innerHTML set");
-  assert.deepEqual(all.map((el) => el.tagName).filter((tag) => !["DETAILS", "SUMMARY", "KBD", "SPAN", "OL", "LI", "DIV"].includes(tag)), []);
+  assert.deepEqual(all.map((el) => el.tagName).filter((tag) => !["DETAILS", "SUMMARY", "KBD", "SPAN", "OL", "LI", "DIV", "BLOCKQUOTE"].includes(tag)), []);
   assert.match(panel.element.textContent, /<img src=x onerror=alert\(1\)>/);
   assert.match(panel.element.textContent, /<script>x\(\)<\/script>/);
+  assert.match(panel.element.textContent, /Guideline · <u>h<\/u><em>t<\/em>/);
 });
 
 test("inside the open panel, scrolling keys and Enter are the page's; others stay the widget's", () => {

@@ -10,6 +10,8 @@
 // annotator on the item the view knows, from the item, then from acks and updates); the kernel
 // refuses one based on a state it has not shown ("stale"), and the current answer follows.
 
+import { answerOf, citedPassage, sameStored } from "./answers.js";
+
 /**
  * An answer; `meta` (present only when the view recorded details) is what it sent with it.
  * @typedef {{event: "label"|"skip", value: any, flag: string|null, comment: string|null, meta?: object}} Answer
@@ -17,7 +19,7 @@
 /**
  * The current item's answer in progress. `selected` serves multi-label views; `value` is free for
  * views whose answer is built up over several keys (spans, rankings), seeded from the answer.
- * @typedef {{flag: boolean, comment: string|null, selected: any[], value: any}} Draft
+ * @typedef {{flag: boolean, comment: string|null, passage: string|null, selected: any[], value: any}} Draft
  */
 /**
  * A request the kernel has not answered yet: what was sent (`message`, without `req`), for
@@ -102,6 +104,7 @@ export class LabelSession {
       slot.draft = {
         flag: Boolean(answer && answer.flag),
         comment: answer ? answer.comment : null,
+        passage: citedPassage(answer),
         selected: answer && answer.event === "label" && Array.isArray(answer.value) ? [...answer.value] : [],
         value: answer && answer.event === "label" ? structuredClone(answer.value) : null,
       };
@@ -193,6 +196,18 @@ export class LabelSession {
     return true;
   }
 
+  /**
+   * Set the guideline passage the current item's decision cites, by its heading (null: none);
+   * sent with its next answer. Only a reviewer's view offers it: the kernel refuses it elsewhere.
+   */
+  setPassage(heading) {
+    const draft = this.draft();
+    if (!draft) return false;
+    draft.passage = heading ? String(heading) : null;
+    this.#changed();
+    return true;
+  }
+
   /** Toggle `value` in the current multi-label draft. */
   toggleSelected(value) {
     const draft = this.draft();
@@ -204,11 +219,12 @@ export class LabelSession {
     return true;
   }
 
-  /** True when the draft's flag or comment differ from the stored answer's. */
+  /** True when the draft's flag, comment or cited passage differ from the stored answer's. */
   draftChanged() {
     const slot = this.current();
     if (!slot || !slot.draft || !slot.answer) return false;
-    return slot.draft.flag !== Boolean(slot.answer.flag) || (slot.draft.comment || null) !== (slot.answer.comment || null);
+    const { draft, answer } = slot;
+    return draft.flag !== Boolean(answer.flag) || (draft.comment || null) !== (answer.comment || null) || (draft.passage || null) !== citedPassage(answer);
   }
 
   /** Show `text` above the item (until the next answer); returns true. */
@@ -318,6 +334,11 @@ export class LabelSession {
     const duration = Math.max(0, Math.round(this.now() - this.shownAt));
     const message = { ...fields, kind: "answer", pos: slot.pos, event, value, flag: Boolean(answer.flag), comment: answer.comment, duration_ms: duration, based_on: slot.based_on };
     if (meta !== null) message.meta = meta;
+    // A decision cites the passage by its heading; the kernel stores the passage itself.
+    if (event === "label" && draft.passage) {
+      message.passage = draft.passage;
+      answer.meta = { ...(answer.meta || {}), passage: { heading: draft.passage } };
+    }
     const req = this.#request(slot, message, answer);
     slot.answer = answer;
     slot.status = "pending";
@@ -454,18 +475,6 @@ function makeSlot(item) {
     stale: false,
     draft: null,
   };
-}
-
-/** The answer an answer message shows. */
-function answerOf(message) {
-  const answer = { event: message.event, value: message.value, flag: message.flag ? "unsure" : null, comment: message.comment || null };
-  if (message.meta) answer.meta = message.meta;
-  return answer;
-}
-
-/** Whether a stored answer is the one a message asked for (its value compared as JSON). */
-function sameStored(stored, asked) {
-  return stored.event === asked.event && Boolean(stored.flag) === Boolean(asked.flag) && (stored.comment || null) === (asked.comment || null) && JSON.stringify(stored.value) === JSON.stringify(asked.value);
 }
 
 /** Text shown for an item id as encoded by the kernel (JSON: a number, a string or {ts}). */

@@ -162,6 +162,26 @@ test("adjudication answers say whose answer was picked; slots keep what the kern
   assert.equal(sent[0].kind, "answer", "fields never override the protocol's own");
 });
 
+test("a decision cites a guideline passage by its heading: with a label, never with a skip", () => {
+  const sent = [];
+  const session = new LabelSession({ send: (m) => sent.push(m) });
+  const upcoming = [0, 1].map((pos) => ({ ...item(pos), review: [{ annotator: "ana", value: "x" }] }));
+  session.receive({ kind: "snapshot", history: [], upcoming, exhausted: true });
+  assert.equal(session.draft().passage, null);
+  session.setPassage("Billing");
+  session.answer("x", null, { picked: "ana" });
+  assert.equal(sent[0].passage, "Billing");
+  assert.deepEqual(session.slots[0].answer.meta, { passage: { heading: "Billing" } });
+  session.setPassage("Billing");
+  session.skip();
+  assert.equal("passage" in sent[1], false, "a skip cites nothing");
+  session.back();
+  session.back();
+  assert.equal(session.draft().passage, "Billing", "the draft starts from the passage stored");
+  session.setPassage(null);
+  assert.equal(session.draftChanged(), true, "dropping the passage is a change to save");
+});
+
 test("a draft's value starts as a copy of the stored answer", () => {
   const { session } = started({ history: [5] });
   session.back();

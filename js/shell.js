@@ -72,7 +72,8 @@ export function mountLabeler({ model, el, view }) {
   const review = createReviewPanel(view, ctx);
   const problem = h("div", { class: "nbl-problem", attrs: { role: "alert" } });
   const body = h("div", { class: "nbl-body" });
-  const comment = createCommentBox(ctx);
+  // A reviewer's comment box also cites a passage of the guideline, by its heading.
+  const comment = createCommentBox(ctx, model.get("review") ? (model.get("guideline") || {}).passages : null);
   /** The actions every view shares, in toolbar order: [button text, run]. */
   const actions = {
     back: ["back", () => session.back()],

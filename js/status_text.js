@@ -64,9 +64,9 @@ export function qualificationStatus(round) {
 
 /**
  * The state of the item on screen: its answer and whether it is saved, then the draft's flag,
- * comment and unsaved change.
+ * comment, the guideline passage a decision cites and unsaved change.
  * @param {object} slot  the slot on screen (see session.js)
- * @param {{flag: boolean, comment: string|null}} draft  its draft
+ * @param {{flag: boolean, comment: string|null, passage?: string|null}} draft  its draft
  * @param {boolean} changed  the draft's flag or comment differ from the stored answer's
  * @param {(slot: object) => string} describe  the task view's text of an answer
  */
@@ -83,6 +83,7 @@ export function answerStatus(slot, draft, changed, describe) {
   else if (refused) state = `not saved: ${refused}`;
   if (draft.flag) state += `${state ? " · " : ""}marked unsure`;
   if (draft.comment) state += `${state ? " · " : ""}comment: “${draft.comment}”`;
+  if (draft.passage) state += `${state ? " · " : ""}cites “${draft.passage}”`;
   if (changed) state += " · press Enter to save the change";
   return state;
 }

@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 from . import agreement, audit, consensus, datasets
-from ._guidelines import Guideline
+from ._guidelines import Guideline, Passage
 from .gold import Gold
 from .project import Project, label
 from .store import Store, StoreError
@@ -25,6 +25,7 @@ __all__ = [
     "Classify",
     "Gold",
     "Guideline",
+    "Passage",
     "Project",
     "Rank",
     "Spans",

@@ -375,6 +375,7 @@ FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "reviewer": Text(MAX_ANNOTATOR_CHARS, blank=False, line=True, what="name"),
     "prelabeler": Text(MAX_ANNOTATOR_CHARS, blank=False, line=True, what="name"),
     "comment": Text(MAX_COMMENT_CHARS, none=True),
+    "passage": Text(MAX_LABEL_CHARS, blank=False, line=True, what="guideline heading"),
     "flag": Flag(),
     "ci": Number(0, 1, low_open=True, high_open=True,
                  what="a confidence level between 0 and 1, e.g. 0.95"),

@@ -315,6 +315,21 @@ def test_a_member_opens_the_project_without_writing_and_may_not_change_it(team):
                    store=team.url("ana"), name="demo")
 
 
+def test_a_reviewers_connection_cites_a_passage_and_the_annotators_reads_it(team):
+    guided = nl.Classify(["a", "b"], text="text", guidelines="# Rules\n## When b\nLong items are b.")
+    nl.Project(frame(), guided, store=team.url("owner"), name="demo").close()  # the owner's version
+    ana, rev = team.role("ana"), team.role("rev")
+    with nl.Project(frame(), guided, store=team.url("ana"), name="demo") as proj:
+        proj.add(0, "a", annotator=ana)
+    with nl.Project(frame(), guided, store=team.url("rev"), name="demo") as proj:
+        with pytest.raises(ValueError, match="its headings are 'Rules', 'When b'"):
+            proj.add(0, "b", annotator=rev, source="adjudicated", passage="When a")
+        proj.add(0, "b", annotator=rev, source="adjudicated", comment="long", passage="When b")
+    with nl.Project(frame(), guided, store=team.url("ana"), name="demo") as proj:
+        [passage] = proj.feedback(ana)["passage"]
+    assert passage == nl.Passage("When b", "Long items are b.", guided.guideline_version)
+
+
 # -- overlap, progress and the widget ------------------------------------------------------------
 class View:
     """One annotator's widget, driven as a browser would (see test_overlap.py)."""

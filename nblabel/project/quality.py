@@ -28,8 +28,9 @@ class Quality(ProjectBase):
     def feedback(self, annotator: str | None = None) -> pd.DataFrame:
         """Return ``annotator``'s answers a reviewer overruled or that missed a gold item.
 
-        With the reviewer's comment (or the gold explanation), newest first; see
-        :func:`nblabel.feedback.feedback_table`.
+        With the reviewer's comment (or the gold explanation) and the guideline passage the
+        decision cites (a :class:`nblabel.Passage`, as it was cited; None without), newest
+        first; see :func:`nblabel.feedback.feedback_table`.
         """
         annotator = _annotator(annotator)
         self.refresh()

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._checks import annotator_or_default as _annotator
 from .._checks import check, check_kwargs
+from .._guidelines import cite
 from .._items import row_position
 from ..ledger.orphans import rekey_events
 from ..store import SOURCES
@@ -27,6 +28,7 @@ class Writing(ProjectBase):
         comment: str | None = None,
         source: str = "human",
         meta: dict[str, Any] | None = None,
+        passage: str | None = None,
     ) -> int:
         """Record an answer from code, with the same validation as the widget; return its id.
 
@@ -34,16 +36,37 @@ class Writing(ProjectBase):
         ``JUPYTERHUB_USER`` or the login; ``source`` is ``"human"``, ``"model"``, ``"gold"`` or
         ``"adjudicated"``; ``meta`` holds what a view records (for a ranking
         ``{"shown": [...], "ratings": {...}}``), checked by ``task.validate_meta``.
+        ``passage`` cites a passage of the task's guideline by its heading, in a reviewer's
+        decision only (``source="adjudicated"``): a copy of it, with the guideline's version,
+        is stored with the decision and shown in the annotators' feedback
+        (:meth:`feedback`), so it stays what was cited when the guideline changes.
+
+        Examples
+        --------
+        >>> proj.add(0, "billing", "lead", source="adjudicated",
+        ...          comment="a double charge", passage="Billing")  # doctest: +SKIP
         """
         pos = row_position(self.df.index, item)
         value = self.task.validate_for(value, self.df.iloc[pos])
         if source not in SOURCES:
             raise ValueError(f"source={source!r} is not one of {list(SOURCES)}.")
+        details = self.task.validate_meta_for(meta, value)
+        if passage is not None:
+            details = {**(details or {}), "passage": self._cited(passage, source).as_meta()}
         return self._record(
             pos, _annotator(annotator), "label", value, flag=check("flag", flag),
-            comment=check("comment", comment), source=source,
-            meta=self.task.validate_meta_for(meta, value),
+            comment=check("comment", comment), source=source, meta=details,
         )
+
+    def _cited(self, heading: Any, source: str) -> Any:
+        """Return the guideline passage a decision cites by ``heading``, or raise saying why."""
+        if source != "adjudicated":
+            raise ValueError(
+                f"passage= is cited by a reviewer's decision, not by a {source!r} answer: pass "
+                "source='adjudicated' to record a decision, or leave passage out."
+            )
+        heading = check("passage", heading)
+        return cite(self.task.guidelines, heading)
 
     def skip(self, item: Any, annotator: str | None = None, *, comment: str | None = None) -> int:
         """Record that ``annotator`` skipped ``item`` (it counts as handled, with no label)."""

@@ -228,8 +228,11 @@ class AnnotatorSession:
         """Return the details to store with an answer (sessions may add their own).
 
         An answer to an item whose suggestion was hidden records it (see
-        :meth:`SuggestionPolicy.answer_details`).
+        :meth:`SuggestionPolicy.answer_details`). Only a reviewer's decision cites a guideline
+        passage: an annotator's answer citing one is refused.
         """
+        if message.get("passage") is not None:
+            raise RejectedAnswer("only a reviewer's decision cites a guideline passage")
         hidden = self.suggestions.answer_details(pos)
         return {**(meta or {}), **hidden} if hidden else meta
 

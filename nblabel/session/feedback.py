@@ -50,10 +50,13 @@ class FeedbackView:
         """Look again at the items touched; return the new summary if it changed, else None.
 
         The summary is ``{"count": n, "items": [...]}``: the newest :data:`SHOWN` entries, each
-        ``{"key", "pos", "id", "kind", "answer", "correct", "by", "comment", "at", "snippet"}``
-        with the answers worded by the task, ``at`` the decision's ISO time (None for gold).
+        ``{"key", "pos", "id", "kind", "answer", "correct", "by", "comment", "passage", "at",
+        "snippet"}`` with the answers worded by the task, ``passage`` the guideline passage the
+        decision cites (``{"heading", "text"}``, None without) and ``at`` the decision's ISO
+        time (None for gold).
         """
         answers = self.context.ledger.answers
+        meta_of = self.context.ledger.log.meta_of
         first = self._touched is None
         if self._touched is None:
             touched = {pos for pos, item in answers.items() if self.annotator in item}
@@ -68,7 +71,7 @@ class FeedbackView:
             gold = None
         for pos in touched:
             entries = [self._entry(pos, miss)
-                       for miss in feedback_on(pos, self.annotator, answers, gold)]
+                       for miss in feedback_on(pos, self.annotator, answers, gold, meta_of)]
             if entries != self._entries.get(pos, []):
                 changed = True
                 if entries:
@@ -101,6 +104,9 @@ class FeedbackView:
             "correct": _sendable(context.task.describe(miss.correct, row)),
             "by": _sendable(miss.by),
             "comment": None if miss.comment is None else _sendable(miss.comment),
+            "passage": None if miss.passage is None else {
+                "heading": _sendable(miss.passage.heading), "text": _sendable(miss.passage.text),
+            },
             "at": at,
             "snippet": _snippet(context.task.columns(), row),
             # Newest first: by the decision, or for gold by the annotator's answer.

@@ -3,8 +3,10 @@
 :meth:`nblabel.Project.review` opens the task's own labeling view for a reviewer, fed with the
 items that need a decision — answers that differ, a weak majority, or answers marked unsure —
 and shows everyone's answer beside the item. The reviewer picks one of them (Shift + its number)
-or gives a new answer with the usual keys, and may comment; the decision is stored as an event
-with ``source="adjudicated"`` by the reviewer, and the consensus labels of the project follow it.
+or gives a new answer with the usual keys, and may comment and cite a passage of the guideline
+(by its heading); the decision is stored as an event with ``source="adjudicated"`` by the
+reviewer, with the annotator picked and the passage cited in its details, and the consensus
+labels of the project follow it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._guidelines import cite
 from .._payload import Buffers
 from ..ledger import CurrentAnswer, CurrentAnswers, EventLog, value_key
 from ..queue import Queue
@@ -128,13 +131,22 @@ class ReviewSession(AnnotatorSession):
     def _answer_meta(
         self, message: dict[str, Any], pos: int, meta: dict[str, Any] | None
     ) -> dict[str, Any] | None:
+        details = dict(meta or {})
         picked = message.get("picked")
-        if picked is None:
-            return meta
-        shown = {self._shown_as(pos, name): name for name, _ in self._reviewed_answers(pos)}
-        if not isinstance(picked, str) or picked not in shown:
-            raise RejectedAnswer(f"{picked!r} has no answer on this item to pick")
-        return {**(meta or {}), "picked": shown[picked]}
+        if picked is not None:
+            shown = {self._shown_as(pos, name): name for name, _ in self._reviewed_answers(pos)}
+            if not isinstance(picked, str) or picked not in shown:
+                raise RejectedAnswer(f"{picked!r} has no answer on this item to pick")
+            details["picked"] = shown[picked]
+        heading = message.get("passage")
+        if heading is not None:
+            if message.get("event") != "label" or not isinstance(heading, str):
+                raise RejectedAnswer("a decision (a label) cites a passage by its heading")
+            try:
+                details["passage"] = cite(self.context.task.guidelines, heading).as_meta()
+            except ValueError as error:
+                raise RejectedAnswer(str(error)) from error
+        return details or None
 
     def progress(self) -> dict[str, Any]:
         """Return the reviewer's counts, with the number of items to review as the total."""

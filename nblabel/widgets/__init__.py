@@ -23,7 +23,7 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from .._guidelines import render_guideline
+from .._guidelines import guideline_passages, render_guideline
 from .._payload import Buffers
 from ..session import AnnotatorSession, protocol
 
@@ -49,7 +49,8 @@ class LabelerWidget(anywidget.AnyWidget):
     """The task as plain data (labels, keys, options), without the guideline text."""
 
     guideline = traitlets.Dict(read_only=True).tag(sync=True)
-    """The guideline shown: ``{"html": sanitised HTML, "version": content hash}`` (may be empty)."""
+    """The guideline shown: ``{"html": sanitised HTML, "version": content hash, "passages":
+    [heading, ...]}`` (may be empty); a reviewer's decision may cite a passage by its heading."""
 
     review = traitlets.Bool(False, read_only=True).tag(sync=True)
     """True in the adjudication view (:meth:`nblabel.Project.review`)."""
@@ -64,7 +65,8 @@ class LabelerWidget(anywidget.AnyWidget):
 
     feedback = traitlets.Dict().tag(sync=True)
     """The annotator's answers a reviewer overruled or that missed a gold item: ``count`` and
-    the newest ``items`` (``kind``, ``answer``, ``correct``, ``by``, ``comment``, ``at``,
+    the newest ``items`` (``kind``, ``answer``, ``correct``, ``by``, ``comment``, ``passage``
+    (``{"heading", "text"}`` of the guideline passage the decision cites, or None), ``at``,
     ``id``, ``snippet``), all plain text; empty in the adjudication view. It follows decisions
     made in any view or kernel."""
 
@@ -88,6 +90,7 @@ class LabelerWidget(anywidget.AnyWidget):
             {
                 "html": render_guideline(task.guidelines),
                 "version": task.guideline_version,
+                "passages": [passage.heading for passage in guideline_passages(task.guidelines)],
             },
         )
         #: The project this view belongs to (for the user's convenience; views use the session).
