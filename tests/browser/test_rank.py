@@ -21,6 +21,7 @@ ROOT = ".jp-OutputArea-output .nbl-root"
 AB = Rank(["brief", "thorough"], prompt="prompt", rating=(1, 5))
 FOUR = Rank(["w", "x", "y", "z"], prompt="q")
 BOTH = ["brief", "thorough"]
+AB_LONG = Rank(["a", "b"])
 LONG = " ".join(f"word{i}" for i in range(900))  # about 5,000 characters
 FOUR_TEXTS = {
     "w": ["<script>window.__xss = 'w'</script>", "w two", "w three"],
@@ -412,7 +413,7 @@ def test_long_options_are_drawn_screen_first_and_then_whole(lab_server, page):
     frames = widget.evaluate("() => window.__firstFrames")
     assert len(frames) == 3, frames
     order = {item: AB_LONG.order_for(item, "ana") for item in ("L1", "L2")}
-    for frame, item in zip(frames, ("L1", "L1", "L2")):
+    for frame, item in zip(frames, ("L1", "L1", "L2"), strict=True):
         for side, drawn in enumerate(frame):
             full_length = len(texts[item][order[item][side]].encode("utf-16-le")) // 2
             assert drawn["full"], f"the first frame of {item} fills pane {side}: {frame}"
@@ -423,5 +424,3 @@ def test_long_options_are_drawn_screen_first_and_then_whole(lab_server, page):
     assert changed and all(part.strip() for part in changed)
     kernel.close()
 
-
-AB_LONG = Rank(["a", "b"])
