@@ -109,3 +109,64 @@ def test_arrow_down_and_up_move_the_caret_by_one_line(page):
     line = {0: "first", 1: "second", 2: "third"}
     where = {(line[text[: span["start"]].count("\n")], span["label"]) for span in spans}
     assert where == {("second", "PER"), ("third", "LOC"), ("first", "LOC")}, spans
+
+
+TAGS_JS = """
+() => {
+  const host = document.querySelector('#host');
+  const root = host.shadowRoot || document;
+  const text = root.querySelector('.nbl-spans-text');
+  """ + TEXT_RANGE_JS + """
+  return [...root.querySelectorAll('.nbl-spans-tag')].map((tag) => {
+    const box = tag.getBoundingClientRect();
+    return {label: tag.textContent, x: box.left, y: box.bottom, focus: tag.querySelector('.nbl-spans-tag-focus') !== null};
+  });
+}
+"""
+
+
+def tags_in_view(page) -> list[dict]:
+    """The label tags drawn, in reading order: their text and where they stand."""
+    return sorted(page.evaluate(TAGS_JS), key=lambda tag: (round(tag["y"]), tag["x"]))
+
+
+def test_label_tags_follow_deleting_and_undoing_a_span(page):
+    words = [f"w{k:02d}" for k in range(40)]
+    text = " ".join(words)
+    starts = [text.index(word) for word in words]
+    spans = [{"start": s, "end": s + 3, "label": "PER" if k % 3 else "LOC"} for k, s in enumerate(starts)]
+    item = items(text)[0] | {"answer": {"event": "label", "value": spans}}
+    mount(page, "spans", task=TASK.to_dict(), upcoming=[item])
+    wait_until(lambda: len(tags_in_view(page)) == 40, 10, "a tag for each span")
+
+    def expect(kept: list[dict]) -> None:
+        def right() -> bool:
+            tags = tags_in_view(page)
+            if [tag["label"] for tag in tags] != [span["label"] for span in kept]:
+                return False
+            # Each tag stands over the start of its span.
+            return all(abs(tag["x"] - char_box(page, span["start"], span["start"] + 1)["x"]) < 4
+                       for tag, span in zip(tags, kept, strict=True))
+        wait_until(right, 10, lambda: f"tags {[t['label'] for t in tags_in_view(page)]} over {len(kept)} spans")
+
+    expect(spans)
+    first = char_box(page, 0, 1)
+    page.mouse.click(first["x"] + 1, first["y"] + first["height"] / 2)  # the view has the keys
+
+    def focused() -> int:
+        wait_until(lambda: any(tag["focus"] for tag in tags_in_view(page)), 10, "a focused span")
+        return next(k for k, tag in enumerate(tags_in_view(page)) if tag["focus"])
+
+    for _ in range(11):
+        page.keyboard.press("]")  # focus a span in the middle
+    gone = focused()
+    assert 5 < gone < 35
+    page.keyboard.press("Delete")
+    expect(spans[:gone] + spans[gone + 1:])
+    page.keyboard.press("Control+z")
+    expect(spans)
+    for _ in range(3):
+        page.keyboard.press("]")
+    gone = focused()
+    page.keyboard.press("Delete")
+    expect(spans[:gone] + spans[gone + 1:])

@@ -2,6 +2,9 @@
 // point, a DOM position (from the browser's selection) as an offset, a rectangle's place inside
 // the scrolled content, and moving the caret by visual line. Offsets are UTF-16, as the DOM's.
 
+/** A character written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and their forms). */
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
+
 /**
  * The geometry of one text area.
  * @param {object} parts
@@ -27,7 +30,19 @@ export function createGeometry({ layer, text, content }) {
     range.setStart(node, at);
     range.collapse(true);
     const rect = range.getBoundingClientRect();
-    return rect && rect.height ? { left: rect.left, top: rect.top, bottom: rect.bottom, height: rect.height } : null;
+    if (!rect || !rect.height) return null;
+    // Where the text wraps, a collapsed range reports the end of the line above; the offset's
+    // character starts the next line, and that is where the offset is shown (a span starting
+    // there has its tag over it).
+    if (offset < length && at < node.data.length) {
+      range.setEnd(node, at + 1);
+      const next = range.getClientRects()[0];
+      if (next && next.top >= rect.bottom - 1) {
+        const left = RIGHT_TO_LEFT.test(layer.text[offset]) ? next.right : next.left;
+        return { left, top: next.top, bottom: next.bottom, height: next.height };
+      }
+    }
+    return { left: rect.left, top: rect.top, bottom: rect.bottom, height: rect.height };
   }
 
   /**

@@ -1,6 +1,6 @@
 // Label tags above the spans and suggestions in view (several starting together share one), drawn
-// in the animation frame after a change or a scroll, from a pool of reused elements. Only the
-// spans in the blocks in view are measured, so a long document costs no more than a short one.
+// in the animation frame after a change or a scroll, from elements reused by what they say. Only
+// the spans in the blocks in view are measured, so a long document costs no more than a short one.
 
 import { h } from "../../js/dom.js";
 
@@ -15,8 +15,10 @@ const MAX_TAGS = 400;
  * @param {(label: string) => string} colourOf  a label's colour
  */
 export function createTags(element, content, layer, geometry, colourOf) {
-  const pool = []; // {tag, key, transform}: tag elements reused, changed only where they differ
-  let shown = 0; // how many of them are in the layer
+  // Tag elements are reused by what they say: after a span is added or removed, every other tag
+  // in view keeps its element (at most moved), so an edit rebuilds one tag, not all that follow.
+  let drawn = []; // {tag, key, transform} entries in the layer, as last drawn
+  const spare = []; // entries out of the layer, kept for reuse
 
   function draw(doc) {
     const items = doc.items();
@@ -42,30 +44,44 @@ export function createTags(element, content, layer, geometry, colourOf) {
       groups.get(item.start).items.push(items[k]);
     }
     // Measure everything first, then write: a read after a write would lay the page out again.
-    const placed = [...groups.values()].map(({ rect, items: here }) => ({ at: geometry.inContent(rect, box), here }));
-    placed.forEach(({ at, here }, k) => {
+    const placed = [...groups.values()].map(({ rect, items: here }) => {
       const parts = here.map(({ kind, item }) => ({
         className: `nbl-spans-tag-part${kind === "suggestion" ? " nbl-spans-tag-suggested" : ""}${doc.focus && doc.focus.item === item ? " nbl-spans-tag-focus" : ""}`,
         colour: colourOf(item.label),
         text: kind === "suggestion" ? `${item.label}?` : item.label,
       }));
-      const key = JSON.stringify(parts);
-      if (!pool[k]) pool[k] = { tag: h("span", { class: "nbl-spans-tag", attrs: { "aria-hidden": "true" } }), key: null, transform: null };
-      const entry = pool[k];
-      if (entry.key !== key) {
+      return { at: geometry.inContent(rect, box), parts, key: JSON.stringify(parts) };
+    });
+    const sameKey = new Map(); // key → entries drawn last time that say it
+    for (const entry of drawn) {
+      if (!sameKey.has(entry.key)) sameKey.set(entry.key, []);
+      sameKey.get(entry.key).push(entry);
+    }
+    const next = placed.map(({ key }) => {
+      const reusable = sameKey.get(key);
+      return reusable && reusable.length ? reusable.shift() : null;
+    });
+    const unused = [...sameKey.values()].flat();
+    placed.forEach(({ at, parts, key }, k) => {
+      let entry = next[k];
+      if (!entry) {
+        entry = unused.pop() || spare.pop() || { tag: h("span", { class: "nbl-spans-tag", attrs: { "aria-hidden": "true" } }), key: null, transform: null };
         entry.tag.replaceChildren(...parts.map(({ className, colour, text }) => h("span", { class: className, attrs: { style: `--nbl-label: ${colour}` }, text })));
         entry.key = key;
+        next[k] = entry;
       }
       const transform = `translate(${at.x}px, ${at.y}px)`;
       if (entry.transform !== transform) {
         entry.tag.style.transform = transform;
         entry.transform = transform;
       }
+      if (!entry.tag.isConnected || entry.tag.parentNode !== element) element.append(entry.tag);
     });
-    if (shown !== placed.length) {
-      element.replaceChildren(...pool.slice(0, placed.length).map((entry) => entry.tag));
-      shown = placed.length;
+    for (const entry of unused) {
+      entry.tag.remove();
+      spare.push(entry);
     }
+    drawn = next;
   }
 
   return {
