@@ -1,6 +1,7 @@
-// Where things are in the laid-out text: the rectangle of a caret position, the offset under a
-// point, a DOM position (from the browser's selection) as an offset, a rectangle's place inside
-// the scrolled content, and moving the caret by visual line. Offsets are UTF-16, as the DOM's.
+// Where things are in the laid-out text: the rectangle of a caret position and of where a
+// character starts, the offset under a point, a DOM position (from the browser's selection) as
+// an offset, a rectangle's place inside the scrolled content, and moving the caret by visual
+// line. Offsets are UTF-16, as the DOM's.
 
 /** A character written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and their forms). */
 const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
@@ -30,19 +31,25 @@ export function createGeometry({ layer, text, content }) {
     range.setStart(node, at);
     range.collapse(true);
     const rect = range.getBoundingClientRect();
+    return rect && rect.height ? { left: rect.left, top: rect.top, bottom: rect.bottom, height: rect.height } : null;
+  }
+
+  /**
+   * Client rectangle of where the character at `offset` starts (its left edge, or its right edge
+   * when written right to left), or null when not laid out. Unlike the caret's, this is on the
+   * character's own line where the text wraps just before it: the place for a span's tag.
+   */
+  function startRect(offset) {
+    if (offset >= layer.length || layer.text[offset] === "\n") return caretRect(offset);
+    const [node, at] = layer.position(offset);
+    if (at >= node.data.length) return caretRect(offset);
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    const rect = range.getClientRects()[0];
     if (!rect || !rect.height) return null;
-    // Where the text wraps, a collapsed range reports the end of the line above; the offset's
-    // character starts the next line, and that is where the offset is shown (a span starting
-    // there has its tag over it).
-    if (offset < length && at < node.data.length) {
-      range.setEnd(node, at + 1);
-      const next = range.getClientRects()[0];
-      if (next && next.top >= rect.bottom - 1) {
-        const left = RIGHT_TO_LEFT.test(layer.text[offset]) ? next.right : next.left;
-        return { left, top: next.top, bottom: next.bottom, height: next.height };
-      }
-    }
-    return { left: rect.left, top: rect.top, bottom: rect.bottom, height: rect.height };
+    const left = RIGHT_TO_LEFT.test(layer.text[offset]) ? rect.right : rect.left;
+    return { left, top: rect.top, bottom: rect.bottom, height: rect.height };
   }
 
   /**
@@ -120,5 +127,5 @@ export function createGeometry({ layer, text, content }) {
     else doc.setCaret(direction < 0 ? 0 : doc.text.length, extend);
   }
 
-  return { caretRect, pointToOffset, offsetIn, inContent, moveLine };
+  return { caretRect, startRect, pointToOffset, offsetIn, inContent, moveLine };
 }

@@ -37,7 +37,7 @@ export function createTags(element, content, layer, geometry, colourOf) {
     for (let k = lo; k < items.length && items[k].item.start < to && groups.size < MAX_TAGS; k += 1) {
       const { item } = items[k];
       if (item.end <= item.start) continue;
-      const rect = geometry.caretRect(item.start);
+      const rect = geometry.startRect(item.start);
       if (!rect || rect.bottom < box.top) continue;
       if (rect.top > box.bottom) break;
       if (!groups.has(item.start)) groups.set(item.start, { rect, items: [] });
