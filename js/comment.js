@@ -5,10 +5,12 @@
 import { h, show } from "./dom.js";
 
 /**
- * The box, hidden until `open()` (which returns false when no item is on screen). Enter saves the
- * comment (and the passage chosen) to the draft, Shift+Enter starts a new line, Tab moves to the
- * passage, Esc cancels; either way the focus goes back to the widget and it redraws. A passage
- * chosen with the mouse is kept at once, so a click on an answer to pick decides with it.
+ * The box, hidden until `open()` (which returns false when no item is on screen). What is typed and
+ * the passage chosen go to the draft as they change, so a click that answers (or, in a review,
+ * picks an answer) while the box is open answers with them; Enter closes the box keeping them,
+ * Shift+Enter starts a new line, Tab moves to the passage, Esc closes it and puts back the comment
+ * and passage the draft had when it opened. Either way the focus goes back to the widget and it
+ * redraws.
  * @param {{session: import("./session.js").LabelSession, focus: () => void, render: () => void,
  *   signal: AbortSignal}} ctx  the shell's context
  * @param {string[]|null} [passages]  headings of the guideline a decision may cite (a reviewer's
@@ -30,12 +32,17 @@ export function createCommentBox({ session, focus, render, signal }, passages = 
     : null;
   const element = h("div", { class: "nbl-comment" }, input, select ? h("label", { class: "nbl-passage" }, "Guideline passage cited: ", select) : null);
   show(element, false);
+  let before = null; // the draft's comment and passage when the box opened (Esc puts them back)
 
   function close(save) {
     if (save) {
       session.setComment(input.value.trim());
       if (select) session.setPassage(select.value || null);
+    } else if (before) {
+      session.setComment(before.comment);
+      if (select) session.setPassage(before.passage);
     }
+    before = null;
     show(element, false);
     focus();
     render();
@@ -55,6 +62,7 @@ export function createCommentBox({ session, focus, render, signal }, passages = 
     },
     { signal },
   );
+  input.addEventListener("input", () => session.setComment(input.value.trim()), { signal });
   if (select) select.addEventListener("change", () => session.setPassage(select.value || null) && render(), { signal });
 
   return {
@@ -62,6 +70,7 @@ export function createCommentBox({ session, focus, render, signal }, passages = 
     open() {
       if (session.screen() !== "item") return false;
       const draft = session.draft();
+      before = { comment: draft.comment || null, passage: draft.passage || null };
       input.value = draft.comment || "";
       if (select) select.value = draft.passage && passages.includes(draft.passage) ? draft.passage : "";
       show(element, true);

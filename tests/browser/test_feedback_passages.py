@@ -142,13 +142,11 @@ def test_the_span_views_feedback_shows_a_decision_cited_by_mouse(lab_server, pag
     ana, lead = views(page, ".nbl-spans-text")
     rows = lead.locator(".nbl-review-row")
     wait_until(lambda: rows.count() == 2, 20, "both answers under review")
-    lead.click(position={"x": 5, "y": 5})
-    page.keyboard.press("c")
-    page.keyboard.type(COMMENT)
-    page.keyboard.press("Enter")
-    lead.locator(".nbl-toolbar button:has-text('comment')").click()  # the mouse from here on
+    lead.locator(".nbl-toolbar button:has-text('comment')").click()  # by mouse, never Enter
     select = lead.locator(".nbl-passage-input")
     wait_until(lambda: select.is_visible(), 5, "the box, opened by its button")
+    lead.locator(".nbl-comment-input").click()
+    page.keyboard.type(COMMENT)  # typed, not confirmed: the click that decides keeps it
     select.select_option("People and companies")
     wait_until(lambda: "cites “People and companies”" in lead.locator(".nbl-answer").inner_text(),
                5, "the passage kept at once")
