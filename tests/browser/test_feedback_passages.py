@@ -38,12 +38,23 @@ A person is PER, a company ORG.
 COMMENT = "<b>x</b> is not what it seems"
 
 
-def views(page, kind_selector: str):
-    """The annotator's and the reviewer's widgets, in that order."""
+def views(page, server, name: str, cells: list[str], kind_selector: str):
+    """Run ``cells`` in a new notebook; return the annotator's and the reviewer's widgets."""
+    path = write_notebook(server, name, cells)
+    open_notebook(page, server, path)
+    run_all_cells(page)
     wait_for_widget(page, kind_selector)
     roots = page.locator(".jp-OutputArea-output .nbl-root")
     wait_until(lambda: roots.count() == 2, 30, "the annotator's and the reviewer's views")
-    return roots.nth(0), roots.nth(1)
+    return roots.nth(0), roots.nth(1), path
+
+
+def disputed(page, server, name: str, cells: list[str], kind_selector: str):
+    """:func:`views`, once the reviewer's view lists both answers under review."""
+    ana, lead, _ = views(page, server, name, cells, kind_selector)
+    rows = lead.locator(".nbl-review-row")
+    wait_until(lambda: rows.count() == 2, 20, "both answers under review")
+    return ana, lead, rows
 
 
 def cite_by_keys(page, lead, presses: int) -> None:
@@ -97,10 +108,7 @@ proj.label("ana")
 
 def test_a_reviewer_cites_a_passage_by_keys_and_the_annotator_sees_it(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "passage_classify.ipynb", CLASSIFY)
-    open_notebook(page, server, path)
-    run_all_cells(page)
-    ana, lead = views(page, ".nbl-root")
+    ana, lead, path = views(page, server, "passage_classify.ipynb", CLASSIFY, ".nbl-root")
     wait_until(lambda: lead.locator(".nbl-text").inner_text() == "card charged twice", 20, "the dispute")
     assert ana.locator(".nbl-passage-input").count() == 0, "only a reviewer cites passages"
     options = lead.locator(".nbl-passage-input option").all_inner_texts()
@@ -135,13 +143,7 @@ proj.label("ana")
 
 
 def test_the_span_views_feedback_shows_a_decision_cited_by_mouse(lab_server, page):
-    server = lab_server
-    path = write_notebook(server, "passage_spans.ipynb", SPANS)
-    open_notebook(page, server, path)
-    run_all_cells(page)
-    ana, lead = views(page, ".nbl-spans-text")
-    rows = lead.locator(".nbl-review-row")
-    wait_until(lambda: rows.count() == 2, 20, "both answers under review")
+    ana, lead, rows = disputed(page, lab_server, "passage_spans.ipynb", SPANS, ".nbl-spans-text")
     lead.locator(".nbl-toolbar button:has-text('comment')").click()  # by mouse, never Enter
     select = lead.locator(".nbl-passage-input")
     wait_until(lambda: select.is_visible(), 5, "the box, opened by its button")
@@ -169,13 +171,7 @@ proj.label("ana")
 
 
 def test_the_rank_views_feedback_shows_a_decision_cited_by_keys(lab_server, page):
-    server = lab_server
-    path = write_notebook(server, "passage_rank.ipynb", RANK)
-    open_notebook(page, server, path)
-    run_all_cells(page)
-    ana, lead = views(page, ".nbl-rank-pane")
-    rows = lead.locator(".nbl-review-row")
-    wait_until(lambda: rows.count() == 2, 20, "both answers under review")
+    ana, lead, rows = disputed(page, lab_server, "passage_rank.ipynb", RANK, ".nbl-rank-pane")
     cite_by_keys(page, lead, presses=3)
     assert "cites “Billing”" in lead.locator(".nbl-answer").inner_text()
     page.keyboard.press("Shift+Digit2")  # decide with ben's ranking
