@@ -158,8 +158,6 @@ class ActiveLearner(BackgroundLearner):
         scored = cross_validate(
             self._template, self.features, positions, y, classes, self.cv, self.seed
         )
-        heldout = np.full((len(self._items), len(classes)), np.nan)
-        heldout[positions] = scored.proba
         seconds = time.perf_counter() - started
         version = previous.version + 1
         missing = [c for c in classes if c not in seen]
@@ -176,7 +174,8 @@ class ActiveLearner(BackgroundLearner):
             proba=frozen(proba),
             scores=frozen(scores),
             order=frozen(order),
-            heldout=frozen(heldout),
+            heldout_rows=frozen(np.array(positions, dtype=np.intp)),
+            heldout_proba=frozen(np.asarray(scored.proba, dtype=float)),
             accuracy=scored.accuracy,
             f1=scored.f1,
             folds=scored.folds,

@@ -54,9 +54,14 @@ class LearnerState:
         The strategy's score per row (higher = ask first); NaN on labeled rows; None if cold.
     order : numpy.ndarray
         Positions of the rows unlabeled at the time, in the order to label them.
-    heldout : numpy.ndarray or None
-        Out-of-fold probabilities of labeled rows from cross-validation (NaN elsewhere, and
-        everywhere when cross-validation was impossible); None if cold.
+    heldout_rows : numpy.ndarray or None
+        Positions of the rows the model was trained on, in the order of ``heldout_proba``;
+        None if cold.
+    heldout_proba : numpy.ndarray or None
+        Out-of-fold probabilities of those rows from cross-validation,
+        ``(len(heldout_rows), n_classes)`` (NaN when cross-validation was impossible); None if
+        cold. Kept for the labeled rows only, so a large pool costs no memory here; the
+        :attr:`heldout` property spreads them over every row.
     accuracy, f1 : float
         Cross-validated accuracy and macro-F1 of this model version (NaN with ``note``).
     folds : int
@@ -81,7 +86,8 @@ class LearnerState:
     proba: np.ndarray | None
     scores: np.ndarray | None
     order: np.ndarray
-    heldout: np.ndarray | None = None
+    heldout_rows: np.ndarray | None = None
+    heldout_proba: np.ndarray | None = None
     accuracy: float = float("nan")
     f1: float = float("nan")
     folds: int = 0
@@ -89,6 +95,25 @@ class LearnerState:
     error: str | None = None
     fit_seconds: float = float("nan")
     trained_at: pd.Timestamp | None = None
+
+    @property
+    def heldout(self) -> np.ndarray | None:
+        """Out-of-fold probabilities for every row, ``(n_items, n_classes)``: NaN on rows the
+        model was not trained on; None if cold. Built on each access from ``heldout_rows`` and
+        ``heldout_proba``."""
+        if self.heldout_proba is None:
+            return None
+        dense = np.full((len(self.items), self.heldout_proba.shape[1]), np.nan)
+        dense[self.heldout_rows] = self.heldout_proba
+        dense.flags.writeable = False
+        return dense
+
+    def known_heldout(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the rows with an out-of-fold prediction and their probabilities."""
+        if self.heldout_proba is None:
+            return np.empty(0, dtype=np.intp), np.empty((0, len(self.classes)))
+        known = ~np.isnan(self.heldout_proba).any(axis=1)
+        return self.heldout_rows[known], self.heldout_proba[known]
 
     @property
     def has_model(self) -> bool:
@@ -159,11 +184,10 @@ class LearnerState:
         frame["score"] = np.nan if self.scores is None else self.scores
         heldout = np.full(n_items, None, dtype=object)
         heldout_confidence = np.full(n_items, np.nan)
-        if self.heldout is not None:
-            known = ~np.isnan(self.heldout).any(axis=1)
-            best = self.heldout[known].argmax(axis=1)
-            heldout[known] = classes[best]
-            heldout_confidence[known] = self.heldout[known][np.arange(len(best)), best]
+        rows, proba = self.known_heldout()
+        best = proba.argmax(axis=1)
+        heldout[rows] = classes[best]
+        heldout_confidence[rows] = proba[np.arange(len(best)), best]
         frame["heldout"] = heldout
         frame["heldout_confidence"] = heldout_confidence
         return frame

@@ -95,10 +95,10 @@ class MultiLabelState(LearnerState):
         frame["score"] = np.nan if self.scores is None else self.scores
         heldout = np.full(n_items, None, dtype=object)
         heldout_confidence = np.full(n_items, np.nan)
-        if self.heldout is not None:
-            known = np.flatnonzero(~np.isnan(self.heldout).any(axis=1))
-            heldout[known] = label_sets(self.heldout[known], self.classes)
-            heldout_confidence[known] = set_confidence(self.heldout[known])
+        rows, proba = self.known_heldout()
+        if len(rows):
+            heldout[rows] = label_sets(proba, self.classes)
+            heldout_confidence[rows] = set_confidence(proba)
         frame["heldout"] = heldout
         frame["heldout_confidence"] = heldout_confidence
         for k, label in enumerate(self.classes):
@@ -240,8 +240,6 @@ class MultiLabelLearner(BackgroundLearner):
             order = pool[order_by_score(pool_scores, rng)]
         scored = cross_validate(self._template, self.features, positions, matrix, self.cv,
                                 self.seed)
-        heldout = np.full(proba.shape, np.nan)
-        heldout[positions] = scored.proba
         seconds = time.perf_counter() - started
         version = previous.version + 1
         if np.isnan(scored.accuracy):
@@ -265,7 +263,8 @@ class MultiLabelLearner(BackgroundLearner):
             proba=frozen(proba),
             scores=frozen(scores),
             order=frozen(order),
-            heldout=frozen(heldout),
+            heldout_rows=frozen(np.array(positions, dtype=np.intp)),
+            heldout_proba=frozen(np.asarray(scored.proba, dtype=float)),
             accuracy=scored.accuracy,
             f1=scored.f1,
             folds=scored.folds,
