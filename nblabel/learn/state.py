@@ -98,9 +98,11 @@ class LearnerState:
 
     @property
     def heldout(self) -> np.ndarray | None:
-        """Out-of-fold probabilities for every row, ``(n_items, n_classes)``: NaN on rows the
-        model was not trained on; None if cold. Built on each access from ``heldout_rows`` and
-        ``heldout_proba``."""
+        """Out-of-fold probabilities for every row, ``(n_items, n_classes)``; None if cold.
+
+        NaN on rows the model was not trained on. Built on each access from ``heldout_rows``
+        and ``heldout_proba``.
+        """
         if self.heldout_proba is None:
             return None
         dense = np.full((len(self.items), self.heldout_proba.shape[1]), np.nan)
