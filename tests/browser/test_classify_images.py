@@ -51,6 +51,7 @@ SHOWN_JS = r"""
     natural: [img.naturalWidth, img.naturalHeight], css: [rect.width, rect.height],
     room: holder.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
     title: root.querySelector('.nbl-fields dd').textContent, rgb: null,
+    rendering: getComputedStyle(img).imageRendering, ratio: devicePixelRatio,
   };
   if (img.complete && img.naturalWidth) {
     const canvas = document.createElement('canvas');
@@ -93,6 +94,8 @@ def assert_right_picture(state: dict) -> None:
     width, height = state["css"]
     assert abs(width / height - own[0] / own[1]) < 0.01, ("aspect ratio", state)
     assert width <= state["room"] + 0.01 and height <= VIEWPORT["height"] / 2 + 0.01, ("outside its box", state)
+    if state["rendering"] == "pixelated":  # sampled without filtering: only right at one pixel per device pixel
+        assert state["natural"] == [round(state["ratio"] * width), round(state["ratio"] * height)], ("not 1:1", state)
 
 
 def test_images_scaled_ahead_on_a_high_dpi_page(lab_server, hidpi_page):

@@ -93,6 +93,7 @@ export function createImages(shown, { ahead = AHEAD, signal } = {}) {
     img.removeAttribute("src");
     img.style.removeProperty("width");
     img.style.removeProperty("height");
+    img.style.removeProperty("image-rendering");
     img.hidden = false;
     img.decoding = "sync";
     return img;
@@ -110,6 +111,8 @@ export function createImages(shown, { ahead = AHEAD, signal } = {}) {
       entry.box = box;
       img.style.width = `${fit.css.width}px`;
       img.style.height = `${fit.css.height}px`;
+      // One image pixel per device pixel: sampling is a copy, with no filtering to pay for.
+      img.style.imageRendering = "pixelated";
       img.src = fit.small;
     } else img.src = url;
     entry.img = img;
@@ -149,6 +152,7 @@ export function createImages(shown, { ahead = AHEAD, signal } = {}) {
   function plain(url) {
     element.style.removeProperty("width");
     element.style.removeProperty("height");
+    element.style.removeProperty("image-rendering");
     element.src = url;
   }
 
