@@ -103,12 +103,20 @@ export function createImages(shown, { ahead = AHEAD, signal } = {}) {
   async function prepareOne(url, entry) {
     const current = () => ready.get(url) === entry && !(signal && signal.aborted);
     const img = build();
+    const forBox = box;
     const fit = boxSize ? await scaleFor(url, boxSize) : null;
     if (fit) scaled.add(fit.small);
     if (!current()) return sweep();
+    if (fit && forBox !== box) {
+      // The box changed while it was being scaled: scaled again for the new one.
+      const again = { img: null, decoded: false, small: null, box: "" };
+      ready.set(url, again);
+      queue.push({ url, entry: again });
+      return sweep();
+    }
     if (fit) {
       entry.small = fit.small;
-      entry.box = box;
+      entry.box = forBox;
       img.style.width = `${fit.css.width}px`;
       img.style.height = `${fit.css.height}px`;
       // One image pixel per device pixel: sampling is a copy, with no filtering to pay for.
