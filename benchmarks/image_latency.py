@@ -2,12 +2,14 @@
 
 "Painted" is the image's render time as the browser reports it (the Element Timing API: when the
 frame showing the new image was presented, its decoding included), measured from the key's input
-event. Keys are ``--pause`` seconds apart (default 150 ms: a fast annotator).
+event. Keys are ``--pause`` seconds apart (default 150 ms: a fast annotator), pressed in rounds of
+ten per view in turn.
 
 Side by side in the same page and run, on the same images:
 
-* nblabel's classification view, which decodes the next items' images ahead
-  (HTMLImageElement.decode()) and swaps a ready element in on the keypress;
+* nblabel's classification view, which scales the next items' images ahead to the device pixels
+  they cover on screen, decodes them (HTMLImageElement.decode()) and swaps a ready element in on
+  the keypress;
 * the obvious alternative: an <img> whose ``src`` is set to the next image (a blob URL already in
   the browser, so no network) on each keypress, decoded when it is first painted;
 * with ``--previous DIR``, the previous implementation of the view (``DIR/classify.js`` and
@@ -115,6 +117,10 @@ async ({ count, base, token }) => {
 """
 
 
+#: Keys per view in one round (the views take turns).
+ROUND = 10
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -122,13 +128,14 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_keys(page, target, ident: str, keys: int, pause: float) -> list[float | None]:
     """Press label keys on ``target``; for each, the time to the next paint of an image of ``ident``."""
+    page.evaluate("(on) => { window.__naiveActive = on; }", ident == "naive")
     target.click(position={"x": 5, "y": 5})
-    time.sleep(1.0)  # let the images of the next items load
+    time.sleep(0.5)  # let the images of the next items load
     page.evaluate("() => { window.__keys = []; window.__paints = []; }")
     for i in range(keys):
         page.keyboard.press("1234"[i % 4])
         time.sleep(pause)
-    time.sleep(1.0)
+    time.sleep(0.5)
     keys_at, paints = page.evaluate("() => [window.__keys, window.__paints]")
     mine = sorted(p["at"] for p in paints if p["id"] == ident)
     latencies: list[float | None] = []
@@ -173,14 +180,19 @@ def main() -> None:
         page.evaluate(NAIVE_JS, {"count": count, "base": server.base_url, "token": server.token})
         print(f"JupyterLab + Chromium (headless); {args.keys} keys per view, {args.pause * 1000:.0f} ms apart; "
               f"1000 × 1000 JPEGs; load average {os.getloadavg()[0]:.1f} at the start")
-        runs = [("nblabel, next images decoded ahead", widgets[0], "nbl-this")]
+        runs = [("nblabel, next images scaled and decoded ahead", widgets[0], "nbl-this")]
         if args.previous:
             runs.append(("previous nblabel view", widgets[1], "nbl-previous"))
         runs.append(("<img> src set on each key (no decoding ahead)", page.locator(".naive-images"), "naive"))
-        for name, target, ident in runs:
-            target.scroll_into_view_if_needed()
-            page.evaluate("(on) => { window.__naiveActive = on; }", ident == "naive")
-            line(name, run_keys(page, target, ident, args.keys, args.pause))
+        # Rounds of ROUND keys per view in turn, so that a busy spell on the machine falls on
+        # every view alike rather than on whichever happened to run then.
+        results: dict[str, list[float | None]] = {ident: [] for _, _, ident in runs}
+        for start in range(0, args.keys, ROUND):
+            for _, target, ident in runs:
+                target.scroll_into_view_if_needed()
+                results[ident] += run_keys(page, target, ident, min(ROUND, args.keys - start), args.pause)
+        for name, _, ident in runs:
+            line(name, results[ident])
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
         browser.close()
 
