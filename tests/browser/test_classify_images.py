@@ -34,7 +34,7 @@ SETUP = (
     "titles = colors[:5] + ['broken'] + colors[5:]\n"
     "df = pd.DataFrame({'img': images, 'title': titles})\n"
     "task = nl.Classify(['keep', 'drop'], image='img', fields={'Title': 'title'})\n"
-    "proj = nl.Project(df, task, store='images.db')\n"
+    "proj = nl.Project(df, task, store='scaled_images.db')\n"
     "proj.label('viewer')"
 )
 
