@@ -55,6 +55,7 @@ __all__ = [
     "read_paint_latencies",
     "restart_kernel",
     "run_all_cells",
+    "run_notebook",
     "wait_for_page_kernel_idle",
     "wait_for_widget",
     "wait_until",
@@ -448,6 +449,14 @@ def run_all_cells(
             raise AssertionError(
                 "a cell failed while running all cells:\n" + "\n---\n".join(errors or ["?"])
             )
+
+
+def run_notebook(page: Page, server: JupyterServer, name: str, cells: list[str]) -> str:
+    """Write a notebook of ``cells``, open it in ``page`` and run all its cells; return its path."""
+    path = write_notebook(server, name, cells)
+    open_notebook(page, server, path)
+    run_all_cells(page)
+    return path
 
 
 def wait_for_widget(page: Page, selector: str, timeout: float = WIDGET_TIMEOUT) -> Locator:

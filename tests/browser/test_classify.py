@@ -13,9 +13,9 @@ from .lab import (
     kill_kernel,
     open_notebook,
     run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -51,11 +51,9 @@ def shown_item(widget) -> str:
     return widget.locator(".nbl-position").inner_text().removeprefix("item ")
 
 
-def run_notebook(server, page, name: str, setup: str):
-    """Write a one-cell notebook, open it, run it; return its path and the widget it shows."""
-    path = write_notebook(server, name, [setup])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+def open_widget(server, page, name: str, setup: str):
+    """Run a one-cell notebook; return its path and the widget it shows."""
+    path = run_notebook(page, server, name, [setup])
     return path, wait_for_widget(page, ROOT)
 
 
@@ -222,7 +220,7 @@ def test_text_is_shown_literally_and_nothing_executes(lab_server, page):
         "proj = nl.Project(df, task, store='xss.db')\n"
         "proj.label('tester')"
     )
-    path, widget = run_notebook(server, page, "xss.ipynb", setup)
+    path, widget = open_widget(server, page, "xss.ipynb", setup)
     widget.click(position={"x": 5, "y": 5})
     page.keyboard.press("g")
     guide = widget.locator(".nbl-guideline-body")
@@ -304,7 +302,7 @@ def test_images_fields_focus_and_done_screen(lab_server, page, tmp_path):
         "proj = nl.Project(df, task, store='images.db')\n"
         "proj.label('viewer')"
     )
-    path, widget = run_notebook(server, page, "images.ipynb", setup)
+    path, widget = open_widget(server, page, "images.ipynb", setup)
     image = widget.locator("img.nbl-image")
     sizes = []
     for expected in [(7, 5), (9, 4), (3, 8)]:
@@ -356,7 +354,7 @@ def test_suggestions_enter_accepts_keys_override(lab_server, page):
         "proj = nl.Project(df, nl.Classify(['bug', 'billing', 'praise'], text='text', suggest='llm', suggest_confidence='conf'), store='s.db')\n"
         "proj.label('ana')"
     )
-    path, widget = run_notebook(server, page, "suggest.ipynb", setup)
+    path, widget = open_widget(server, page, "suggest.ipynb", setup)
     hint = widget.locator(".nbl-suggestion")
     assert hint.inner_text() == "suggested: bug (92%) — Enter accepts"
     assert widget.locator("button.nbl-suggested").inner_text().endswith("bug")
@@ -386,7 +384,7 @@ def test_labeling_goes_on_while_the_kernel_is_busy(lab_server, page):
         "proj = nl.Project(df, nl.Classify(['a', 'b'], text='text'), store='busy.db')\n"
         "proj.label('ana')"
     )
-    path, widget = run_notebook(server, page, "busy.ipynb", setup)
+    path, widget = open_widget(server, page, "busy.ipynb", setup)
     Labeler(page, widget, {})  # clicks the widget and waits until it has the keyboard
     assert shown_item(widget) == "0"
 

@@ -15,7 +15,11 @@ from typing import Any
 import pytest
 
 from .conftest import VIEWPORT
-from .lab import open_notebook, run_all_cells, wait_for_widget, wait_until, write_notebook
+from .lab import (
+    run_notebook,
+    wait_for_widget,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -100,9 +104,7 @@ def assert_right_picture(state: dict) -> None:
 
 def test_images_scaled_ahead_on_a_high_dpi_page(lab_server, hidpi_page):
     page = hidpi_page
-    path = write_notebook(lab_server, "scaled.ipynb", [SETUP])
-    open_notebook(page, lab_server, path)
-    run_all_cells(page)
+    run_notebook(page, lab_server, "scaled.ipynb", [SETUP])
     widget = wait_for_widget(page, ".nbl-root")
     showing(widget, "red")
     first = shown(widget)

@@ -8,11 +8,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 from .test_model_suggestions import CORPUS
 
@@ -78,9 +76,7 @@ def pair_heatmap(page) -> list:
 
 def test_dashboard_follows_answers_and_model_and_clicks_pick_items(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "dash.ipynb", [SETUP, LABEL])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "dash.ipynb", [SETUP, LABEL])
     wait_for_widget(page, ".nbl-dashboard")
     labeler = wait_for_widget(page, ".nbl-root")
     kernel = kernel_for(server, path)
@@ -174,9 +170,7 @@ def test_dashboard_follows_answers_and_model_and_clicks_pick_items(lab_server, p
 
 def test_notebook7_dashboard_updates_and_a_click_lists_items(notebook_server, page):
     server = notebook_server
-    path = write_notebook(server, "dash7.ipynb", [SETUP])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "dash7.ipynb", [SETUP])
     wait_for_widget(page, ".nbl-dashboard")
     kernel = kernel_for(server, path)
     wait_until(lambda: answers_drawn(page, "ben") == 48, 60, "ben's 48 answers in the label chart")
@@ -212,9 +206,7 @@ dash
 
 
 def test_a_span_models_dashboard_is_drawn_per_label_and_a_click_lists_documents(lab_server, page):
-    path = write_notebook(lab_server, "dash_spans.ipynb", [SPANS_SETUP])
-    open_notebook(page, lab_server, path)
-    run_all_cells(page)
+    path = run_notebook(page, lab_server, "dash_spans.ipynb", [SPANS_SETUP])
     wait_for_widget(page, ".nbl-dashboard")
     with kernel_for(lab_server, path) as kernel:
         kernel.execute("f = proj.learner.state.predictions(); given = f[f['label'].notna()]")

@@ -12,11 +12,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -40,9 +38,7 @@ COMMENT = "<b>x</b> is not what it seems"
 
 def views(page, server, name: str, cells: list[str], kind_selector: str):
     """Run ``cells`` in a new notebook; return the annotator's and the reviewer's widgets."""
-    path = write_notebook(server, name, cells)
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, name, cells)
     wait_for_widget(page, kind_selector)
     roots = page.locator(".jp-OutputArea-output .nbl-root")
     wait_until(lambda: roots.count() == 2, 30, "the annotator's and the reviewer's views")

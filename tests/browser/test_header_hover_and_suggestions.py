@@ -9,11 +9,9 @@ import pytest
 from .conftest import ARTIFACTS
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -35,9 +33,7 @@ spans.label('ana')
 
 def open_views(server, page, width: int, name: str):
     page.set_viewport_size({"width": width, "height": 900})
-    path = write_notebook(server, name, [SETUP.replace('STORE', repr(name.replace('.ipynb', '.db')))])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, name, [SETUP.replace('STORE', repr(name.replace('.ipynb', '.db')))])
     wait_for_widget(page, ROOT)
     wait_until(lambda: page.locator(f".jp-OutputArea-output {ROOT}").count() == 2, 20, "both views")
     classify, spans = page.locator(f".jp-OutputArea-output {ROOT}").all()

@@ -10,11 +10,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -63,9 +61,7 @@ RECORD_SCREENS = """
 
 def open_view(server, page, name: str, window: int):
     setup = SETUP.replace("STORE", repr(name.replace(".ipynb", ".db"))).replace("WINDOW", str(window))
-    path = write_notebook(server, name, [setup])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, name, [setup])
     widget = wait_for_widget(page, ".nbl-root")
     wait_until(lambda: widget.locator(".nbl-position").inner_text() == "item 0", 20, "the first item")
     widget.click(position={"x": 5, "y": 5})

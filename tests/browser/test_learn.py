@@ -6,11 +6,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -42,9 +40,7 @@ def shown_item(widget) -> str:
 
 def test_suggestions_appear_after_a_retrain_and_enter_accepts(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "learn.ipynb", [SETUP, BROKEN])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "learn.ipynb", [SETUP, BROKEN])
     wait_for_widget(page, ".nbl-root")
     wait_until(lambda: page.locator(".jp-OutputArea-output .nbl-root").count() == 2, 30, "both widgets")
     widget, broken = page.locator(".jp-OutputArea-output .nbl-root").all()

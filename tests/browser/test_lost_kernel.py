@@ -10,12 +10,11 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
     run_all_cells,
+    run_notebook,
     wait_for_page_kernel_idle,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -51,9 +50,7 @@ def test_a_restart_mid_burst_loses_nothing_unsaid_and_the_next_view_submits_the_
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    path = write_notebook(lab_server, "lost.ipynb", [SETUP])
-    open_notebook(page, lab_server, path)
-    run_all_cells(page)
+    path = run_notebook(page, lab_server, "lost.ipynb", [SETUP])
     widget = wait_for_widget(page, ".nbl-root")
     wait_until(lambda: shown(widget) == 0, 20, "the first item")
     with kernel_for(lab_server, path) as kernel:

@@ -8,11 +8,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -89,9 +87,7 @@ def shown_item(widget) -> str:
 
 
 def open_views(server, page, name: str, cells: list[str], count: int):
-    path = write_notebook(server, name, cells)
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, name, cells)
     wait_for_widget(page, ".nbl-root")
     wait_until(lambda: page.locator(ROOT).count() == count, 60, f"{count} views")
     views = page.locator(ROOT).all()

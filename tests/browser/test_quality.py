@@ -6,11 +6,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -32,9 +30,7 @@ proj.label("trainee")
 
 def test_teaching_and_qualification(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "quality.ipynb", [SETUP])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "quality.ipynb", [SETUP])
     widget = wait_for_widget(page, ".nbl-root")
     header = widget.locator(".nbl-qualification")
     wait_until(lambda: header.inner_text() == "qualification 0 / 3", 10, "the qualification counter")
@@ -76,9 +72,7 @@ proj.review("lead")
 
 def test_adjudication(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "review.ipynb", [REVIEW])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "review.ipynb", [REVIEW])
     widget = wait_for_widget(page, ".nbl-root")
     assert widget.locator(".nbl-who").inner_text() == "lead · reviewing"
     rows = widget.locator(".nbl-review-row")
@@ -122,9 +116,7 @@ proj.label("ana")
 
 def test_a_guideline_change_sends_an_annotator_back_to_qualification(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "requalify.ipynb", [REQUALIFY])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "requalify.ipynb", [REQUALIFY])
     widget = wait_for_widget(page, ".nbl-root")
     header = widget.locator(".nbl-qualification")
     text = widget.locator(".nbl-text")
@@ -172,9 +164,7 @@ proj.label("ana")
 
 def test_feedback_reaches_the_annotator_when_a_reviewer_overrules_them(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "feedback.ipynb", FEEDBACK)
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "feedback.ipynb", FEEDBACK)
     wait_for_widget(page, ".nbl-root")
     roots = page.locator(".jp-OutputArea-output .nbl-root")
     wait_until(lambda: roots.count() == 2, 20, "the annotator's and the reviewer's views")

@@ -8,11 +8,9 @@ from nblabel.tasks import Rank
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -76,9 +74,7 @@ def card_names(widget) -> list[str]:
 
 def test_pairs_and_rankings_by_key_and_drag_reload_and_resume(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "rank.ipynb", [SETUP, FOUR_SETUP])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "rank.ipynb", [SETUP, FOUR_SETUP])
     wait_for_widget(page, ".nbl-rank-pane")
     wait_until(lambda: page.locator(ROOT).count() == 2, 20, "both widgets")
     ab, four = page.locator(ROOT).all()
@@ -240,9 +236,7 @@ def test_notebook7_pair_key_and_drag(notebook_server, page):
         "pair.label('nb')"
     )
     three = "trio = Project(df, Rank(['a', 'b', 'c']), store='trio.db')\ntrio.label('nb')"
-    path = write_notebook(server, "rank7.ipynb", [setup, three])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "rank7.ipynb", [setup, three])
     wait_for_widget(page, ".nbl-rank-pane")
     wait_until(lambda: page.locator(ROOT).count() == 2, 20, "both widgets")
     pair, trio = page.locator(ROOT).all()
@@ -291,9 +285,7 @@ team.review("lead")
 
 def test_adjudicating_rankings(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "rank_review.ipynb", [REVIEW_SETUP])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "rank_review.ipynb", [REVIEW_SETUP])
     widget = wait_for_widget(page, ".nbl-rank-pane").locator("xpath=ancestor::*[contains(@class, 'nbl-root')][1]")
     assert widget.locator(".nbl-who").inner_text() == "lead · reviewing"
     wait_item(widget, "P01")
@@ -391,9 +383,7 @@ FIRST_FRAME_JS = """
 
 
 def test_long_options_are_drawn_screen_first_and_then_whole(lab_server, page):
-    path = write_notebook(lab_server, "rank_long.ipynb", [LONG_SETUP])
-    open_notebook(page, lab_server, path)
-    run_all_cells(page)
+    path = run_notebook(page, lab_server, "rank_long.ipynb", [LONG_SETUP])
     widget = wait_for_widget(page, ".nbl-rank-pane").locator("xpath=ancestor::*[contains(@class, 'nbl-root')][1]")
     kernel = kernel_for(lab_server, path)
     texts = kernel.eval("long_df.to_dict('index')")

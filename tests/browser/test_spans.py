@@ -12,11 +12,9 @@ import pytest
 from .lab import (
     TEXT_RANGE_JS,
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -107,9 +105,7 @@ def spans_of(kernel, project: str, row: int = -1) -> list:
 
 def test_spans_by_mouse_and_keyboard_are_exact(lab_server, page):
     server = lab_server
-    path = write_notebook(server, "spans.ipynb", [SETUP, REVIEW, OVERLAP])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, "spans.ipynb", [SETUP, REVIEW, OVERLAP])
     wait_for_widget(page, ".nbl-root")
     wait_until(lambda: page.locator(".jp-OutputArea-output .nbl-root").count() == 3, 30, "three widgets")
     widget, review, nested = page.locator(".jp-OutputArea-output .nbl-root").all()

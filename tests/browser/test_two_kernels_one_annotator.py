@@ -8,11 +8,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -73,9 +71,7 @@ def press_on(page, widget, item: int, key: str) -> None:
 
 
 def open_view(server, page, name: str):
-    path = write_notebook(server, name, [SETUP])
-    open_notebook(page, server, path)
-    run_all_cells(page)
+    path = run_notebook(page, server, name, [SETUP])
     widget = wait_for_widget(page, ROOT)
     wait_until(lambda: shown(widget) == "0", 20, "the first item")
     widget.click(position={"x": 5, "y": 5})

@@ -8,11 +8,9 @@ import pytest
 
 from .lab import (
     kernel_for,
-    open_notebook,
-    run_all_cells,
+    run_notebook,
     wait_for_widget,
     wait_until,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -40,9 +38,7 @@ def events(kernel, project: str) -> list[list]:
 @pytest.mark.parametrize("which", [0, 1], ids=["classify", "rank"])
 def test_a_bad_item_shows_its_problem_is_skipped_and_the_rest_are_labeled(lab_server, page, which):
     project = ["classify", "rank"][which]
-    path = write_notebook(lab_server, f"bad_{project}.ipynb", [SETUP.replace("bad.db", f"bad_{project}.db")])
-    open_notebook(page, lab_server, path)
-    run_all_cells(page)
+    path = run_notebook(page, lab_server, f"bad_{project}.ipynb", [SETUP.replace("bad.db", f"bad_{project}.db")])
     wait_for_widget(page, ".nbl-root")
     wait_until(lambda: page.locator(ROOT).count() == 2, 20, "both views")
     widget = page.locator(ROOT).nth(which)
