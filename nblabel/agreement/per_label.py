@@ -14,12 +14,8 @@ from .values import Coded
 
 def per_label_table(coded: Coded) -> pd.DataFrame:
     """Specific (positive) agreement and one-vs-rest kappa for each label."""
-    answers = coded.answers
-    n_items, n_labels = len(answers.items), len(coded.labels)
-    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
-    u, label, count = value_counts(answers.item, coded.code, n_items, coded.n_categories)
-    if coded.members is not None:
-        u, label, count = _explode_sets(u, label, count, coded.members, n_labels)
+    n_labels = len(coded.labels)
+    m, u, label, count = _label_counts(coded)
     answers_with = np.bincount(label, count, minlength=n_labels)
     items_with = np.bincount(label, minlength=n_labels)
     pair = m[u] >= 2
@@ -44,6 +40,17 @@ def per_label_table(coded: Coded) -> pd.DataFrame:
     )
 
 
+def _label_counts(coded: Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Answers per item, and how often each label was given on each item (sets exploded)."""
+    answers = coded.answers
+    n_items = len(answers.items)
+    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
+    item, label, count = value_counts(answers.item, coded.code, n_items, coded.n_categories)
+    if coded.members is not None:
+        item, label, count = _explode_sets(item, label, count, coded.members, len(coded.labels))
+    return m, item, label, count
+
+
 def _explode_sets(
     u: np.ndarray, code: np.ndarray, count: np.ndarray, members: np.ndarray, n_labels: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -66,12 +73,7 @@ def per_label_stats(coded: Coded) -> dict[Any, tuple[Stat, Stat]]:
     The same formulas as :func:`per_label_table`, written as per-item contributions (units are
     the items with two or more answers) so :meth:`Stat.resample` gives bootstrap intervals.
     """
-    answers = coded.answers
-    n_items, n_labels = len(answers.items), len(coded.labels)
-    m = np.bincount(answers.item, minlength=n_items).astype(np.float64)
-    item, label, count = value_counts(answers.item, coded.code, n_items, coded.n_categories)
-    if coded.members is not None:
-        item, label, count = _explode_sets(item, label, count, coded.members, n_labels)
+    m, item, label, count = _label_counts(coded)
     pairable = m >= 2
     unit_of = np.cumsum(pairable) - 1
     keep = pairable[item]
